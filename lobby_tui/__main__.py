@@ -1,0 +1,3 @@
+from lobby_tui.cli import main
+
+raise SystemExit(main())

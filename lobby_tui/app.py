@@ -1,0 +1,235 @@
+"""The App: screens, global keys, and who is signed in. Database work happens in workers."""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from textual import events, on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import Worker, WorkerState
+
+from lobby_tui import locale
+from lobby_tui.commands import LobbyCommands
+from lobby_tui.config import Settings
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE
+from lobby_tui.domain.roles import ROLE_LABELS
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.desk import DeskScreen
+from lobby_tui.screens.help import HelpScreen
+from lobby_tui.screens.lock import LockScreen
+from lobby_tui.screens.note import NoteScreen
+from lobby_tui.screens.setup import SetupScreen
+from lobby_tui.screens.signin import SignInScreen
+from lobby_tui.widgets.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from lobby_tui.data.store import Store
+    from lobby_tui.data.views import Actor, BranchInfo, EntryView, StaffInfo
+    from lobby_tui.widgets.header import DutyHeader
+
+# Screens that later releases build; their keys say so until then.
+COMING = {
+    "queue": N_("Queue guidance"),
+    "enquiry": N_("Enquiry"),
+    "handoff": N_("Hand-off"),
+    "complaint": N_("Complaints"),
+    "open_items": N_("Open items"),
+    "log": N_("Log browser"),
+    "summary": N_("Day summary"),
+    "checklists": N_("Checklists"),
+}
+# Actions that need a signed-in, unlocked session.
+STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
+
+
+class LobbyApp(App):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "lobby-tui"
+    COMMANDS = {LobbyCommands}
+    BINDINGS = [
+        Binding("f1", "help", N_("Help"), id="help"),
+        Binding("f2", "screen('queue')", N_("Guidance"), id="queue"),
+        Binding("f3", "screen('enquiry')", N_("Enquiry"), id="enquiry"),
+        Binding("f4", "screen('handoff')", N_("Hand-off"), id="handoff"),
+        Binding("f5", "screen('complaint')", N_("Complaint"), id="complaint"),
+        Binding("f6", "screen('open_items')", N_("Open"), id="open_items"),
+        Binding("f7", "screen('log')", N_("Log"), id="log"),
+        Binding("f8", "screen('summary')", N_("Summary"), id="summary"),
+        Binding("f9", "screen('checklists')", N_("Checks"), id="checklists"),
+        Binding("escape", "desk", N_("Desk"), id="desk", show=False),
+        Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+    ]
+
+    class StoreOpened(Message):
+        def __init__(self, store: Store, branch: BranchInfo | None, demo: list[StaffInfo]) -> None:
+            super().__init__()
+            self.store = store
+            self.branch = branch
+            self.demo = demo
+
+    class StoreFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, settings: Settings) -> None:
+        locale.install(settings.language)
+        super().__init__()
+        translate_bindings(self)
+        self.settings = settings
+        self.store: Store | None = None
+        self.branch: BranchInfo | None = None
+        self.demo_staff: list[StaffInfo] = []
+        self.actor: Actor | None = None
+        self.zone = ZoneInfo(DEFAULT_TIME_ZONE)
+        self.locked = False
+        self._last_input = monotonic()
+        self.set_keymap(settings.keymap)
+
+    # -- start-up: the sign-in screen first, the database behind it ----------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(SignInScreen())
+        self.call_after_refresh(self._open_store)
+        self.set_interval(5, self._lock_when_idle)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def _open_store(self) -> None:
+        from lobby_tui.data.store import Store
+
+        try:
+            store = self.store or Store.open(self.settings.db)
+            self.post_message(self.StoreOpened(store, store.branch(), store.demo_staff()))
+        except Exception as error:  # shown to staff as one line, never a traceback
+            self.post_message(self.StoreFailed(f"{type(error).__name__}: {error}".splitlines()[0]))
+
+    @on(StoreOpened)
+    def _store_opened(self, event: StoreOpened) -> None:
+        self.store, self.branch, self.demo_staff = event.store, event.branch, event.demo
+        if event.branch is None:
+            self.switch_screen(SetupScreen())
+            return
+        self.zone = ZoneInfo(event.branch.time_zone)
+        if isinstance(self.screen, SignInScreen):
+            self.screen.show_branch(event.branch, event.demo)
+
+    @on(StoreFailed)
+    def _store_failed(self, event: StoreFailed) -> None:
+        message = _("The database cannot be opened: {error}").format(error=event.error)
+        self.notify(message, severity="error", timeout=30)
+
+    def setup_done(self) -> None:
+        self.switch_screen(SignInScreen(notice=_("Branch created. Sign in as the admin.")))
+        self._open_store()
+
+    # -- who is signed in -----------------------------------------------------------------
+
+    def signed_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self.locked = False
+        self._last_input = monotonic()
+        self.switch_screen(DeskScreen())
+
+    def show_identity(self, header: DutyHeader) -> None:
+        branch = f"{self.branch.name} ({self.branch.code})" if self.branch else ""
+        actor = self.actor
+        staff = f"{actor.name} · {actor.staff_no} · {_(ROLE_LABELS[actor.role])}" if actor else ""
+        header.show(branch=branch, staff=staff, zone=self.zone)
+
+    def action_sign_out(self) -> None:
+        self.sign_out(notice=_("Signed out."))
+
+    def sign_out(self, notice: str) -> None:
+        if self.actor is not None:
+            self._close_shift(self.actor)
+        self.actor = None
+        self.locked = False
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(SignInScreen(notice=notice))
+
+    @work(thread=True, group="sign-out", exit_on_error=False)
+    def _close_shift(self, actor: Actor) -> None:
+        self.store.sign_out(actor)
+
+    async def action_quit(self) -> None:
+        if self.actor is not None and self.store is not None:
+            actor, self.actor = self.actor, None
+            worker = self._close_shift(actor)
+            await worker.wait()
+        self.exit()
+
+    # -- locking --------------------------------------------------------------------------
+
+    def action_lock(self) -> None:
+        if self.actor is not None and not self.locked:
+            self.locked = True
+            self.push_screen(LockScreen())
+
+    def unlocked(self) -> None:
+        self.locked = False
+        self._last_input = monotonic()
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = monotonic()
+        await super().on_event(event)
+
+    def _lock_when_idle(self) -> None:
+        limit = self.settings.idle_lock_minutes * 60
+        if limit and self.actor and not self.locked and monotonic() - self._last_input > limit:
+            self.action_lock()
+
+    # -- screens --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in STAFF_ACTIONS and (self.actor is None or self.locked))
+
+    def action_screen(self, name: str) -> None:
+        self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
+
+    def action_note(self) -> None:
+        if isinstance(self.screen, DeskScreen):
+            self.push_screen(NoteScreen())
+
+    def action_desk(self) -> None:
+        while not isinstance(self.screen, DeskScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def entry_saved(self, entry: EntryView) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, DeskScreen):
+                screen.reload()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.description and active.enabled and binding.description not in seen:
+                seen.add(binding.description)
+                keys.append((self.get_key_display(binding), binding.description))
+        keys.append(("ctrl+p", _("Command palette: every screen and action")))
+        self.push_screen(HelpScreen(keys))
+
+    # -- one place for worker failures ----------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.log.error(error)
+            first_line = f"{type(error).__name__}: {error}".splitlines()[0]
+            self.notify(
+                _("Not saved, nothing lost: {error}").format(error=first_line),
+                severity="error",
+                timeout=15,
+            )

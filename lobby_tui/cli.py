@@ -1,0 +1,269 @@
+"""The ``lobby-tui`` command: the TUI, and the subcommands for deploying and exporting.
+
+Starting the TUI imports only what the sign-in screen needs; the database layer is loaded by the
+app after its first frame. Every error is one line on stderr and a non-zero exit, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from datetime import date
+from pathlib import Path
+
+from lobby_tui import __version__, locale
+from lobby_tui.config import ConfigError, Settings, default_db_path, load_settings
+from lobby_tui.locale import _
+
+
+class CliError(Exception):
+    """An error to print as one line before exiting with status 1."""
+
+
+def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    # Repeated on every subcommand so `lobby-tui export --db FILE` works as well as
+    # `lobby-tui --db FILE export`; SUPPRESS keeps a subcommand from erasing the top-level value.
+    default = None if top else argparse.SUPPRESS
+    parser.add_argument("--db", default=default, help="database file or SQLAlchemy URL")
+    parser.add_argument("--lang", choices=locale.LANGUAGES, default=default, help="zh or en")
+    parser.add_argument("--config", default=default, help="config file (TOML)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lobby-tui", description="Duty log for the lobby manager of a bank branch."
+    )
+    parser.add_argument("--version", action="version", version=f"lobby-tui {__version__}")
+    _common(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    init = commands.add_parser("init", help="create the branch and first admin without a screen")
+    _common(init, top=False)
+    init.add_argument("--branch-code", required=True)
+    init.add_argument("--branch-name", required=True)
+    init.add_argument("--admin", required=True, metavar="NO", help="admin staff number")
+    init.add_argument("--admin-name", required=True)
+    init.add_argument("--time-zone", default="Asia/Shanghai")
+    init.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+
+    staff = commands.add_parser("staff", help="add, list, disable staff; reset a PIN")
+    _common(staff, top=False)
+    staff_commands = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    add = staff_commands.add_parser("add", help="add a staff member")
+    _common(add, top=False)
+    add.add_argument("staff_no", metavar="NO")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=("lobby", "reviewer", "admin"))
+    add.add_argument("--pin-stdin", action="store_true")
+    listing = staff_commands.add_parser("list", help="list staff")
+    _common(listing, top=False)
+    disable = staff_commands.add_parser("disable", help="disable a staff member")
+    _common(disable, top=False)
+    disable.add_argument("staff_no", metavar="NO")
+    reset = staff_commands.add_parser("reset-pin", help="set a new PIN and lift a lock")
+    _common(reset, top=False)
+    reset.add_argument("staff_no", metavar="NO")
+    reset.add_argument("--pin-stdin", action="store_true")
+
+    demo = commands.add_parser("demo", help="build a demo database and open it")
+    _common(demo, top=False)
+    demo.add_argument("--days", type=int, default=7)
+    demo.add_argument("--entries", type=int, default=None)
+    demo.add_argument("--no-open", action="store_true", help="build it, do not open the TUI")
+
+    export = commands.add_parser("export", help="export entries as JSON Lines or CSV")
+    _common(export, top=False)
+    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--from", dest="first_day", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--to", dest="last_day", type=_day, metavar="YYYY-MM-DD")
+    export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    _common(migrate, top=False)
+    return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(db=args.db, language=args.lang, config=args.config)
+        locale.install(settings.language)
+        if args.command is None:
+            return _run_tui(settings)
+        handler = {
+            "init": _init,
+            "staff": _staff,
+            "demo": _demo,
+            "export": _export,
+            "migrate": _migrate,
+        }[args.command]
+        return handler(args, settings)
+    except (CliError, ConfigError) as error:
+        print(f"lobby-tui: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        # The database layer's own errors (unreadable file, not a database, server refused).
+        print(f"lobby-tui: {_one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error) or type(error).__name__
+    return text.splitlines()[0]
+
+
+def _run_tui(settings: Settings) -> int:
+    _ensure_directory(settings.db)
+    from lobby_tui.app import LobbyApp
+
+    LobbyApp(settings).run()
+    return 0
+
+
+def _ensure_directory(db: str) -> None:
+    if "://" in db:
+        return
+    parent = Path(db).expanduser().parent
+    if Path(db).expanduser() == default_db_path():
+        parent.mkdir(parents=True, exist_ok=True)
+    elif not parent.is_dir():
+        raise CliError(_("no such directory: {path}").format(path=parent))
+
+
+def _open(settings: Settings, *, must_exist: bool = True):
+    from lobby_tui.data.store import Store
+
+    db = settings.db
+    if "://" not in db:
+        path = Path(db).expanduser()
+        if must_exist and not path.exists():
+            raise CliError(_("no such database file: {path}").format(path=path))
+        _ensure_directory(db)
+    return Store.open(db)
+
+
+def _read_pin(from_stdin: bool, prompt: str) -> str:
+    if from_stdin:
+        pin = sys.stdin.readline().rstrip("\r\n")
+        if not pin:
+            raise CliError(_("no PIN on standard input"))
+        return pin
+    if not sys.stdin.isatty():
+        raise CliError(_("no terminal to ask for the PIN: use --pin-stdin"))
+    first = getpass.getpass(prompt)
+    if getpass.getpass(_("PIN again: ")) != first:
+        raise CliError(_("the two PINs differ"))
+    return first
+
+
+def _refusal(error: Exception) -> CliError:
+    """A data-layer refusal (validation, permission) as a CLI error in the session's language."""
+    return CliError(_(getattr(error, "message", None) or str(error)))
+
+
+def _init(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.views import StoreError
+    from lobby_tui.domain.validation import ValidationError
+
+    pin = _read_pin(args.pin_stdin, _("PIN for the admin: "))
+    store = _open(settings, must_exist=False)
+    try:
+        branch = store.setup(
+            branch_code=args.branch_code,
+            branch_name=args.branch_name,
+            admin_no=args.admin,
+            admin_name=args.admin_name,
+            pin=pin,
+            time_zone=args.time_zone,
+        )
+    except (ValidationError, StoreError) as error:
+        raise _refusal(error) from None
+    print(_("Branch {code} created with admin {admin}.").format(code=branch.code, admin=args.admin))
+    return 0
+
+
+def _staff(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.views import Actor, StoreError
+    from lobby_tui.domain.roles import ROLE_LABELS
+    from lobby_tui.domain.validation import ValidationError
+
+    store = _open(settings)
+    console = Actor.console()
+    try:
+        if args.staff_command == "add":
+            pin = _read_pin(args.pin_stdin, _("PIN for {no}: ").format(no=args.staff_no))
+            store.add_staff(console, args.staff_no, args.name, args.role, pin)
+            print(_("Staff {no} added.").format(no=args.staff_no))
+        elif args.staff_command == "list":
+            for staff in store.list_staff(console):
+                state = _("active") if staff.active else _("disabled")
+                print(f"{staff.staff_no}\t{staff.name}\t{_(ROLE_LABELS[staff.role])}\t{state}")
+        elif args.staff_command == "disable":
+            store.disable_staff(console, args.staff_no)
+            print(_("Staff {no} disabled.").format(no=args.staff_no))
+        else:
+            pin = _read_pin(args.pin_stdin, _("New PIN for {no}: ").format(no=args.staff_no))
+            store.reset_pin(console, args.staff_no, pin)
+            print(_("PIN of {no} reset.").format(no=args.staff_no))
+    except (ValidationError, StoreError) as error:
+        raise _refusal(error) from None
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.demo import build_demo, demo_db_path
+
+    db = args.db if "db" in args and args.db else str(demo_db_path())
+    summary = build_demo(db, days=args.days, entries=args.entries)
+    print(
+        _("Demo database {path}: {entries} entries over {days} days.").format(
+            path=db, entries=summary.entries, days=summary.days
+        )
+    )
+    for staff_no, role, pin in summary.staff:
+        print(f"  {staff_no}  {role:<9} PIN {pin}")
+    if args.no_open:
+        return 0
+    return _run_tui(Settings(**{**settings.__dict__, "db": db}))
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.export import export_rows, write
+    from lobby_tui.data.views import Actor, StoreError
+
+    store = _open(settings)
+    rows = export_rows(store, Actor.console(), args.first_day, args.last_day)
+    try:
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                count = write(rows, out, args.format)
+            print(
+                _("{count} entries written to {path}.").format(count=count, path=args.out),
+                file=sys.stderr,
+            )
+        else:
+            write(rows, sys.stdout, args.format)
+    except StoreError as error:
+        raise _refusal(error) from None
+    except OSError as error:
+        raise CliError(f"{args.out}: {error.strerror}") from None
+    return 0
+
+
+def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.migrate import HEAD
+
+    _open(settings)  # Store.open applies the migrations
+    print(_("The database is at revision {head}.").format(head=HEAD))
+    return 0

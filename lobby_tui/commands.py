@@ -1,0 +1,48 @@
+"""The command palette (Ctrl+P): every screen and session action, with namespaced titles."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from lobby_tui.locale import N_, _
+
+# (namespace, title, action, needs a signed-in staff member)
+COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
+    (N_("screen"), N_("duty desk"), "desk", True),
+    (N_("entry"), N_("new note"), "note", True),
+    (N_("entry"), N_("queue guidance"), "screen('queue')", True),
+    (N_("entry"), N_("enquiry"), "screen('enquiry')", True),
+    (N_("entry"), N_("hand-off"), "screen('handoff')", True),
+    (N_("entry"), N_("register a complaint"), "screen('complaint')", True),
+    (N_("screen"), N_("open items"), "screen('open_items')", True),
+    (N_("screen"), N_("log browser"), "screen('log')", True),
+    (N_("screen"), N_("day summary"), "screen('summary')", True),
+    (N_("screen"), N_("checklists"), "screen('checklists')", True),
+    (N_("session"), N_("lock the terminal"), "lock", True),
+    (N_("session"), N_("sign out"), "sign_out", True),
+    (N_("help"), N_("keys"), "help", False),
+    (N_("app"), N_("quit"), "quit", False),
+)
+
+
+class LobbyCommands(Provider):
+    def _available(self) -> list[tuple[str, str]]:
+        signed_in = self.app.actor is not None and not self.app.locked
+        return [
+            (f"{_(space)}: {_(title)}", action)
+            for space, title, action, needs_staff in COMMANDS
+            if signed_in or not needs_staff
+        ]
+
+    async def discover(self) -> Hits:
+        for title, action in self._available():
+            yield DiscoveryHit(title, partial(self.app.run_action, action))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action in self._available():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, action))

@@ -1,0 +1,467 @@
+"""The duty log's commands and queries. Every public method is one unit of work.
+
+Permissions are checked here, against the role stored in the database, so that no caller — a
+screen, the CLI or a direct call — can do more than the signed-in staff member may.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from lobby_tui.data.engine import Database, database_url
+from lobby_tui.data.migrate import upgrade
+from lobby_tui.data.models import AuditEvent, Branch, Entry, Revision, Shift, Staff
+from lobby_tui.data.pins import DUMMY_HASH, hash_pin, verify_pin
+from lobby_tui.data.views import (
+    Actor,
+    BranchInfo,
+    DeskSnapshot,
+    EntryView,
+    NotSetUp,
+    PermissionDenied,
+    SignInRefused,
+    StaffInfo,
+    StoreError,
+)
+from lobby_tui.domain import validation
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, branch_zone, day_bounds, utcnow
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Permission, Role, allows
+from lobby_tui.domain.validation import ValidationError
+from lobby_tui.locale import N_
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=5)
+DESK_TIMELINE_LIMIT = 500
+# Fields a revision may change; the entry row itself keeps what was first written.
+REVISABLE = ("ticket", "business", "priority", "target", "topic", "text", "outcome")
+
+
+class Store:
+    """The duty log in one database."""
+
+    def __init__(self, database: Database) -> None:
+        self.db = database
+
+    @classmethod
+    def open(cls, path_or_url: str) -> Store:
+        """Open a database file or URL and bring its schema up to date."""
+        database = Database(database_url(path_or_url))
+        upgrade(database.engine)
+        return cls(database)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- branch and first run -------------------------------------------------------------
+
+    def branch(self) -> BranchInfo | None:
+        """The branch this database belongs to, or None before the first-run setup."""
+        with self.db.read() as session:
+            row = session.exec(select(Branch).order_by(Branch.id)).first()
+            return _branch_info(row) if row else None
+
+    def setup(
+        self,
+        *,
+        branch_code: str,
+        branch_name: str,
+        admin_no: str,
+        admin_name: str,
+        pin: str,
+        time_zone: str = DEFAULT_TIME_ZONE,
+        demo: bool = False,
+    ) -> BranchInfo:
+        """Create the branch and its first admin on an empty database."""
+        _validate(
+            ("branch_code", validation.check_branch_code(branch_code)),
+            ("branch_name", validation.check_name(branch_name, validation.BRANCH_NAME_MAX_LENGTH)),
+            ("admin_no", validation.check_staff_no(admin_no)),
+            ("admin_name", validation.check_name(admin_name)),
+            ("pin", validation.check_pin(pin)),
+        )
+        branch_zone(time_zone)  # refuses an unknown zone before anything is written
+        pin_hash = hash_pin(pin)
+        with self.db.write() as session:
+            if session.exec(select(Branch)).first() is not None:
+                raise StoreError(N_("This database is already set up."))
+            branch = Branch(code=branch_code, name=branch_name, time_zone=time_zone, demo=demo)
+            session.add(branch)
+            session.flush()
+            admin = Staff(
+                branch_id=branch.id,
+                staff_no=admin_no,
+                name=admin_name,
+                role=Role.ADMIN,
+                pin_hash=pin_hash,
+            )
+            session.add(admin)
+            session.flush()
+            _audit(session, "setup", Actor.console(), branch_id=branch.id, code=branch_code)
+            return _branch_info(branch)
+
+    def demo_staff(self) -> list[StaffInfo]:
+        """The accounts to list on the sign-in screen of a demo database; empty otherwise."""
+        with self.db.read() as session:
+            branch = session.exec(select(Branch)).first()
+            if branch is None or not branch.demo:
+                return []
+            rows = session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_no))
+            return [_staff_info(row) for row in rows]
+
+    # -- signing in -----------------------------------------------------------------------
+
+    def sign_in(self, staff_no: str, pin: str) -> Actor:
+        """Check the PIN, open a shift and return the signed-in staff member."""
+        staff_id = self._check_pin(staff_no, pin)
+        with self.db.write() as session:
+            staff = session.get(Staff, staff_id)
+            shift = Shift(branch_id=staff.branch_id, staff_id=staff.id)
+            session.add(shift)
+            session.flush()
+            actor = _actor(staff, shift.id)
+            _audit(session, "sign_in", actor, shift_id=shift.id)
+            return actor
+
+    def unlock(self, actor: Actor, pin: str) -> None:
+        """Accept the signed-in staff member's own PIN on the lock screen."""
+        self._check_pin(actor.staff_no, pin, purpose="unlock")
+
+    def sign_out(self, actor: Actor) -> None:
+        with self.db.write() as session:
+            shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+            if shift is not None and shift.signed_out_at is None:
+                shift.signed_out_at = utcnow()
+                session.add(shift)
+            _audit(session, "sign_out", actor, shift_id=actor.shift_id)
+
+    def _check_pin(self, staff_no: str, pin: str, purpose: str = "sign_in") -> int:
+        with self.db.read() as session:
+            staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+            stored = staff.pin_hash if staff else DUMMY_HASH
+            locked_until = staff.locked_until if staff else None
+        now = utcnow()
+        if staff is not None and locked_until is not None and locked_until > now:
+            with self.db.write() as session:
+                _audit(session, f"{purpose}_refused_locked", _label(staff), staff_id=staff.id)
+            raise SignInRefused("locked", locked_until)
+        # The slow hash runs outside any transaction, so a sign-in never holds the write lock.
+        matches = verify_pin(pin, stored)
+        # A refusal is committed with its audit events first, then raised.
+        refusal: SignInRefused | None = None
+        with self.db.write() as session:
+            if staff is None:
+                _audit(session, f"{purpose}_failed", staff_no[:64], reason="unknown")
+                refusal = SignInRefused("unknown")
+            else:
+                staff = session.get(Staff, staff.id)
+                refusal = _record_attempt(session, staff, matches, purpose, now)
+        if refusal is not None:
+            raise refusal
+        return staff.id
+
+    # -- staff ----------------------------------------------------------------------------
+
+    def add_staff(self, actor: Actor, staff_no: str, name: str, role: Role | str, pin: str) -> None:
+        _validate(
+            ("staff_no", validation.check_staff_no(staff_no)),
+            ("name", validation.check_name(name)),
+            ("pin", validation.check_pin(pin)),
+        )
+        role = _role(role)
+        pin_hash = hash_pin(pin)
+        with self.db.write() as session:
+            _authorize(session, actor, Permission.MANAGE_STAFF)
+            branch = _the_branch(session)
+            if session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
+                raise ValidationError("staff_no", N_("This staff number is taken."))
+            session.add(
+                Staff(
+                    branch_id=branch.id, staff_no=staff_no, name=name, role=role, pin_hash=pin_hash
+                )
+            )
+            _audit(session, "staff_add", actor, staff_no=staff_no, role=role)
+
+    def list_staff(self, actor: Actor) -> list[StaffInfo]:
+        with self.db.read() as session:
+            _authorize(session, actor, Permission.MANAGE_STAFF)
+            return [_staff_info(s) for s in session.exec(select(Staff).order_by(Staff.staff_no))]
+
+    def disable_staff(self, actor: Actor, staff_no: str) -> None:
+        with self.db.write() as session:
+            _authorize(session, actor, Permission.MANAGE_STAFF)
+            staff = _staff_by_no(session, staff_no)
+            staff.active = False
+            session.add(staff)
+            _audit(session, "staff_disable", actor, staff_no=staff_no)
+
+    def reset_pin(self, actor: Actor, staff_no: str, pin: str) -> None:
+        _validate(("pin", validation.check_pin(pin)))
+        pin_hash = hash_pin(pin)
+        with self.db.write() as session:
+            _authorize(session, actor, Permission.MANAGE_STAFF)
+            staff = _staff_by_no(session, staff_no)
+            staff.pin_hash = pin_hash
+            staff.failed_attempts = 0
+            staff.locked_until = None
+            session.add(staff)
+            _audit(session, "staff_reset_pin", actor, staff_no=staff_no)
+
+    # -- entries --------------------------------------------------------------------------
+
+    def add_note(self, actor: Actor, text: str) -> EntryView:
+        """Write a free-text note as typed."""
+        _validate(("text", validation.check_note(text)))
+        return self.add_entry(actor, Kind.NOTE, text=text)
+
+    def add_entry(
+        self, actor: Actor, kind: Kind, occurred_at: datetime | None = None, **values: Any
+    ) -> EntryView:
+        """Append one entry of ``kind`` written by ``actor``; ``values`` are entry columns."""
+        with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+            now = utcnow()
+            entry = Entry(
+                branch_id=staff.branch_id,
+                staff_id=staff.id,
+                shift_id=actor.shift_id,
+                kind=Kind(kind),
+                occurred_at=occurred_at or now,
+                recorded_at=now,
+                **values,
+            )
+            session.add(entry)
+            session.flush()
+            return _entry_view(entry, staff, [])
+
+    def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:
+        """Today's timeline (newest first) and counts per kind, voided entries not counted."""
+        with self.db.read() as session:
+            staff = _authorize(session, actor, Permission.READ_LOG)
+            zone = branch_zone(session.get(Branch, staff.branch_id).time_zone)
+            start, end = day_bounds(day or branch_today(zone), zone)
+            in_day = (
+                (Entry.branch_id == staff.branch_id)
+                & (Entry.occurred_at >= start)
+                & (Entry.occurred_at < end)
+            )
+            rows = session.exec(
+                select(Entry, Staff)
+                .join(Staff, Staff.id == Entry.staff_id)
+                .where(in_day)
+                .order_by(Entry.occurred_at.desc(), Entry.id.desc())
+                .limit(DESK_TIMELINE_LIMIT)
+            ).all()
+            revisions = _revisions_of(session, [entry.id for entry, _ in rows])
+            voided = select(Revision.entry_id).where(Revision.action == "void")
+            counts = dict(
+                session.exec(
+                    select(Entry.kind, func.count())
+                    .where(in_day & Entry.id.not_in(voided))
+                    .group_by(Entry.kind)
+                ).all()
+            )
+            entries = [_entry_view(e, s, revisions.get(e.id, [])) for e, s in rows]
+            return DeskSnapshot(entries=entries, counts=counts, total_today=sum(counts.values()))
+
+    def entries_between(
+        self, actor: Actor, first_day: date | None, last_day: date | None, batch: int = 1000
+    ) -> Iterator[tuple[EntryView, BranchInfo]]:
+        """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive), oldest first.
+
+        Read in batches by keyset, so an export of years of entries holds one batch in memory.
+        """
+        with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.EXPORT)
+            branch = session.get(Branch, staff.branch_id) if staff else _the_branch(session)
+            info = _branch_info(branch)
+            zone = branch_zone(branch.time_zone)
+            _audit(
+                session,
+                "export",
+                actor,
+                branch_id=branch.id,
+                first_day=first_day.isoformat() if first_day else None,
+                last_day=last_day.isoformat() if last_day else None,
+            )
+        where = Entry.branch_id == info.id
+        if first_day:
+            where &= Entry.occurred_at >= day_bounds(first_day, zone)[0]
+        if last_day:
+            where &= Entry.occurred_at < day_bounds(last_day, zone)[1]
+        after: tuple[datetime, int] | None = None
+        while True:
+            with self.db.read() as session:
+                query = select(Entry, Staff).join(Staff, Staff.id == Entry.staff_id).where(where)
+                if after:
+                    query = query.where(
+                        (Entry.occurred_at > after[0])
+                        | ((Entry.occurred_at == after[0]) & (Entry.id > after[1]))
+                    )
+                rows = session.exec(query.order_by(Entry.occurred_at, Entry.id).limit(batch)).all()
+                revisions = _revisions_of(session, [entry.id for entry, _ in rows])
+            for entry, staff in rows:
+                yield _entry_view(entry, staff, revisions.get(entry.id, [])), info
+            if len(rows) < batch:
+                return
+            after = (rows[-1][0].occurred_at, rows[-1][0].id)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def _validate(*checks: tuple[str, str | None]) -> None:
+    for field, message in checks:
+        if message:
+            raise ValidationError(field, message)
+
+
+def _record_attempt(
+    session: Session, staff: Staff, matches: bool, purpose: str, now: datetime
+) -> SignInRefused | None:
+    """Count a PIN attempt on ``staff`` inside the write transaction; the refusal, if any."""
+    if not matches:
+        staff.failed_attempts += 1
+        _audit(session, f"{purpose}_failed", staff, staff_id=staff.id)
+        locked = staff.failed_attempts >= MAX_FAILED_ATTEMPTS
+        if locked:
+            staff.failed_attempts = 0
+            staff.locked_until = now + LOCK_DURATION
+            _audit(session, "lock", staff, staff_id=staff.id)
+        session.add(staff)
+        return SignInRefused("locked", staff.locked_until) if locked else SignInRefused("wrong_pin")
+    if not staff.active:
+        _audit(session, f"{purpose}_failed", staff, staff_id=staff.id, reason="disabled")
+        return SignInRefused("disabled")
+    if staff.failed_attempts:
+        staff.failed_attempts = 0
+        session.add(staff)
+    return None
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError("role", N_("The role must be lobby, reviewer or admin.")) from None
+
+
+def _authorize(session: Session, actor: Actor, permission: Permission) -> Staff | None:
+    """The acting staff row, after checking in the database that they may do ``permission``.
+
+    The console (the command line, which holds the database file itself) administers staff and
+    exports, but writes no duty-log entries: every entry has a staff member as its author.
+    """
+    if actor.is_console:
+        if permission in (Permission.MANAGE_STAFF, Permission.EXPORT, Permission.READ_LOG):
+            return None
+        raise PermissionDenied(N_("Only a signed-in staff member can do this."))
+    staff = session.get(Staff, actor.staff_id)
+    if staff is None or not staff.active or staff.staff_no != actor.staff_no:
+        raise PermissionDenied(N_("This account is not active."))
+    if not allows(staff.role, permission):
+        raise PermissionDenied(N_("Your role does not allow this."))
+    return staff
+
+
+def _the_branch(session: Session) -> Branch:
+    branch = session.exec(select(Branch).order_by(Branch.id)).first()
+    if branch is None:
+        raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
+    return branch
+
+
+def _staff_by_no(session: Session, staff_no: str) -> Staff:
+    staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+    if staff is None:
+        raise ValidationError("staff_no", N_("No staff member has this number."))
+    return staff
+
+
+def _label(who: Actor | Staff) -> str:
+    return who.staff_no
+
+
+def _audit(session: Session, action: str, who: Actor | Staff | str, **detail: Any) -> None:
+    staff_id = detail.pop("staff_id", None)
+    branch_id = detail.pop("branch_id", None)
+    if isinstance(who, Actor):
+        staff_id = staff_id or who.staff_id
+        branch_id = branch_id or who.branch_id
+    session.add(
+        AuditEvent(
+            action=action,
+            actor=who if isinstance(who, str) else _label(who),
+            staff_id=staff_id,
+            branch_id=branch_id,
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def _actor(staff: Staff, shift_id: int | None) -> Actor:
+    return Actor(
+        staff_id=staff.id,
+        staff_no=staff.staff_no,
+        name=staff.name,
+        role=Role(staff.role),
+        branch_id=staff.branch_id,
+        shift_id=shift_id,
+    )
+
+
+def _branch_info(row: Branch) -> BranchInfo:
+    return BranchInfo(
+        id=row.id, code=row.code, name=row.name, time_zone=row.time_zone, demo=row.demo
+    )
+
+
+def _staff_info(row: Staff) -> StaffInfo:
+    return StaffInfo(
+        staff_no=row.staff_no,
+        name=row.name,
+        role=Role(row.role),
+        active=row.active,
+        locked_until=row.locked_until,
+    )
+
+
+def _revisions_of(session: Session, entry_ids: list[int]) -> dict[int, list[Revision]]:
+    found: dict[int, list[Revision]] = {}
+    if not entry_ids:
+        return found
+    rows = session.exec(
+        select(Revision).where(Revision.entry_id.in_(entry_ids)).order_by(Revision.number)
+    )
+    for revision in rows:
+        found.setdefault(revision.entry_id, []).append(revision)
+    return found
+
+
+def _entry_view(entry: Entry, staff: Staff, revisions: list[Revision]) -> EntryView:
+    values = {name: getattr(entry, name) for name in REVISABLE}
+    voided = False
+    for revision in revisions:
+        if revision.action == "void":
+            voided = True
+        else:
+            values.update(
+                (k, v) for k, v in json.loads(revision.new_values).items() if k in REVISABLE
+            )
+    return EntryView(
+        id=entry.id,
+        kind=entry.kind,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        staff_no=staff.staff_no,
+        staff_name=staff.name,
+        revision=1 + sum(1 for r in revisions if r.action == "revise"),
+        voided=voided,
+        **values,
+    )

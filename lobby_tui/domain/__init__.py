@@ -1,0 +1,1 @@
+"""Plain Python rules of the duty log: no Textual, no SQL."""

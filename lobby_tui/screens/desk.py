@@ -1,0 +1,82 @@
+"""The duty desk: today's timeline, counts per kind, open items, the database in use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import DeskSnapshot
+
+
+class DeskScreen(LobbyScreen):
+    BINDINGS = [Binding("n", "app.note", N_("Note"), id="note")]
+
+    class Loaded(Message):
+        def __init__(self, snapshot: DeskSnapshot) -> None:
+            super().__init__()
+            self.snapshot = snapshot
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        with Horizontal(id="desk-body"):
+            with Vertical(id="desk-main"):
+                yield Static(_("Today's duty log"), classes="panel-title")
+                yield Timeline(id="timeline")
+                yield Static(_("n: write a note · F1: every key"), classes="hint")
+            with Vertical(id="desk-side"):
+                yield Static(_("Today"), classes="panel-title")
+                yield Static("", id="desk-counts")
+                yield Static(_("Open items"), classes="panel-title")
+                yield Static("", id="desk-open", markup=False)
+                yield Static(_("Database"), classes="panel-title")
+                yield Static("", id="desk-db", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        self.query_one("#desk-db", Static).update(self.app.store.db.display_name)
+        self.query_one(Timeline).focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        if self.app.actor is not None:
+            self._load()
+
+    @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.app.store.desk(self.app.actor)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        snapshot = event.snapshot
+        self.query_one(Timeline).show(snapshot.entries, self.app.zone)
+        counts = Text()
+        for kind in Kind:
+            counts.append(_count_line(_(KIND_LABELS[kind]), snapshot.counts.get(kind, 0)))
+        counts.append(_count_line(_("total"), snapshot.total_today).rstrip(), style="bold")
+        self.query_one("#desk-counts", Static).update(counts)
+        self.query_one("#desk-open", Static).update(
+            "\n".join(snapshot.open_items) or _("Nothing open.")
+        )
+
+
+def _count_line(label: str, count: int, width: int = 16) -> str:
+    # Pad by terminal cells, not characters: a Chinese label is twice as wide.
+    return f"{label}{' ' * max(1, width - cell_len(label))}{count:>5}\n"

@@ -1,0 +1,142 @@
+"""Sign-in: staff number and PIN. The app's first frame, drawn before the database is opened."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from lobby_tui.domain.demo import DEMO_PINS
+from lobby_tui.domain.roles import ROLE_LABELS
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.form import FieldSpec, Form
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from lobby_tui.data.views import Actor, BranchInfo, SignInRefused, StaffInfo
+
+REFUSALS = {
+    "unknown": N_("The staff number or the PIN is wrong."),
+    "wrong_pin": N_("The staff number or the PIN is wrong."),
+    "disabled": N_("This account is disabled. Ask an admin."),
+}
+
+
+class SignInScreen(LobbyScreen):
+    class SignedIn(Message):
+        def __init__(self, actor: Actor) -> None:
+            super().__init__()
+            self.actor = actor
+
+    class Refused(Message):
+        def __init__(self, field: str, message: str) -> None:
+            super().__init__()
+            self.field = field
+            self.message = message
+
+    def __init__(self, notice: str = "") -> None:
+        super().__init__()
+        self.notice = notice
+        self._pending: dict[str, str] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="signin-box", classes="box"):
+            yield Static(_("lobby-tui · duty log"), classes="box-title")
+            yield Static("", id="signin-branch", markup=False)
+            yield Form(
+                [
+                    FieldSpec("staff_no", _("Staff number"), max_length=16),
+                    FieldSpec("pin", _("PIN"), kind="secret", max_length=32, restrict=r"[0-9]*"),
+                ],
+                validator=_required,
+                id="signin-form",
+            )
+            yield Static(self.notice, id="signin-status", markup=False)
+            yield Static("", id="signin-demo", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Form).focus_first()
+        if self.app.branch is not None:
+            self.show_branch(self.app.branch, self.app.demo_staff)
+        elif not self.notice:
+            self.query_one("#signin-status", Static).update(_("Opening the database…"))
+
+    def show_branch(self, branch: BranchInfo, demo_staff: list[StaffInfo]) -> None:
+        self.query_one("#signin-branch", Static).update(
+            Text(f"{branch.name} ({branch.code})", style="bold")
+        )
+        status = self.query_one("#signin-status", Static)
+        if str(status.content) == _("Opening the database…"):
+            status.update("")
+        if demo_staff:
+            lines = [_("Demo accounts:")]
+            for staff in demo_staff:
+                role = _(ROLE_LABELS[staff.role])
+                pin = DEMO_PINS.get(staff.staff_no, "")
+                lines.append(f"  {staff.staff_no}  {staff.name}  {role}  PIN {pin}")
+            self.query_one("#signin-demo", Static).update("\n".join(lines))
+        if self._pending is not None:
+            values, self._pending = self._pending, None
+            self._try(values)
+
+    @on(Form.Submitted)
+    def _submitted(self, event: Form.Submitted) -> None:
+        event.stop()
+        self._try(event.values)
+
+    def _try(self, values: dict[str, str]) -> None:
+        if self.app.store is None:
+            self._pending = values
+            self.query_one("#signin-status", Static).update(_("Opening the database…"))
+            return
+        self.query_one("#signin-status", Static).update(_("Checking…"))
+        self._sign_in(values["staff_no"], values["pin"])
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def _sign_in(self, staff_no: str, pin: str) -> None:
+        from lobby_tui.data.views import SignInRefused
+
+        try:
+            actor = self.app.store.sign_in(staff_no, pin)
+        except SignInRefused as refusal:
+            self.post_message(self.Refused("pin", refusal_message(refusal, self.app.zone)))
+        else:
+            self.post_message(self.SignedIn(actor))
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        self.query_one("#signin-status", Static).update("")
+        form = self.query_one(Form)
+        form.widget_for("pin").value = ""
+        form.set_error(event.field, event.message)
+
+    @on(SignedIn)
+    def _signed_in(self, event: SignedIn) -> None:
+        self.app.signed_in(event.actor)
+
+
+def _required(values: dict[str, str]) -> dict[str, str]:
+    errors = {}
+    if not values["staff_no"]:
+        errors["staff_no"] = _("Enter the staff number.")
+    if not values["pin"]:
+        errors["pin"] = _("Enter the PIN.")
+    return errors
+
+
+def refusal_message(refusal: SignInRefused, zone: ZoneInfo) -> str:
+    """The message for a refused PIN, in the session's language and branch time."""
+    if refusal.reason == "locked":
+        until = refusal.locked_until.astimezone(zone).strftime("%H:%M")
+        return _("Too many wrong PINs: this staff number is locked until {time}.").format(
+            time=until
+        )
+    return _(REFUSALS[refusal.reason])

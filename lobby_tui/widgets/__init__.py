@@ -1,0 +1,1 @@
+"""Reusable widgets: the form machinery, the timeline, the header."""

@@ -1,0 +1,220 @@
+"""The form machinery every screen with fields shares.
+
+A ``Form`` is built from ``FieldSpec``s. Enter moves to the next field and submits on the last
+one, Ctrl+S submits from any field; errors are shown next to their field and what was typed is
+kept.
+
+Keys typed back to back must land in order. Textual hands each key to the widget focused when the
+app reads it, and a widget handles its keys later, in its own queue; so moving the focus from a
+widget's handler lets the next keys go to the old field. Here Enter and Ctrl+S are *priority*
+bindings, run by the app in key order: the focus moves before the next key is read, and a submit
+first lets every field finish the keys already queued for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Label, Static, TextArea
+
+from lobby_tui.locale import N_
+from lobby_tui.widgets.bindings import translate_bindings
+
+FieldKind = Literal["line", "secret", "text"]
+# Checks the values before they leave the form: a mapping of field name to message, empty if fine.
+Validator = Callable[[dict[str, str]], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: FieldKind = "line"
+    max_length: int = 0
+    placeholder: str = ""
+    restrict: str | None = None
+    upper: bool = False
+
+
+class FieldInput(Input):
+    """A one-line field; upper-cases as typed where its spec asks (tickets: a023 → A023)."""
+
+    def __init__(self, spec: FieldSpec) -> None:
+        super().__init__(
+            id=f"input-{spec.name}",
+            placeholder=spec.placeholder,
+            password=spec.kind == "secret",
+            max_length=spec.max_length,
+            restrict=spec.restrict,
+            compact=True,
+        )
+        self.upper = spec.upper
+
+    def insert_text_at_cursor(self, text: str) -> None:
+        super().insert_text_at_cursor(text.upper() if self.upper else text)
+
+
+class Form(Vertical, can_focus=False):
+    """Labelled fields with their error lines; posts ``Form.Submitted`` with the values.
+
+    With ``clear_on_submit`` the form empties itself (but for ``keep``) in the same step as the
+    submit, so the next entry's keys land in a clean form even while the last one is saving.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", N_("Save"), id="save", priority=True),
+        Binding("enter", "next", N_("Next field"), id="next_field", show=False, priority=True),
+    ]
+
+    class Submitted(Message):
+        def __init__(self, form: Form, values: dict[str, str]) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
+
+        @property
+        def control(self) -> Form:
+            return self.form
+
+    def __init__(
+        self,
+        fields: list[FieldSpec],
+        *,
+        validator: Validator | None = None,
+        clear_on_submit: bool = False,
+        keep: tuple[str, ...] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        translate_bindings(self)
+        self.fields = fields
+        self.validator = validator
+        self.clear_on_submit = clear_on_submit
+        self.keep = keep
+
+    def compose(self) -> ComposeResult:
+        for spec in self.fields:
+            with Horizontal(classes=f"field -{spec.kind}", id=f"field-{spec.name}"):
+                yield Label(spec.label, classes="field-label")
+                yield self._input_for(spec)
+            yield Static("", classes="field-error", id=f"error-{spec.name}", markup=False)
+
+    def _input_for(self, spec: FieldSpec) -> Widget:
+        if spec.kind == "text":
+            area = TextArea(id=f"input-{spec.name}", soft_wrap=True, tab_behavior="focus")
+            area.border_subtitle = self._counter(spec, "")
+            return area
+        return FieldInput(spec)
+
+    @staticmethod
+    def _counter(spec: FieldSpec, value: str) -> str:
+        return f"{len(value)} / {spec.max_length}" if spec.max_length else ""
+
+    def widget_for(self, name: str) -> Input | TextArea:
+        return self.query_one(f"#input-{name}")
+
+    def values(self) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for spec in self.fields:
+            widget = self.widget_for(spec.name)
+            found[spec.name] = widget.text if isinstance(widget, TextArea) else widget.value
+        return found
+
+    def load(self, values: dict[str, str]) -> None:
+        """Put ``values`` back into their fields (a draft, or an entry that failed to save)."""
+        for spec in self.fields:
+            if spec.name in values:
+                widget = self.widget_for(spec.name)
+                if isinstance(widget, TextArea):
+                    widget.load_text(values[spec.name])
+                else:
+                    widget.value = values[spec.name]
+
+    def set_error(self, name: str, message: str) -> None:
+        """Show ``message`` under field ``name`` and put the cursor there, keeping its text."""
+        error = self.query_one(f"#error-{name}", Static)
+        error.update(message)
+        error.add_class("-shown")
+        self.query_one(f"#field-{name}").add_class("-invalid")
+        self.screen.set_focus(self.widget_for(name))
+
+    def clear_errors(self) -> None:
+        for spec in self.fields:
+            error = self.query_one(f"#error-{spec.name}", Static)
+            error.update("")
+            error.remove_class("-shown")
+            self.query_one(f"#field-{spec.name}").remove_class("-invalid")
+
+    def clear(self) -> None:
+        """Empty every field but those in ``keep``, and focus the first field."""
+        for spec in self.fields:
+            if spec.name in self.keep:
+                continue
+            widget = self.widget_for(spec.name)
+            if isinstance(widget, TextArea):
+                widget.clear()
+            else:
+                widget.value = ""
+        self.clear_errors()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        self.screen.set_focus(self.widget_for(self.fields[0].name))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            # Enter inside free text is a new line, and outside our fields it is not ours.
+            focused = self.screen.focused
+            return isinstance(focused, FieldInput) and self._spec_of(focused) is not None
+        return True
+
+    async def action_next(self) -> None:
+        spec = self._spec_of(self.screen.focused)
+        if spec is None:
+            return
+        names = [field.name for field in self.fields]
+        position = names.index(spec.name)
+        if position == len(names) - 1:
+            await self.action_submit()
+        else:
+            self.screen.set_focus(self.widget_for(names[position + 1]))
+
+    async def action_submit(self) -> None:
+        await self._settle()
+        values = self.values()
+        errors = self.validator(values) if self.validator else {}
+        self.clear_errors()
+        if errors:
+            for name, message in reversed(list(errors.items())):
+                self.set_error(name, message)
+            return
+        self.post_message(self.Submitted(self, values))
+        if self.clear_on_submit:
+            self.clear()
+
+    async def _settle(self) -> None:
+        """Wait until every field has handled the keys already queued for it."""
+        loop = asyncio.get_running_loop()
+        pending = []
+        for spec in self.fields:
+            done = loop.create_future()
+            if self.widget_for(spec.name).call_later(done.set_result, None):
+                pending.append(done)
+        await asyncio.gather(*pending)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        spec = self._spec_of(event.text_area)
+        if spec:
+            event.text_area.border_subtitle = self._counter(spec, event.text_area.text)
+
+    def _spec_of(self, widget: Widget | None) -> FieldSpec | None:
+        name = ((widget.id if widget else None) or "").removeprefix("input-")
+        return next((spec for spec in self.fields if spec.name == name), None)

@@ -1,0 +1,39 @@
+"""The header: branch, signed-in staff, and the clock in branch time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import Static
+
+
+class DutyHeader(Static):
+    """One line: app, branch, who is signed in, branch-time clock. Names are shown literally."""
+
+    def __init__(self, *, branch: str = "", staff: str = "", zone: ZoneInfo | None = None) -> None:
+        super().__init__(id="duty-header")
+        self.branch = branch
+        self.staff = staff
+        self.zone = zone or ZoneInfo("Asia/Shanghai")
+
+    def on_mount(self) -> None:
+        self._tick()
+        self.set_interval(1, self._tick)
+
+    def show(self, *, branch: str, staff: str, zone: ZoneInfo) -> None:
+        self.branch, self.staff, self.zone = branch, staff, zone
+        self._tick()
+
+    def _tick(self) -> None:
+        clock = datetime.now(UTC).astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
+        line = Text.assemble(
+            ("lobby-tui", "bold"),
+            "  ",
+            self.branch,
+            "  ",
+            self.staff,
+        )
+        line.append("  " + clock)
+        self.update(line)

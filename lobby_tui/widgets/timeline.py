@@ -1,0 +1,50 @@
+"""Today's timeline on the duty desk: newest first, every value shown literally."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.masking import mask
+from lobby_tui.domain.text import one_line
+from lobby_tui.locale import _
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryView
+
+
+def plain(value: str | None, width: int = 80) -> Text:
+    """A cell that can never be read as markup nor carry a control character to the terminal."""
+    return Text(one_line(mask(value) or "", width), no_wrap=True, end="")
+
+
+class Timeline(DataTable):
+    """The entries of one day. Cells are ``Text``: DataTable would parse a ``str`` as markup."""
+
+    def on_mount(self) -> None:
+        self.cursor_type = "row"
+        self.zebra_stripes = True
+        self.add_column(_("Time"), key="time", width=5)
+        self.add_column(_("Kind"), key="kind", width=8)
+        self.add_column(_("Ticket"), key="ticket", width=6)
+        self.add_column(_("Staff"), key="staff", width=10)
+        self.add_column(_("Entry"), key="text")
+
+    def show(self, entries: Sequence[EntryView], zone: ZoneInfo) -> None:
+        self.clear()
+        for entry in entries:
+            summary = entry.text or entry.outcome or ""
+            marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
+            self.add_row(
+                entry.occurred_at.astimezone(zone).strftime("%H:%M"),
+                Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
+                plain(entry.ticket, 6),
+                plain(entry.staff_name, 10),
+                Text(marker, style="bold", end="") + plain(summary, 200),
+                key=str(entry.id),
+            )
