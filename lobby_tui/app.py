@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date, datetime
 from time import monotonic
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -13,16 +15,10 @@ from textual.message import Message
 from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
-from lobby_tui.commands import LobbyCommands
 from lobby_tui.config import Settings
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
-from lobby_tui.screens.desk import DeskScreen
-from lobby_tui.screens.help import HelpScreen
-from lobby_tui.screens.lock import LockScreen
-from lobby_tui.screens.note import NoteScreen
-from lobby_tui.screens.setup import SetupScreen
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.bindings import translate_bindings
 
@@ -42,6 +38,16 @@ COMING = {
     "summary": N_("Day summary"),
     "checklists": N_("Checklists"),
 }
+# The sign-in screen is the first frame; every other screen, the command palette and the whole
+# database layer are imported when first needed, so that frame is drawn as soon as Textual can.
+
+
+def _commands():
+    from lobby_tui.commands import LobbyCommands
+
+    return LobbyCommands
+
+
 # Actions that need a signed-in, unlocked session.
 STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
 
@@ -49,7 +55,7 @@ STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
 class LobbyApp(App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "lobby-tui"
-    COMMANDS = {LobbyCommands}
+    COMMANDS = {_commands}
     BINDINGS = [
         Binding("f1", "help", N_("Help"), id="help"),
         Binding("f2", "screen('queue')", N_("Guidance"), id="queue"),
@@ -77,11 +83,12 @@ class LobbyApp(App):
             super().__init__()
             self.error = error
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utcnow) -> None:
         locale.install(settings.language)
         super().__init__()
         translate_bindings(self)
         self.settings = settings
+        self.clock = clock
         self.store: Store | None = None
         self.branch: BranchInfo | None = None
         self.demo_staff: list[StaffInfo] = []
@@ -93,10 +100,17 @@ class LobbyApp(App):
 
     # -- start-up: the sign-in screen first, the database behind it ----------------------
 
+    def get_default_screen(self) -> SignInScreen:
+        return SignInScreen()
+
+    def on_ready(self) -> None:
+        # After the first frame is on the terminal: opening the database imports SQLAlchemy.
+        self._open_store()
+
     def on_mount(self) -> None:
-        self.push_screen(SignInScreen())
-        self.call_after_refresh(self._open_store)
-        self.set_interval(5, self._lock_when_idle)
+        limit = self.settings.idle_lock_minutes * 60
+        if limit:
+            self.set_interval(min(5.0, max(0.05, limit / 4)), self._lock_when_idle)
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_store(self) -> None:
@@ -112,11 +126,17 @@ class LobbyApp(App):
     def _store_opened(self, event: StoreOpened) -> None:
         self.store, self.branch, self.demo_staff = event.store, event.branch, event.demo
         if event.branch is None:
-            self.switch_screen(SetupScreen())
+            from lobby_tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(id="setup"))
             return
         self.zone = ZoneInfo(event.branch.time_zone)
-        if isinstance(self.screen, SignInScreen):
-            self.screen.show_branch(event.branch, event.demo)
+        self.sign_in_screen.show_branch(event.branch, event.demo)
+
+    @property
+    def sign_in_screen(self) -> SignInScreen:
+        """The bottom of the screen stack: every session starts and ends there."""
+        return self.screen_stack[0]
 
     @on(StoreFailed)
     def _store_failed(self, event: StoreFailed) -> None:
@@ -124,16 +144,23 @@ class LobbyApp(App):
         self.notify(message, severity="error", timeout=30)
 
     def setup_done(self) -> None:
-        self.switch_screen(SignInScreen(notice=_("Branch created. Sign in as the admin.")))
+        self.pop_screen()
+        self.sign_in_screen.reset(_("Branch created. Sign in as the admin."))
         self._open_store()
 
     # -- who is signed in -----------------------------------------------------------------
+
+    def today(self) -> date:
+        """Today in branch time."""
+        return branch_today(self.zone, self.clock())
 
     def signed_in(self, actor: Actor) -> None:
         self.actor = actor
         self.locked = False
         self._last_input = monotonic()
-        self.switch_screen(DeskScreen())
+        from lobby_tui.screens.desk import DeskScreen
+
+        self.push_screen(DeskScreen(id="desk"))
 
     def show_identity(self, header: DutyHeader) -> None:
         branch = f"{self.branch.name} ({self.branch.code})" if self.branch else ""
@@ -149,9 +176,9 @@ class LobbyApp(App):
             self._close_shift(self.actor)
         self.actor = None
         self.locked = False
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.switch_screen(SignInScreen(notice=notice))
+        self.sign_in_screen.reset(notice)
 
     @work(thread=True, group="sign-out", exit_on_error=False)
     def _close_shift(self, actor: Actor) -> None:
@@ -169,12 +196,14 @@ class LobbyApp(App):
     def action_lock(self) -> None:
         if self.actor is not None and not self.locked:
             self.locked = True
-            self.push_screen(LockScreen())
+            from lobby_tui.screens.lock import LockScreen
+
+            self.push_screen(LockScreen(id="lock"))
 
     def unlocked(self) -> None:
         self.locked = False
         self._last_input = monotonic()
-        if isinstance(self.screen, LockScreen):
+        if self.screen.id == "lock":
             self.pop_screen()
 
     async def on_event(self, event: events.Event) -> None:
@@ -196,20 +225,29 @@ class LobbyApp(App):
         self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
 
     def action_note(self) -> None:
-        if isinstance(self.screen, DeskScreen):
+        if self.screen.id == "desk":
+            from lobby_tui.screens.note import NoteScreen
+
             self.push_screen(NoteScreen())
 
     def action_desk(self) -> None:
-        while not isinstance(self.screen, DeskScreen) and len(self.screen_stack) > 2:
+        while self.screen.id != "desk" and len(self.screen_stack) > 2:
             self.pop_screen()
 
     def entry_saved(self, entry: EntryView) -> None:
         for screen in self.screen_stack:
-            if isinstance(screen, DeskScreen):
+            if screen.id == "desk":
                 screen.reload()
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not CommandPalette.is_open(self):
+            placeholder = _("Search for a screen or an action…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
+        if self.screen.id == "help":
             return
         keys: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -219,7 +257,9 @@ class LobbyApp(App):
                 seen.add(binding.description)
                 keys.append((self.get_key_display(binding), binding.description))
         keys.append(("ctrl+p", _("Command palette: every screen and action")))
-        self.push_screen(HelpScreen(keys))
+        from lobby_tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(keys, id="help"))
 
     # -- one place for worker failures ----------------------------------------------------
 

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from lobby_tui import __version__, locale
-from lobby_tui.config import ConfigError, Settings, default_db_path, load_settings
+from lobby_tui.config import (
+    ConfigError,
+    Settings,
+    default_db_path,
+    demo_db_path,
+    load_settings,
+)
 from lobby_tui.locale import _
 
 
@@ -94,6 +104,8 @@ def _day(text: str) -> date:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The language of the flags or the environment until the config file may name another.
+    locale.install(args.lang or locale.language_from_environment() or "en")
     try:
         settings = load_settings(db=args.db, language=args.lang, config=args.config)
         locale.install(settings.language)
@@ -135,7 +147,7 @@ def _ensure_directory(db: str) -> None:
     if "://" in db:
         return
     parent = Path(db).expanduser().parent
-    if Path(db).expanduser() == default_db_path():
+    if Path(db).expanduser() in (default_db_path(), demo_db_path()):
         parent.mkdir(parents=True, exist_ok=True)
     elif not parent.is_dir():
         raise CliError(_("no such directory: {path}").format(path=parent))
@@ -150,7 +162,7 @@ def _open(settings: Settings, *, must_exist: bool = True):
         if must_exist and not path.exists():
             raise CliError(_("no such database file: {path}").format(path=path))
         _ensure_directory(db)
-    return Store.open(db)
+    return Store.open(db, create=not must_exist)
 
 
 def _read_pin(from_stdin: bool, prompt: str) -> str:
@@ -222,20 +234,47 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.demo import build_demo, demo_db_path
+    from lobby_tui.data.demo import build_demo
 
-    db = args.db if "db" in args and args.db else str(demo_db_path())
+    # Only --db: never LOBBY_TUI_DB nor the config, which name the real duty log.
+    db = args.db or str(demo_db_path())
+    _replace_old_demo(db)
     summary = build_demo(db, days=args.days, entries=args.entries)
     print(
         _("Demo database {path}: {entries} entries over {days} days.").format(
             path=db, entries=summary.entries, days=summary.days
         )
     )
+    from lobby_tui.domain.roles import ROLE_LABELS, Role
+
     for staff_no, role, pin in summary.staff:
-        print(f"  {staff_no}  {role:<9} PIN {pin}")
+        print(f"  {staff_no}\t{_(ROLE_LABELS[Role(role)])}\tPIN {pin}")
     if args.no_open:
         return 0
     return _run_tui(Settings(**{**settings.__dict__, "db": db}))
+
+
+def _replace_old_demo(db: str) -> None:
+    """Remove an earlier demo database at ``db``; refuse to touch anything else."""
+    if "://" in db:
+        return
+    path = Path(db).expanduser()
+    _ensure_directory(str(path))
+    if not path.exists():
+        return
+    from lobby_tui.data.store import Store
+
+    store = Store.open(str(path), create=False)
+    try:
+        branch = store.branch()
+    finally:
+        store.close()
+    if branch is not None and not branch.demo:
+        raise CliError(
+            _("{path} holds a real duty log: the demo will not overwrite it.").format(path=path)
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
@@ -243,27 +282,43 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     from lobby_tui.data.views import Actor, StoreError
 
     store = _open(settings)
-    rows = export_rows(store, Actor.console(), args.first_day, args.last_day)
     try:
-        if args.out:
-            with open(args.out, "w", encoding="utf-8", newline="") as out:
-                count = write(rows, out, args.format)
-            print(
-                _("{count} entries written to {path}.").format(count=count, path=args.out),
-                file=sys.stderr,
-            )
-        else:
+        rows = export_rows(store, Actor.console(), args.first_day, args.last_day)
+        if not args.out:
             write(rows, sys.stdout, args.format)
+            return 0
+        count = _write_file(Path(args.out), lambda out: write(rows, out, args.format))
     except StoreError as error:
         raise _refusal(error) from None
     except OSError as error:
-        raise CliError(f"{args.out}: {error.strerror}") from None
+        raise CliError(f"{error.filename or args.out}: {error.strerror}") from None
+    print(
+        _("{count} entries written to {path}.").format(count=count, path=args.out), file=sys.stderr
+    )
     return 0
+
+
+def _write_file(path: Path, writer: Callable[[TextIO], int]) -> int:
+    """Write through a temporary file beside ``path``, put in place only once complete, so a
+    failed export never leaves a file that looks like an empty or partial one."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            count = writer(out)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     from lobby_tui.data.migrate import HEAD
+    from lobby_tui.data.store import Store
 
-    _open(settings)  # Store.open applies the migrations
+    db = settings.db
+    if "://" not in db and not Path(db).expanduser().exists():
+        raise CliError(_("no such database file: {path}").format(path=db))
+    Store.open(db)  # applies the migrations
     print(_("The database is at revision {head}.").format(head=HEAD))
     return 0

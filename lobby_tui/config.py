@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lobby_tui.locale import LANGUAGES, language_from_environment
+from lobby_tui.locale import LANGUAGES, _, language_from_environment
 
 APP_NAME = "lobby-tui"
 DB_ENV = "LOBBY_TUI_DB"
@@ -39,6 +39,13 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "lobby.sqlite"
 
 
+def demo_db_path() -> Path:
+    """Where ``lobby-tui demo`` builds its database: beside, never in, the real one."""
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "demo.sqlite"
+
+
 def default_config_path() -> Path:
     from platformdirs import user_config_path
 
@@ -50,7 +57,7 @@ def read_config(path: Path) -> dict:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: {error}") from None
+        raise ConfigError(_("{path}: {error}").format(path=path, error=error)) from None
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror}") from None
 
@@ -69,15 +76,21 @@ def load_settings(
 
     lang = language or data.get("language") or language_from_environment(environ) or "en"
     if lang not in LANGUAGES:
-        raise ConfigError(f"{path}: language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+        raise ConfigError(
+            _("{path}: language must be zh or en, not {value}").format(path=path, value=lang)
+        )
 
     idle = data.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
     if not isinstance(idle, int | float) or isinstance(idle, bool) or idle < 0:
-        raise ConfigError(f"{path}: idle_lock_minutes must be a number of minutes (0 = never)")
+        raise ConfigError(
+            _("{path}: idle_lock_minutes must be a number of minutes (0 = never)").format(path=path)
+        )
 
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise ConfigError(f'{path}: [keymap] maps a binding id to keys, like note = "ctrl+n"')
+        raise ConfigError(
+            _('{path}: [keymap] maps a binding id to keys, like note = "ctrl+n"').format(path=path)
+        )
 
     database = db or environ.get(DB_ENV) or data.get("database") or str(default_db_path())
     return Settings(

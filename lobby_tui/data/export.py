@@ -63,9 +63,12 @@ def export_row(entry: EntryView, branch: BranchInfo) -> dict[str, Any]:
 def export_rows(
     store: Store, actor: Actor, first_day: date | None, last_day: date | None
 ) -> Iterator[dict[str, Any]]:
-    """Rows of the entries from ``first_day`` to ``last_day`` inclusive, oldest first."""
-    for entry, branch in store.entries_between(actor, first_day, last_day):
-        yield export_row(entry, branch)
+    """Rows of the entries from ``first_day`` to ``last_day`` inclusive, oldest first.
+
+    Permission and audit happen now; the rows are read as they are consumed.
+    """
+    entries = store.entries_between(actor, first_day, last_day)
+    return (export_row(entry, branch) for entry, branch in entries)
 
 
 def write(rows: Iterable[dict[str, Any]], out: TextIO, fmt: str) -> int:
@@ -92,6 +95,15 @@ def _write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
     writer.writeheader()
     count = 0
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
         count += 1
     return count
+
+
+def _csv_value(value: Any) -> Any:
+    # Booleans as in the JSON Lines export, so both read the same in a report.
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value

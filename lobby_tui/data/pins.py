@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import os
+from functools import cache
 
 _N, _R, _P = 2**14, 8, 1  # 16 MiB of memory per hash: slow to brute-force, ~50 ms to check
 _SCHEME = "scrypt"
@@ -42,5 +43,8 @@ def verify_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-# Checked against when the staff number is unknown, so a wrong number costs as much as a wrong PIN.
-DUMMY_HASH = hash_pin("000000")
+@cache
+def dummy_hash() -> str:
+    """Checked against when the staff number is unknown, so a wrong number costs as much as a
+    wrong PIN; made on first use, not at import, to keep start-up quick."""
+    return hash_pin("000000")

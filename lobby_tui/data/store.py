@@ -15,9 +15,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lobby_tui.data.engine import Database, database_url
-from lobby_tui.data.migrate import upgrade
+from lobby_tui.data.migrate import current_revision, upgrade
 from lobby_tui.data.models import AuditEvent, Branch, Entry, Revision, Shift, Staff
-from lobby_tui.data.pins import DUMMY_HASH, hash_pin, verify_pin
+from lobby_tui.data.pins import dummy_hash, hash_pin, verify_pin
 from lobby_tui.data.views import (
     Actor,
     BranchInfo,
@@ -50,10 +50,20 @@ class Store:
         self.db = database
 
     @classmethod
-    def open(cls, path_or_url: str) -> Store:
-        """Open a database file or URL and bring its schema up to date."""
+    def open(cls, path_or_url: str, *, create: bool = True) -> Store:
+        """Open a database file or URL and bring its schema up to date.
+
+        With ``create=False`` a database that lobby-tui never wrote is refused, not migrated:
+        commands that only read must not turn a stray file into a duty log.
+        """
         database = Database(database_url(path_or_url))
-        upgrade(database.engine)
+        try:
+            if not create and current_revision(database.engine) is None:
+                raise StoreError(N_("This is not a lobby-tui database."))
+            upgrade(database.engine)
+        except BaseException:
+            database.close()
+            raise
         return cls(database)
 
     def close(self) -> None:
@@ -134,9 +144,11 @@ class Store:
         self._check_pin(actor.staff_no, pin, purpose="unlock")
 
     def sign_out(self, actor: Actor) -> None:
+        """Close the actor's own shift."""
         with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.READ_LOG)
             shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
-            if shift is not None and shift.signed_out_at is None:
+            if shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None:
                 shift.signed_out_at = utcnow()
                 session.add(shift)
             _audit(session, "sign_out", actor, shift_id=actor.shift_id)
@@ -144,15 +156,16 @@ class Store:
     def _check_pin(self, staff_no: str, pin: str, purpose: str = "sign_in") -> int:
         with self.db.read() as session:
             staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
-            stored = staff.pin_hash if staff else DUMMY_HASH
+            stored = staff.pin_hash if staff else dummy_hash()
             locked_until = staff.locked_until if staff else None
         now = utcnow()
+        # The slow hash runs outside any transaction, so a sign-in never holds the write lock;
+        # it runs for a locked number too, so the answer's timing tells nothing.
+        matches = verify_pin(pin, stored)
         if staff is not None and locked_until is not None and locked_until > now:
             with self.db.write() as session:
-                _audit(session, f"{purpose}_refused_locked", _label(staff), staff_id=staff.id)
+                _audit(session, f"{purpose}_refused_locked", staff, staff_id=staff.id)
             raise SignInRefused("locked", locked_until)
-        # The slow hash runs outside any transaction, so a sign-in never holds the write lock.
-        matches = verify_pin(pin, stored)
         # A refusal is committed with its audit events first, then raised.
         refusal: SignInRefused | None = None
         with self.db.write() as session:
@@ -223,14 +236,26 @@ class Store:
     def add_entry(
         self, actor: Actor, kind: Kind, occurred_at: datetime | None = None, **values: Any
     ) -> EntryView:
-        """Append one entry of ``kind`` written by ``actor``; ``values`` are entry columns."""
+        """Append one entry of ``kind`` written by ``actor``; ``values`` are the entry's fields
+        (``ticket``, ``business``, ``priority``, ``target``, ``topic``, ``text``, ``outcome``)."""
+        unknown = set(values) - set(REVISABLE)
+        if unknown:
+            raise ValueError(f"not an entry field: {', '.join(sorted(unknown))}")
+        _validate(
+            ("ticket", validation.check_ticket(values.get("ticket") or "")),
+            ("text", validation.check_length(values.get("text"))),
+            ("outcome", validation.check_length(values.get("outcome"))),
+        )
         with self.db.write() as session:
             staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+            shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+            if shift is None or shift.staff_id != staff.id:
+                raise PermissionDenied(N_("Sign in before writing to the duty log."))
             now = utcnow()
             entry = Entry(
                 branch_id=staff.branch_id,
                 staff_id=staff.id,
-                shift_id=actor.shift_id,
+                shift_id=shift.id,
                 kind=Kind(kind),
                 occurred_at=occurred_at or now,
                 recorded_at=now,
@@ -244,10 +269,11 @@ class Store:
         """Today's timeline (newest first) and counts per kind, voided entries not counted."""
         with self.db.read() as session:
             staff = _authorize(session, actor, Permission.READ_LOG)
-            zone = branch_zone(session.get(Branch, staff.branch_id).time_zone)
+            branch = session.get(Branch, staff.branch_id) if staff else _the_branch(session)
+            zone = branch_zone(branch.time_zone)
             start, end = day_bounds(day or branch_today(zone), zone)
             in_day = (
-                (Entry.branch_id == staff.branch_id)
+                (Entry.branch_id == branch.id)
                 & (Entry.occurred_at >= start)
                 & (Entry.occurred_at < end)
             )
@@ -276,6 +302,7 @@ class Store:
         """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive), oldest first.
 
         Read in batches by keyset, so an export of years of entries holds one batch in memory.
+        The permission check and the audit event happen at the call, before the first row.
         """
         with self.db.write() as session:
             staff = _authorize(session, actor, Permission.EXPORT)
@@ -295,6 +322,11 @@ class Store:
             where &= Entry.occurred_at >= day_bounds(first_day, zone)[0]
         if last_day:
             where &= Entry.occurred_at < day_bounds(last_day, zone)[1]
+        return self._entries_where(where, info, batch)
+
+    def _entries_where(
+        self, where: Any, info: BranchInfo, batch: int
+    ) -> Iterator[tuple[EntryView, BranchInfo]]:
         after: tuple[datetime, int] | None = None
         while True:
             with self.db.read() as session:
@@ -326,6 +358,10 @@ def _record_attempt(
     session: Session, staff: Staff, matches: bool, purpose: str, now: datetime
 ) -> SignInRefused | None:
     """Count a PIN attempt on ``staff`` inside the write transaction; the refusal, if any."""
+    # Checked again under the write lock: another terminal may have locked it meanwhile.
+    if staff.locked_until is not None and staff.locked_until > now:
+        _audit(session, f"{purpose}_refused_locked", staff, staff_id=staff.id)
+        return SignInRefused("locked", staff.locked_until)
     if not matches:
         staff.failed_attempts += 1
         _audit(session, f"{purpose}_failed", staff, staff_id=staff.id)
@@ -362,6 +398,8 @@ def _authorize(session: Session, actor: Actor, permission: Permission) -> Staff 
         if permission in (Permission.MANAGE_STAFF, Permission.EXPORT, Permission.READ_LOG):
             return None
         raise PermissionDenied(N_("Only a signed-in staff member can do this."))
+    if actor.staff_id is None:
+        raise PermissionDenied(N_("Only a signed-in staff member can do this."))
     staff = session.get(Staff, actor.staff_id)
     if staff is None or not staff.active or staff.staff_no != actor.staff_no:
         raise PermissionDenied(N_("This account is not active."))
@@ -391,6 +429,8 @@ def _label(who: Actor | Staff) -> str:
 def _audit(session: Session, action: str, who: Actor | Staff | str, **detail: Any) -> None:
     staff_id = detail.pop("staff_id", None)
     branch_id = detail.pop("branch_id", None)
+    if isinstance(who, Staff):
+        branch_id = branch_id or who.branch_id
     if isinstance(who, Actor):
         staff_id = staff_id or who.staff_id
         branch_id = branch_id or who.branch_id

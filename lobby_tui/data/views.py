@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from lobby_tui.domain.roles import Role
 
@@ -44,15 +45,22 @@ class Actor:
     @classmethod
     def console(cls) -> Actor:
         """The person at the command line, who administers the database file itself."""
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = "unknown"
-        return cls(staff_id=None, staff_no=f"console:{user}"[:64], name=user, role=Role.ADMIN)
+        return _console()
 
     @property
     def is_console(self) -> bool:
-        return self.staff_id is None
+        """Only the one console actor is the console: a signed-in actor copied with its staff
+        id removed (``dataclasses.replace``) is a different object, and is refused."""
+        return self is _console()
+
+
+@cache
+def _console() -> Actor:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return Actor(staff_id=None, staff_no=f"console:{user}"[:64], name=user, role=Role.ADMIN)
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,11 @@ import re
 
 # An 18-character resident ID (17 digits then a digit or X); not part of a longer digit run.
 _ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5}(?:18|19|20)[0-9]{9}[0-9Xx])(?![0-9A-Za-z])")
-# A mainland mobile: 1[3-9] then 9 digits, optionally +86 / 86 before it.
-_MOBILE_RE = re.compile(r"(?<![0-9])((?:\+?86[- ]?)?)(1[3-9][0-9])([0-9]{4})([0-9]{4})(?![0-9])")
+# A mainland mobile: 1[3-9] then 9 digits, optionally +86 / 86 before it, optionally written in
+# groups (138 1234 5678, 138-1234-5678).
+_MOBILE_RE = re.compile(
+    r"(?<![0-9])((?:\+?86[- ]?)?)(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])"
+)
 
 
 def mask(text: str | None) -> str | None:

@@ -74,6 +74,12 @@ def check_note(text: str) -> str | None:
     return None
 
 
+def check_length(text: str | None, limit: int = NOTE_MAX_LENGTH) -> str | None:
+    if text and len(text) > limit:
+        return N_("The text is longer than 10,000 characters.")
+    return None
+
+
 def normalize_ticket(raw: str) -> str:
     """Upper-case a ticket as typed (``a023`` → ``A023``)."""
     return raw.strip().upper()

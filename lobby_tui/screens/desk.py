@@ -61,7 +61,7 @@ class DeskScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.app.store.desk(self.app.actor)))
+        self.post_message(self.Loaded(self.app.store.desk(self.app.actor, self.app.today())))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:

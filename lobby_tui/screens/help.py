@@ -18,8 +18,8 @@ class HelpScreen(LobbyModal):
         Binding("f1", "dismiss", N_("Close"), show=False),
     ]
 
-    def __init__(self, keys: list[tuple[str, str]]) -> None:
-        super().__init__()
+    def __init__(self, keys: list[tuple[str, str]], id: str | None = None) -> None:
+        super().__init__(id=id)
         self.keys = keys
 
     def compose(self) -> ComposeResult:

@@ -69,6 +69,11 @@ class SignInScreen(LobbyScreen):
         elif not self.notice:
             self.query_one("#signin-status", Static).update(_("Opening the database…"))
 
+    def reset(self, notice: str) -> None:
+        """Empty the form for the next staff member and say why we are back here."""
+        self.query_one(Form).clear()
+        self.query_one("#signin-status", Static).update(notice)
+
     def show_branch(self, branch: BranchInfo, demo_staff: list[StaffInfo]) -> None:
         self.query_one("#signin-branch", Static).update(
             Text(f"{branch.name} ({branch.code})", style="bold")

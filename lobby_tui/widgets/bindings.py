@@ -10,13 +10,24 @@ from dataclasses import replace
 
 from textual.dom import DOMNode
 
-from lobby_tui.locale import _
+from lobby_tui.locale import N_, _
+
+# Textual's own bindings that reach the footer or F1, marked here so the catalogs carry them.
+TEXTUAL_DESCRIPTIONS = (
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    N_("palette"),
+    N_("Open the command palette"),
+)
 
 
 def translate_bindings(node: DOMNode) -> None:
     """Replace the descriptions and tooltips of ``node``'s bindings with their translations."""
-    for bindings in node._bindings.key_to_bindings.values():
-        bindings[:] = [
+    # New lists: the map is a shallow copy of the class's own, which must stay untranslated.
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
             replace(
                 binding,
                 description=_(binding.description) if binding.description else "",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -27,7 +26,7 @@ class DutyHeader(Static):
         self._tick()
 
     def _tick(self) -> None:
-        clock = datetime.now(UTC).astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
+        clock = self.app.clock().astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
         line = Text.assemble(
             ("lobby-tui", "bold"),
             "  ",

@@ -1,0 +1,153 @@
+"""`make bench`: measure lobby-tui against the budgets of DESIGN.md §6.
+
+Each section measures one budget and is registered in SECTIONS; `--only NAME` runs one. The report
+is printed as a table and written to bench/out/results.json. Exit status: 0 when every section
+measured — a budget overrun is a FAIL in the report, not an error — and 1 when one could not.
+
+To add a section: in a module of its own, write `run(args) -> SectionResult` that raises
+BenchError when it cannot measure, and optionally `add_arguments(parser)` for its own options;
+then append a Section to SECTIONS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import first_frame
+from results import BenchError, Row, SectionResult
+
+OUT = Path(__file__).with_name("out") / "results.json"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A named measurement the report can run."""
+
+    name: str
+    summary: str
+    run: Callable[[argparse.Namespace], SectionResult]
+    add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
+
+
+SECTIONS: list[Section] = [
+    Section(
+        "first_frame",
+        "process start to the sign-in screen, against a bare Textual app",
+        first_frame.run,
+        first_frame.add_arguments,
+    ),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the chosen sections, print the table, write the JSON; the exit status."""
+    args = _parser().parse_args(argv)
+    chosen = [s for s in SECTIONS if args.only in (None, s.name)]
+
+    report: dict[str, Any] = {}
+    table: list[tuple[str, Row]] = []
+    notes: list[str] = []
+    failures: list[tuple[str, BenchError]] = []
+    for section in chosen:
+        try:
+            result = section.run(args)
+        except BenchError as error:
+            failures.append((section.name, error))
+            report[section.name] = {"status": "error", "error": str(error), "detail": error.detail}
+            continue
+        table += [(section.name, row) for row in result.rows]
+        notes += [f"{section.name}: {note}" for note in result.notes]
+        report[section.name] = {
+            "status": "measured",
+            "rows": [asdict(row) for row in result.rows],
+            "notes": result.notes,
+            "data": result.data,
+        }
+
+    if table:
+        _print_table(table)
+    # Under the table rather than in it, so that a long note does not stretch the value column.
+    for note in notes:
+        print(note)
+    for name, error in failures:
+        print(f"{name}: cannot measure: {error}")
+        if error.detail:
+            print(error.detail)
+    _write_json(report)
+    print(f"results written to {os.path.relpath(OUT)}")
+    return 1 if failures else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Options shared by all sections, then each section's own."""
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] if __doc__ else None,
+        epilog="sections: " + "; ".join(f"{s.name} ({s.summary})" for s in SECTIONS),
+    )
+    parser.add_argument("--only", metavar="NAME", choices=[s.name for s in SECTIONS])
+    parser.add_argument(
+        "--runs", type=_at_least(2), default=15, help="measured runs per case (default: 15)"
+    )
+    parser.add_argument(
+        "--warmup", type=_at_least(0), default=2, help="unmeasured runs first (default: 2)"
+    )
+    for section in SECTIONS:
+        if section.add_arguments:
+            section.add_arguments(parser)
+    return parser
+
+
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type for an integer no smaller than `minimum`."""
+
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}")
+        return value
+
+    return parse
+
+
+def _print_table(table: list[tuple[str, Row]]) -> None:
+    """The rows as aligned columns."""
+    lines = [("section", "measure", "value", "budget", "verdict")]
+    lines += [(name, r.measure, r.value, r.budget, r.verdict) for name, r in table]
+    widths = [max(len(line[column]) for line in lines) for column in range(len(lines[0]))]
+    for line in lines:
+        cells = (cell.ljust(width) for cell, width in zip(line, widths, strict=True))
+        print("  ".join(cells).rstrip())
+
+
+def _write_json(sections: dict[str, Any]) -> None:
+    """bench/out/results.json: this run's sections and the machine they ran on."""
+    try:
+        textual = metadata.version("textual")
+    except metadata.PackageNotFoundError:
+        textual = None
+    report = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "textual": textual,
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        },
+        "sections": sections,
+    }
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

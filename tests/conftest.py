@@ -1,0 +1,85 @@
+"""Fixtures for driving the real app through Textual's Pilot on real SQLite files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lobby_tui import locale
+from lobby_tui.app import LobbyApp
+from lobby_tui.config import Settings
+from lobby_tui.data.store import Store
+from lobby_tui.data.views import Actor
+from lobby_tui.domain.roles import Role
+
+ADMIN = ("9001", "999999")
+LOBBY = ("1001", "111111")
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """Each test starts in English with no translation found missing."""
+    locale.install("en")
+    locale.missing.clear()
+    yield
+    locale.install("en")
+
+
+def branch_db(path: Path) -> Path:
+    """A database with a branch, its admin 9001 and a lobby manager 1001."""
+    store = Store.open(str(path))
+    store.setup(
+        branch_code="SH0101",
+        branch_name="陆家嘴支行",
+        admin_no=ADMIN[0],
+        admin_name="张主管",
+        pin=ADMIN[1],
+    )
+    store.add_staff(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
+    store.close()
+    return path
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return branch_db(tmp_path / "branch.sqlite")
+
+
+AppFactory = Callable[..., LobbyApp]
+
+
+@pytest.fixture
+def make_app() -> AppFactory:
+    def make(
+        path: Path,
+        language: str = "en",
+        *,
+        idle_lock_minutes: float = 10,
+        keymap: dict[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> LobbyApp:
+        settings = Settings(
+            db=str(path),
+            language=language,
+            idle_lock_minutes=idle_lock_minutes,
+            keymap=keymap or {},
+        )
+        return LobbyApp(settings, clock=clock or (lambda: datetime.now(UTC)))
+
+    return make
+
+
+async def settle(pilot) -> None:
+    """Let the app's database workers finish and their messages be handled."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def sign_in(pilot, staff_no: str, pin: str) -> None:
+    await settle(pilot)
+    await pilot.press(*staff_no, "enter", *pin, "enter")
+    await settle(pilot)

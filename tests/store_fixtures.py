@@ -1,0 +1,107 @@
+"""Shared ground for the data-layer tests: a branch database in a temporary folder, its staff.
+
+Every database here is a real SQLite file; what the store wrote is read back through the store
+and, where the test is about storage itself, through plain ``sqlite3`` beside it.
+
+Test modules import the fixtures by their function names (``store_fixture`` is the fixture
+``store``), so they take precedence over any ``conftest.py`` fixture of the same name.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lobby_tui.data.store import Store
+from lobby_tui.data.views import Actor, SignInRefused
+from lobby_tui.domain.roles import Role
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BRANCH_CODE = "SH0101"
+BRANCH_NAME = "陆家嘴支行"
+ADMIN_NO, ADMIN_PIN = "9001", "999999"
+LOBBY_NO, LOBBY_PIN = "1001", "111111"
+REVIEWER_NO, REVIEWER_PIN = "8001", "888888"
+WRONG_PIN = "123456"
+
+
+def set_up_store(path: Path) -> Store:
+    """A new database at ``path`` after the first-run setup: the branch and its admin."""
+    store = Store.open(str(path))
+    store.setup(
+        branch_code=BRANCH_CODE,
+        branch_name=BRANCH_NAME,
+        admin_no=ADMIN_NO,
+        admin_name="张主管",
+        pin=ADMIN_PIN,
+    )
+    return store
+
+
+def add_staff(store: Store, staff_no: str, pin: str, role: Role = Role.LOBBY) -> None:
+    """Add a staff member from the command line, as the admin does before opening day."""
+    store.add_staff(Actor.console(), staff_no, f"员工{staff_no}", role, pin)
+
+
+def refusal(store: Store, staff_no: str, pin: str) -> SignInRefused:
+    """The refusal of a sign-in that must be refused; fails the test if it is accepted."""
+    with pytest.raises(SignInRefused) as caught:
+        store.sign_in(staff_no, pin)
+    return caught.value
+
+
+@contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain ``sqlite3`` connection to the file, beside the store's own engine."""
+    with closing(sqlite3.connect(path, timeout=10)) as connection:
+        yield connection
+
+
+def rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with raw(path) as connection:
+        return connection.execute(sql, params).fetchall()
+
+
+def audit_actions(path: Path, action: str) -> list[tuple[str, int | None, str]]:
+    """``(actor, staff_id, detail)`` of every audit event named ``action``, oldest first."""
+    return rows(
+        path,
+        "SELECT actor, staff_id, detail FROM audit_event WHERE action = ? ORDER BY id",
+        action,
+    )
+
+
+def failed_attempts(path: Path, staff_no: str) -> int:
+    return rows(path, "SELECT failed_attempts FROM staff WHERE staff_no = ?", staff_no)[0][0]
+
+
+@pytest.fixture(name="db_path")
+def db_path_fixture(tmp_path: Path) -> Path:
+    return tmp_path / "lobby.sqlite"
+
+
+@pytest.fixture(name="store")
+def store_fixture(db_path: Path) -> Iterator[Store]:
+    """A set-up branch with its admin (9001) and one lobby manager (1001)."""
+    store = set_up_store(db_path)
+    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    yield store
+    store.close()
+
+
+@pytest.fixture(name="lobby")
+def lobby_fixture(store: Store) -> Actor:
+    """The lobby manager 1001, signed in for the day."""
+    return store.sign_in(LOBBY_NO, LOBBY_PIN)
+
+
+@pytest.fixture(name="admin")
+def admin_fixture(store: Store) -> Actor:
+    """The branch admin 9001, signed in."""
+    return store.sign_in(ADMIN_NO, ADMIN_PIN)

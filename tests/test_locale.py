@@ -1,0 +1,94 @@
+"""Two languages: every string on screen has its Chinese, and the language is chosen as promised."""
+
+from __future__ import annotations
+
+import gettext
+import io
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from lobby_tui import locale
+from lobby_tui.config import load_settings
+from lobby_tui.locale.build import extract, po_path
+from lobby_tui.screens.desk import DeskScreen
+from lobby_tui.screens.help import HelpScreen
+from lobby_tui.screens.lock import LockScreen
+from lobby_tui.screens.note import NoteScreen
+from lobby_tui.screens.setup import SetupScreen
+from tests.conftest import settle, sign_in
+
+
+def catalog(language: str):
+    with po_path(language).open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_marked_string_has_a_chinese_translation():
+    chinese = catalog("zh")
+    marked = [message.id for message in extract() if message.id]
+    assert len(marked) > 100
+    untranslated = [i for i in marked if chinese.get(i) is None or not chinese.get(i).string]
+    assert untranslated == []
+
+
+def test_the_compiled_catalogs_match_their_sources():
+    for language in ("zh", "en"):
+        source = catalog(language)
+        compiled = io.BytesIO()
+        write_mo(compiled, source)
+        compiled.seek(0)
+        expected = gettext.GNUTranslations(compiled)
+        with po_path(language).with_suffix(".mo").open("rb") as handle:
+            shipped = gettext.GNUTranslations(handle)
+        for message in source:
+            if message.id:
+                assert shipped.gettext(message.id) == expected.gettext(message.id), message.id
+
+
+async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app):
+    app = make_app(tmp_path / "new.sqlite", "zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("ctrl+s")  # every field's error message
+        await pilot.press(*"SH0101", "enter", *"Lujiazui", "enter", *"9001", "enter")
+        await pilot.press(*"Zhang", "enter", *"999999", "enter", *"999999", "enter")
+        await settle(pilot)
+        await sign_in(pilot, "9001", "000000")  # a refusal
+        await pilot.press(*"999999", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        await pilot.press("n", "ctrl+s")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"ok", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape", "f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "f2", "ctrl+l")
+        assert isinstance(app.screen, LockScreen)
+        await pilot.press("enter")
+        await pilot.press(*"999999", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        assert str(app.screen.query_one(".panel-title").content) == "今日值班日志"
+        await pilot.press("ctrl+p", *"note")
+        await pilot.pause(0.3)
+    assert sorted(locale.missing) == []
+
+
+def test_the_language_comes_from_the_flag_then_the_config_then_the_environment(tmp_path):
+    english = tmp_path / "english.toml"
+    english.write_text('language = "en"\n', encoding="utf-8")
+    silent = tmp_path / "silent.toml"
+    silent.write_text("", encoding="utf-8")
+
+    def language(flag=None, config=silent, **environ):
+        return load_settings(language=flag, config=str(config), environ=environ).language
+
+    assert language("zh", english, LANG="en_US.UTF-8") == "zh"
+    assert language(config=english, LANG="zh_CN.UTF-8") == "en"
+    assert language(LANG="zh_CN.UTF-8") == "zh"
+    assert language(LC_ALL="zh_TW.UTF-8", LANG="en_US.UTF-8") == "zh"
+    assert language(LANG="en_US.UTF-8") == "en"
+    assert language() == "en"

@@ -1,0 +1,77 @@
+"""What staff see, screen by screen, in both languages (pytest-textual-snapshot).
+
+Deterministic on purpose: a fixed clock, a fixed database path, entries at fixed times. After a
+deliberate change of a screen, review the new pictures with ``pytest --snapshot-update``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from lobby_tui.data.store import Store
+from lobby_tui.domain.kinds import Kind
+from tests.conftest import LOBBY, branch_db, settle, sign_in
+
+SIZE = (120, 40)
+# 10:30 in Shanghai on a Sunday morning.
+NOW = datetime(2026, 11, 29, 2, 30, tzinfo=UTC)
+# The desk shows the database in use, so the path must not change from run to run.
+FOLDER = Path("/tmp/lobby-tui-snapshots")
+
+
+@pytest.fixture
+def fixed_folder():
+    shutil.rmtree(FOLDER, ignore_errors=True)
+    FOLDER.mkdir(parents=True)
+    yield FOLDER
+    shutil.rmtree(FOLDER, ignore_errors=True)
+
+
+def a_morning(path: Path) -> Path:
+    branch_db(path)
+    store = Store.open(str(path))
+    actor = store.sign_in(*LOBBY)
+    morning = [
+        (9, 5, Kind.NOTE, "老大爷开卡并存款，已协助填单 [bold]不是标记[/]"),
+        (9, 40, Kind.NOTE, "30,000 one-year fixed deposit, customer 13812345678 referred"),
+        (10, 10, Kind.NOTE, "ATM 吞卡，已登记，客户明日来领"),
+    ]
+    for hour, minute, kind, text in morning:
+        occurred = datetime(2026, 11, 29, hour - 8, minute, tzinfo=UTC)
+        store.add_entry(actor, kind, occurred_at=occurred, text=text)
+    store.close()
+    return path
+
+
+def app_for(make_app, path: Path, language: str):
+    return make_app(path, language, clock=lambda: NOW)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_first_run_setup(snap_compare, make_app, fixed_folder, language):
+    app = app_for(make_app, fixed_folder / "empty.sqlite", language)
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_sign_in_with_a_refused_pin(snap_compare, make_app, fixed_folder, language):
+    app = app_for(make_app, branch_db(fixed_folder / "branch.sqlite"), language)
+
+    async def refused(pilot):
+        await sign_in(pilot, LOBBY[0], "000000")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=refused)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_desk_on_a_morning(snap_compare, make_app, fixed_folder, language):
+    app = app_for(make_app, a_morning(fixed_folder / "branch.sqlite"), language)
+
+    async def signed_in(pilot):
+        await sign_in(pilot, *LOBBY)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=signed_in)
