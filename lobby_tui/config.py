@@ -1,4 +1,4 @@
-"""Settings: which database, which language, idle lock, keymap.
+"""Settings: which database, which language, idle lock, keymap, the branch's reference lists.
 
 Order of precedence: command-line flags, then the environment (``LOBBY_TUI_DB``, ``LANG``), then
 the TOML config file, then defaults. A bad config file is reported with its line, never a traceback.
@@ -7,11 +7,17 @@ the TOML config file, then defaults. A bad config file is reported with its line
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lobby_tui.domain.lists import (
+    BranchLists,
+    ListsError,
+    default_lists,
+    lists_from_config,
+    parse_toml,
+)
 from lobby_tui.locale import LANGUAGES, _, language_from_environment
 
 APP_NAME = "lobby-tui"
@@ -31,6 +37,7 @@ class Settings:
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
+    lists: BranchLists = field(default_factory=default_lists)
 
 
 def default_db_path() -> Path:
@@ -52,14 +59,24 @@ def default_config_path() -> Path:
     return user_config_path(APP_NAME, appauthor=False) / "config.toml"
 
 
-def read_config(path: Path) -> dict:
+def read_config(path: Path) -> tuple[dict, str]:
+    """The config file parsed, and its text, which later errors search for the line they name."""
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(_("{path}: {error}").format(path=path, error=error)) from None
+        raw = path.read_bytes()
     except OSError as error:
         raise ConfigError(f"{path}: {error.strerror}") from None
+    try:
+        # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte-order mark.
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            str(ListsError(str(path), line, _("the file is not UTF-8 text")))
+        ) from None
+    try:
+        return parse_toml(text, str(path)), text
+    except ListsError as error:
+        raise ConfigError(str(error)) from None
 
 
 def load_settings(
@@ -72,7 +89,7 @@ def load_settings(
     """Settings from flags, environment and config file, in that order of precedence."""
     explicit = config or environ.get(CONFIG_ENV)
     path = Path(explicit).expanduser() if explicit else default_config_path()
-    data = read_config(path) if explicit or path.exists() else {}
+    data, text = read_config(path) if explicit or path.exists() else ({}, "")
 
     lang = language or data.get("language") or language_from_environment(environ) or "en"
     if lang not in LANGUAGES:
@@ -92,6 +109,11 @@ def load_settings(
             _('{path}: [keymap] maps a binding id to keys, like note = "ctrl+n"').format(path=path)
         )
 
+    try:
+        lists = lists_from_config(data, text, str(path))
+    except ListsError as error:
+        raise ConfigError(str(error)) from None
+
     database = db or environ.get(DB_ENV) or data.get("database") or str(default_db_path())
     return Settings(
         db=database,
@@ -99,4 +121,5 @@ def load_settings(
         idle_lock_minutes=float(idle),
         keymap=dict(keymap),
         config_path=path if data else None,
+        lists=lists,
     )
