@@ -4,23 +4,27 @@ Entries are written in bulk with SQLAlchemy Core rather than through ``Store.add
 of a million entries must build in seconds, and a permission check and flush per row would take
 the better part of an hour. The branch and the staff still go through the store, so their rules
 (validation, PIN hashing, audit) hold for the demo too.
+
+Hand-offs older than an hour are closed as the lobby manager would have closed them from F6
+(accepted then completed or returned, or a no-show); the last hour's are still open, so their
+events and the open-items index are written beside the entries, as the store would have.
 """
 
 from __future__ import annotations
 
 import random
 from bisect import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import accumulate, islice
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
+from sqlalchemy import Row, func, insert
 from sqlmodel import select
 
-from lobby_tui.data.models import Entry, Shift, Staff
+from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Shift, Staff
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, StoreError
 from lobby_tui.domain.clock import branch_zone, utcnow
@@ -40,6 +44,11 @@ ENTRIES_PER_DAY = 40
 BATCH = 10_000
 ZH_SHARE = 0.65  # most staff write the log in Chinese, some in English
 LOBBY_SHARE = 0.85  # the lobby manager writes most entries; the supervisor steps in at the rush
+HANDOFF_OPEN_FOR = timedelta(hours=1)  # hand-offs younger than this are still open
+# How a closed hand-off ended, and how often; a referral is a sale this often when completed.
+HANDOFF_ENDINGS = {"completed": 75, "returned": 15, "no_show": 10}
+SALE_SHARE = 0.4
+REFERRAL_TARGETS = ("wealth_manager", "relationship_manager")
 
 # One moment of a branch day per block: "kind weight business priority target topic" ("-" for
 # none), then "text | outcome" in Chinese and in English. ``{n}`` is a counter (target "counter"
@@ -219,9 +228,25 @@ def build_demo(
         plan = _plan(rng, _last_days(now, days, zone), zone, now, total)
         shifts = _add_shifts(store, branch.id, rng, plan, zone, now)
         rows = _rows(rng, branch.id, plan, shifts)
+        # A stream of its own, so that the entries of a seed are the same with or without it.
+        outcomes = random.Random(seed + 1)
         while batch := list(islice(rows, BATCH)):
             with store.db.write() as session:
-                session.connection().execute(insert(Entry), batch)
+                connection = session.connection()
+                last_id = connection.execute(select(func.max(Entry.id))).scalar() or 0
+                connection.execute(insert(Entry), batch)
+                handoffs = connection.execute(
+                    select(
+                        Entry.id, Entry.branch_id, Entry.staff_id, Entry.occurred_at, Entry.referral
+                    )
+                    .where((Entry.id > last_id) & (Entry.kind == Kind.HANDOFF))
+                    .order_by(Entry.id)
+                ).all()
+                events, still_open = _handoff_outcomes(outcomes, handoffs, now)
+                if events:
+                    connection.execute(insert(EntryEvent), events)
+                if still_open:
+                    connection.execute(insert(OpenEntry), still_open)
     finally:
         store.close()
     staff = [(staff_no, str(role), pin) for staff_no, role, pin in DEMO_ACCOUNTS]
@@ -350,6 +375,7 @@ def _rows(
                     tickets[prefix] += 1 + int(rng.random() * 3)
                     ticket = f"{prefix}{tickets[prefix] % 10_000:03d}"
                 occurred_at = start + timedelta(seconds=second)
+                is_handoff = scene.kind == Kind.HANDOFF
                 yield {
                     "branch_id": branch_id,
                     "staff_id": staff_id,
@@ -364,4 +390,37 @@ def _rows(
                     "topic": scene.topic,
                     "text": text,
                     "outcome": outcome,
+                    "referral": scene.target in REFERRAL_TARGETS if is_handoff else None,
                 }
+
+
+def _handoff_outcomes(
+    rng: random.Random, handoffs: Iterable[Row], now: datetime
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The events of ``handoffs`` (id, branch_id, staff_id, occurred_at, referral), and the
+    open-items rows of those still open."""
+    events: list[dict[str, Any]] = []
+    still_open: list[dict[str, Any]] = []
+    endings, weights = list(HANDOFF_ENDINGS), list(HANDOFF_ENDINGS.values())
+    for entry_id, branch_id, staff_id, occurred_at, referral in handoffs:
+        accepted_at = occurred_at + timedelta(minutes=2 + int(rng.random() * 8))
+        step = {"entry_id": entry_id, "staff_id": staff_id, "product_sold": None}
+        if occurred_at >= now - HANDOFF_OPEN_FOR:
+            if accepted_at < now and rng.random() < 0.5:
+                events.append({**step, "event": "accepted", "at": accepted_at})
+            still_open.append(
+                {
+                    "entry_id": entry_id,
+                    "branch_id": branch_id,
+                    "kind": "handoff",
+                    "since": occurred_at,
+                }
+            )
+            continue
+        ending = rng.choices(endings, weights)[0]
+        if ending != "no_show":
+            events.append({**step, "event": "accepted", "at": accepted_at})
+        sold = rng.random() < SALE_SHARE if ending == "completed" and referral else None
+        ended_at = accepted_at + timedelta(minutes=5 + int(rng.random() * 40))
+        events.append({**step, "event": ending, "at": ended_at, "product_sold": sold})
+    return events, still_open

@@ -1,7 +1,8 @@
 """The tables (DESIGN.md §3). Entries and audit events are append-only: corrections are revisions.
 
-Later tables (hand-off outcome, complaint case, review, checklist) sit beside these and point at
-``entry``/``shift``/``staff`` by id.
+Later tables (complaint case, review, checklist) sit beside these and point at
+``entry``/``shift``/``staff`` by id. Drafts and open entries are working state, not records: they
+are rewritten and deleted.
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ class Entry(SQLModel, table=True):
     text: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     outcome: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     follow_up_due: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    contact: str | None = Field(default=None, max_length=64)
+    resolved: bool | None = None
+    referral: bool | None = None
 
 
 class Revision(SQLModel, table=True):
@@ -98,3 +102,50 @@ class AuditEvent(SQLModel, table=True):
     staff_id: int | None = Field(default=None, foreign_key="staff.id")
     branch_id: int | None = Field(default=None, foreign_key="branch.id")
     detail: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+
+
+class EntryEvent(SQLModel, table=True):
+    """A step in an entry's life after it was written: a hand-off's outcome, a follow-up done.
+
+    Never updated or deleted (a trigger refuses); the latest event is the entry's state.
+    """
+
+    __tablename__ = "entry_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    event: str = Field(max_length=16)
+    product_sold: bool | None = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    staff_id: int = Field(foreign_key="staff.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class Draft(SQLModel, table=True):
+    """A form's unsaved fields, one per staff member and form, so that a killed process loses
+    nothing typed. Overwritten as the staff member types; deleted when the form is saved."""
+
+    __table_args__ = (UniqueConstraint("staff_id", "form"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    form: str = Field(max_length=16)
+    fields: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class OpenEntry(SQLModel, table=True):
+    """An entry with something still to do: a hand-off not closed, a follow-up not done.
+
+    Derived from the entry, its revisions and its events, and rewritten by the store in the same
+    transaction as they are, so that the open items of a branch are found without reading its
+    whole history. ``since`` orders them: when the hand-off happened, when the follow-up is due.
+    """
+
+    __tablename__ = "open_entry"
+    __table_args__ = (Index("ix_open_entry_branch_since", "branch_id", "since", "entry_id"),)
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    kind: str = Field(max_length=16)
+    since: datetime = Field(sa_type=UTCDateTime())

@@ -14,17 +14,32 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from lobby_tui.data import entries
 from lobby_tui.data.engine import Database, database_url
+from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
 from lobby_tui.data.migrate import current_revision, upgrade
-from lobby_tui.data.models import AuditEvent, Branch, Entry, Revision, Shift, Staff
+from lobby_tui.data.models import (
+    AuditEvent,
+    Branch,
+    Draft,
+    Entry,
+    EntryEvent,
+    Revision,
+    Shift,
+    Staff,
+)
 from lobby_tui.data.pins import dummy_hash, hash_pin, verify_pin
 from lobby_tui.data.views import (
     Actor,
     BranchInfo,
     DeskSnapshot,
+    EntryHistory,
     EntryView,
+    EventView,
     NotSetUp,
+    OpenItem,
     PermissionDenied,
+    RevisionView,
     SignInRefused,
     StaffInfo,
     StoreError,
@@ -39,8 +54,10 @@ from lobby_tui.locale import N_
 MAX_FAILED_ATTEMPTS = 5
 LOCK_DURATION = timedelta(minutes=5)
 DESK_TIMELINE_LIMIT = 500
-# Fields a revision may change; the entry row itself keeps what was first written.
-REVISABLE = ("ticket", "business", "priority", "target", "topic", "text", "outcome")
+DESK_OPEN_ITEMS_LIMIT = 20
+REVEALABLE = ("text", "outcome", "contact")
+DRAFT_FORM_MAX_LENGTH = 16
+CODE_FIELDS = tuple(validation.CODE_MAX_LENGTHS)
 
 
 class Store:
@@ -237,25 +254,20 @@ class Store:
         self, actor: Actor, kind: Kind, occurred_at: datetime | None = None, **values: Any
     ) -> EntryView:
         """Append one entry of ``kind`` written by ``actor``; ``values`` are the entry's fields
-        (``ticket``, ``business``, ``priority``, ``target``, ``topic``, ``text``, ``outcome``)."""
-        unknown = set(values) - set(REVISABLE)
-        if unknown:
-            raise ValueError(f"not an entry field: {', '.join(sorted(unknown))}")
-        _validate(
-            ("ticket", validation.check_ticket(values.get("ticket") or "")),
-            ("text", validation.check_length(values.get("text"))),
-            ("outcome", validation.check_length(values.get("outcome"))),
-        )
+        (any of ``REVISABLE``: ``ticket``, ``business``, ``priority``, ``target``, ``topic``,
+        ``text``, ``outcome``, ``contact``, ``resolved``, ``referral``, ``follow_up_due``).
+
+        A hand-off opens a pending open item; an enquiry with ``follow_up_due`` and not
+        ``resolved`` an open follow-up.
+        """
+        _check_values(values)
         with self.db.write() as session:
-            staff = _authorize(session, actor, Permission.WRITE_ENTRY)
-            shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
-            if shift is None or shift.staff_id != staff.id:
-                raise PermissionDenied(N_("Sign in before writing to the duty log."))
+            staff = _writer(session, actor)
             now = utcnow()
             entry = Entry(
                 branch_id=staff.branch_id,
                 staff_id=staff.id,
-                shift_id=shift.id,
+                shift_id=actor.shift_id,
                 kind=Kind(kind),
                 occurred_at=occurred_at or now,
                 recorded_at=now,
@@ -263,15 +275,19 @@ class Store:
             )
             session.add(entry)
             session.flush()
-            return _entry_view(entry, staff, [])
+            view = entries.entry_view(entry, staff, [], [])
+            entries.sync_open_entry(session, entry, view)
+            return view
 
     def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:
-        """Today's timeline (newest first) and counts per kind, voided entries not counted."""
+        """Today's timeline (newest first) and counts per kind, voided entries not counted, and
+        the branch's oldest open items of any day."""
         with self.db.read() as session:
             staff = _authorize(session, actor, Permission.READ_LOG)
             branch = session.get(Branch, staff.branch_id) if staff else _the_branch(session)
             zone = branch_zone(branch.time_zone)
-            start, end = day_bounds(day or branch_today(zone), zone)
+            today = branch_today(zone)
+            start, end = day_bounds(day or today, zone)
             in_day = (
                 (Entry.branch_id == branch.id)
                 & (Entry.occurred_at >= start)
@@ -284,7 +300,6 @@ class Store:
                 .order_by(Entry.occurred_at.desc(), Entry.id.desc())
                 .limit(DESK_TIMELINE_LIMIT)
             ).all()
-            revisions = _revisions_of(session, [entry.id for entry, _ in rows])
             voided = select(Revision.entry_id).where(Revision.action == "void")
             counts = dict(
                 session.exec(
@@ -293,8 +308,14 @@ class Store:
                     .group_by(Entry.kind)
                 ).all()
             )
-            entries = [_entry_view(e, s, revisions.get(e.id, [])) for e, s in rows]
-            return DeskSnapshot(entries=entries, counts=counts, total_today=sum(counts.values()))
+            return DeskSnapshot(
+                entries=entries.views_of(session, list(rows)),
+                counts=counts,
+                total_today=sum(counts.values()),
+                open_items=entries.open_items(
+                    session, branch.id, zone, today, DESK_OPEN_ITEMS_LIMIT
+                ),
+            )
 
     def entries_between(
         self, actor: Actor, first_day: date | None, last_day: date | None, batch: int = 1000
@@ -337,12 +358,237 @@ class Store:
                         | ((Entry.occurred_at == after[0]) & (Entry.id > after[1]))
                     )
                 rows = session.exec(query.order_by(Entry.occurred_at, Entry.id).limit(batch)).all()
-                revisions = _revisions_of(session, [entry.id for entry, _ in rows])
-            for entry, staff in rows:
-                yield _entry_view(entry, staff, revisions.get(entry.id, [])), info
+                views = entries.views_of(session, list(rows))
+            for view in views:
+                yield view, info
             if len(rows) < batch:
                 return
             after = (rows[-1][0].occurred_at, rows[-1][0].id)
+
+    # -- revisions and voids --------------------------------------------------------------
+
+    def revise_entry(
+        self, actor: Actor, entry_id: int, changes: dict[str, Any], reason: str
+    ) -> EntryView:
+        """Correct an entry: store the changed fields' old and new values with the reason.
+
+        The entry row is never touched; the revision is read over it from then on. Only fields
+        of ``REVISABLE`` may change (ValueError otherwise). Fields given with their current
+        value are left out of the revision; if none is left, ``ValidationError("changes")``.
+        Allowed to the entry's author during the same, still open, shift, and to reviewers.
+        """
+        _check_values(changes)
+        _validate(("reason", validation.check_reason(reason)))
+        with self.db.write() as session:
+            staff = _writer(session, actor)
+            entry = _entry_to_change(session, staff, entry_id, revising_as=actor)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            current, voided = entries.latest_values(entry, revisions)
+            if voided:
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            changed = {name: value for name, value in changes.items() if current[name] != value}
+            if not changed:
+                raise ValidationError("changes", N_("Nothing was changed."))
+            session.add(
+                Revision(
+                    entry_id=entry.id,
+                    number=max((r.number for r in revisions), default=1) + 1,
+                    action="revise",
+                    reason=reason,
+                    old_values=entries.to_json({name: current[name] for name in changed}),
+                    new_values=entries.to_json(changed),
+                    staff_id=staff.id,
+                )
+            )
+            _audit(session, "revise", actor, entry_id=entry.id, fields=sorted(changed))
+            return _after_change(session, entry)
+
+    def void_entry(self, actor: Actor, entry_id: int, reason: str) -> EntryView:
+        """Void an entry, with the reason: it stays in the log, marked void, out of the counts
+        and the open items. Allowed to the same people as ``revise_entry``."""
+        _validate(("reason", validation.check_reason(reason)))
+        with self.db.write() as session:
+            staff = _writer(session, actor)
+            entry = _entry_to_change(session, staff, entry_id, revising_as=actor)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            if any(revision.action == "void" for revision in revisions):
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            session.add(
+                Revision(
+                    entry_id=entry.id,
+                    number=max((r.number for r in revisions), default=1) + 1,
+                    action="void",
+                    reason=reason,
+                    staff_id=staff.id,
+                )
+            )
+            _audit(session, "void", actor, entry_id=entry.id)
+            return _after_change(session, entry)
+
+    def entry_history(self, actor: Actor, entry_id: int) -> EntryHistory:
+        """An entry now, as first written, and its revisions and events, oldest first."""
+        with self.db.read() as session:
+            staff = _authorize(session, actor, Permission.READ_LOG)
+            entry = _entry_of_branch(session, staff, entry_id)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            events = entries.events_of(session, [entry.id]).get(entry.id, [])
+            who = _staff_by_id(
+                session,
+                {entry.staff_id, *(r.staff_id for r in revisions), *(e.staff_id for e in events)},
+            )
+            return EntryHistory(
+                entry=entries.entry_view(entry, who[entry.staff_id], revisions, events),
+                original=entries.original_values(entry),
+                revisions=[
+                    RevisionView(
+                        number=r.number,
+                        action=r.action,
+                        reason=r.reason,
+                        old_values=entries.from_json(r.old_values),
+                        new_values=entries.from_json(r.new_values),
+                        staff_no=who[r.staff_id].staff_no,
+                        staff_name=who[r.staff_id].name,
+                        at=r.created_at,
+                    )
+                    for r in revisions
+                ],
+                events=[
+                    EventView(
+                        event=e.event,
+                        product_sold=e.product_sold,
+                        note=e.note,
+                        staff_no=who[e.staff_id].staff_no,
+                        staff_name=who[e.staff_id].name,
+                        at=e.at,
+                    )
+                    for e in events
+                ],
+            )
+
+    def reveal(self, actor: Actor, entry_id: int, field: str) -> str | None:
+        """The latest unmasked value of ``field`` (``text``, ``outcome`` or ``contact``) of an
+        entry, for a reviewer. The reveal is an audit event, committed though nothing changes."""
+        if field not in REVEALABLE:
+            raise ValueError(f"not a revealable field: {field!r}")
+        with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.REVIEW)
+            entry = _entry_of_branch(session, staff, entry_id)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            values, _voided = entries.latest_values(entry, revisions)
+            _audit(session, "reveal", actor, entry_id=entry.id, field=field)
+            return values[field]
+
+    # -- hand-offs and follow-ups ---------------------------------------------------------
+
+    def update_handoff(
+        self,
+        actor: Actor,
+        entry_id: int,
+        event: str,
+        product_sold: bool | None = None,
+        note: str | None = None,
+    ) -> EntryView:
+        """Record a hand-off's next step: ``accepted``, then ``completed`` (with
+        ``product_sold`` for a referral), ``returned`` or ``no_show``.
+
+        The state is read under the write lock, so of two terminals closing the same hand-off
+        at once, the second is refused (StoreError) rather than closing it twice. An event
+        that is not a hand-off step is a ValueError.
+        """
+        if event not in validation.HANDOFF_EVENTS:
+            raise ValueError(f"not a hand-off event: {event!r}")
+        _validate(
+            ("product_sold", validation.check_product_sold(event, product_sold)),
+            ("note", validation.check_length(note)),
+        )
+        with self.db.write() as session:
+            staff = _writer(session, actor)
+            entry = _entry_to_change(session, staff, entry_id)
+            if entry.kind != Kind.HANDOFF:
+                raise StoreError(N_("This entry is not a hand-off."))
+            view = entries.current_view(session, entry)
+            if view.voided:
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            refused = validation.check_handoff_step(view.status, event)
+            if refused:
+                raise StoreError(refused)
+            session.add(
+                EntryEvent(
+                    entry_id=entry.id,
+                    event=event,
+                    product_sold=product_sold,
+                    note=note,
+                    staff_id=staff.id,
+                )
+            )
+            _audit(
+                session,
+                "handoff_update",
+                actor,
+                entry_id=entry.id,
+                event=event,
+                product_sold=product_sold,
+            )
+            return _after_change(session, entry)
+
+    def close_follow_up(self, actor: Actor, entry_id: int, note: str | None = None) -> EntryView:
+        """Mark an enquiry's follow-up done (the customer was called back)."""
+        _validate(("note", validation.check_length(note)))
+        with self.db.write() as session:
+            staff = _writer(session, actor)
+            entry = _entry_to_change(session, staff, entry_id)
+            view = entries.current_view(session, entry)
+            if view.voided or view.status != entries.OPEN_FOLLOW_UP:
+                raise StoreError(N_("This entry has no open follow-up."))
+            session.add(
+                EntryEvent(
+                    entry_id=entry.id, event=entries.FOLLOW_UP_DONE, note=note, staff_id=staff.id
+                )
+            )
+            _audit(session, "follow_up_done", actor, entry_id=entry.id)
+            return _after_change(session, entry)
+
+    def open_items(self, actor: Actor) -> list[OpenItem]:
+        """The branch's pending hand-offs (pending or accepted) and open follow-ups, of any
+        day, not voided, oldest first: hand-offs by when they happened, follow-ups by when
+        they are due. A follow-up due before today (branch time) is overdue."""
+        with self.db.read() as session:
+            staff = _authorize(session, actor, Permission.READ_LOG)
+            branch = session.get(Branch, staff.branch_id) if staff else _the_branch(session)
+            zone = branch_zone(branch.time_zone)
+            return entries.open_items(session, branch.id, zone, branch_today(zone))
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def save_draft(self, actor: Actor, form: str, fields: dict[str, str]) -> None:
+        """Keep what is typed in ``form`` (an id of at most 16 characters, e.g. ``queue``) so
+        that it survives the process being killed; replaces the staff member's last draft."""
+        _check_draft(form, fields)
+        with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+            draft = session.exec(
+                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
+            ).first() or Draft(staff_id=staff.id, form=form)
+            draft.fields = json.dumps(fields, ensure_ascii=False)
+            draft.updated_at = utcnow()
+            session.add(draft)
+
+    def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:
+        """The staff member's own drafts: form → field → value as typed."""
+        with self.db.read() as session:
+            staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+            rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
+            return {draft.form: json.loads(draft.fields) for draft in rows}
+
+    def clear_draft(self, actor: Actor, form: str) -> None:
+        """Forget the staff member's draft of ``form`` (after it was saved); none is fine."""
+        with self.db.write() as session:
+            staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+            draft = session.exec(
+                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
+            ).first()
+            if draft is not None:
+                session.delete(draft)
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -472,36 +718,87 @@ def _staff_info(row: Staff) -> StaffInfo:
     )
 
 
-def _revisions_of(session: Session, entry_ids: list[int]) -> dict[int, list[Revision]]:
-    found: dict[int, list[Revision]] = {}
-    if not entry_ids:
-        return found
-    rows = session.exec(
-        select(Revision).where(Revision.entry_id.in_(entry_ids)).order_by(Revision.number)
-    )
-    for revision in rows:
-        found.setdefault(revision.entry_id, []).append(revision)
-    return found
+def _staff_by_id(session: Session, ids: set[int]) -> dict[int, Staff]:
+    return {staff.id: staff for staff in session.exec(select(Staff).where(Staff.id.in_(ids)))}
 
 
-def _entry_view(entry: Entry, staff: Staff, revisions: list[Revision]) -> EntryView:
-    values = {name: getattr(entry, name) for name in REVISABLE}
-    voided = False
-    for revision in revisions:
-        if revision.action == "void":
-            voided = True
-        else:
-            values.update(
-                (k, v) for k, v in json.loads(revision.new_values).items() if k in REVISABLE
-            )
-    return EntryView(
-        id=entry.id,
-        kind=entry.kind,
-        occurred_at=entry.occurred_at,
-        recorded_at=entry.recorded_at,
-        staff_no=staff.staff_no,
-        staff_name=staff.name,
-        revision=1 + sum(1 for r in revisions if r.action == "revise"),
-        voided=voided,
-        **values,
+def _check_values(values: dict[str, Any]) -> None:
+    """Refuse entry values that are not entry fields, of the wrong type, or badly typed."""
+    unknown = set(values) - set(REVISABLE)
+    if unknown:
+        raise ValueError(f"not an entry field: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        expected = datetime if name in DATETIMES else bool if name in BOOLEANS else str
+        if value is not None and not isinstance(value, expected):
+            raise ValueError(f"{name} must be {expected.__name__} or None, not {value!r}")
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(f"{name}: naive datetime: every stored time must carry its zone")
+    _validate(
+        ("ticket", validation.check_ticket(values.get("ticket") or "")),
+        *((code, validation.check_code(code, values.get(code))) for code in CODE_FIELDS),
+        ("text", validation.check_length(values.get("text"))),
+        ("outcome", validation.check_length(values.get("outcome"))),
+        ("contact", validation.check_contact(values.get("contact"))),
     )
+
+
+def _check_draft(form: str, fields: dict[str, str]) -> None:
+    if not form or len(form) > DRAFT_FORM_MAX_LENGTH:
+        raise ValueError(f"a draft's form is 1 to 16 characters, not {form!r}")
+    for name, value in fields.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError(f"a draft holds text fields only, not {name!r}: {value!r}")
+        _validate((name, validation.check_length(value)))
+
+
+def _writer(session: Session, actor: Actor) -> Staff:
+    """The signed-in staff member writing to the log, on their own shift."""
+    staff = _authorize(session, actor, Permission.WRITE_ENTRY)
+    shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+    if shift is None or shift.staff_id != staff.id:
+        raise PermissionDenied(N_("Sign in before writing to the duty log."))
+    return staff
+
+
+def _entry_of_branch(session: Session, staff: Staff | None, entry_id: int) -> Entry:
+    """An entry of the staff member's branch (any branch for the console)."""
+    entry = session.get(Entry, entry_id)
+    if entry is None or (staff is not None and entry.branch_id != staff.branch_id):
+        raise StoreError(N_("There is no such entry."))
+    return entry
+
+
+def _entry_to_change(
+    session: Session, staff: Staff, entry_id: int, revising_as: Actor | None = None
+) -> Entry:
+    """An entry of the staff member's branch, read for a change: its row is locked where the
+    database can (PostgreSQL; SQLite's write transaction holds the whole lock already).
+
+    With ``revising_as``, only the entry's author on the same, still open, shift, or a
+    reviewer, may have it.
+    """
+    entry = session.exec(select(Entry).where(Entry.id == entry_id).with_for_update()).first()
+    if entry is None or entry.branch_id != staff.branch_id:
+        raise StoreError(N_("There is no such entry."))
+    if revising_as is not None and not _may_change(session, revising_as, staff, entry):
+        raise PermissionDenied(
+            N_("Only its author during the same shift, or a reviewer, can change this entry.")
+        )
+    return entry
+
+
+def _may_change(session: Session, actor: Actor, staff: Staff, entry: Entry) -> bool:
+    if allows(staff.role, Permission.REVIEW):
+        return True
+    if entry.staff_id != staff.id or entry.shift_id is None or entry.shift_id != actor.shift_id:
+        return False
+    shift = session.get(Shift, entry.shift_id)
+    return shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None
+
+
+def _after_change(session: Session, entry: Entry) -> EntryView:
+    """The entry as it is after a revision or an event, with the open-items index kept up."""
+    session.flush()
+    view = entries.current_view(session, entry)
+    entries.sync_open_entry(session, entry, view)
+    return view

@@ -6,6 +6,7 @@ import getpass
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from lobby_tui.domain.roles import Role
 
@@ -83,7 +84,13 @@ class StaffInfo:
 
 @dataclass(frozen=True)
 class EntryView:
-    """An entry in its latest revision."""
+    """An entry in its latest revision, with the state its events give it.
+
+    ``status`` is, for a hand-off, ``pending`` or its latest outcome (``accepted``,
+    ``completed``, ``returned``, ``no_show``); for an enquiry with a follow-up due and not
+    resolved, ``follow_up`` until the follow-up is done, then ``done``; otherwise None.
+    ``product_sold`` is what the latest outcome that said so said. Values are not masked.
+    """
 
     id: int
     kind: str
@@ -100,13 +107,75 @@ class EntryView:
     outcome: str | None
     revision: int
     voided: bool
+    contact: str | None = None
+    resolved: bool | None = None
+    referral: bool | None = None
+    follow_up_due: datetime | None = None
+    shift_id: int | None = None
+    staff_id: int | None = None
+    status: str | None = None
+    product_sold: bool | None = None
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """One correction (``revise``) or void (``void``) of an entry.
+
+    ``old_values`` holds the changed fields as they were just before, ``new_values`` as they
+    became; both are empty for a void. Numbers start at 2: the entry as written is revision 1.
+    """
+
+    number: int
+    action: str
+    reason: str
+    old_values: dict[str, Any]
+    new_values: dict[str, Any]
+    staff_no: str
+    staff_name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EventView:
+    """One step after an entry was written: a hand-off outcome or a follow-up done."""
+
+    event: str
+    product_sold: bool | None
+    note: str | None
+    staff_no: str
+    staff_name: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class EntryHistory:
+    """An entry as it is now, as it was first written, and everything that happened to it since
+    (oldest first). Values are not masked."""
+
+    entry: EntryView
+    original: dict[str, Any]
+    revisions: list[RevisionView]
+    events: list[EventView]
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """Something still to do: a hand-off not closed (``kind`` ``handoff``, ``since`` when it
+    happened) or a follow-up not done (``follow_up``, ``since`` when it is due). ``overdue``:
+    a follow-up due on a day before today, in branch time; a hand-off is never overdue."""
+
+    kind: str
+    entry: EntryView
+    since: datetime
+    overdue: bool
 
 
 @dataclass(frozen=True)
 class DeskSnapshot:
-    """What the duty desk shows: today's entries (newest first) and counts per kind."""
+    """What the duty desk shows: today's entries (newest first), counts per kind, and the
+    branch's oldest open items (any day)."""
 
     entries: list[EntryView]
     counts: dict[str, int]
     total_today: int
-    open_items: list[str] = field(default_factory=list)
+    open_items: list[OpenItem] = field(default_factory=list)

@@ -89,3 +89,60 @@ def check_ticket(ticket: str) -> str | None:
     if ticket and not TICKET_RE.match(ticket):
         return N_("A ticket is 1–2 letters then 3–4 digits, like A023.")
     return None
+
+
+CONTACT_MAX_LENGTH = 64
+REASON_MAX_LENGTH = 500
+# The longest code each picked field may hold (the columns of the entry table).
+CODE_MAX_LENGTHS = {"business": 32, "priority": 16, "target": 64, "topic": 32}
+
+
+def check_contact(contact: str | None) -> str | None:
+    if contact and len(contact) > CONTACT_MAX_LENGTH:
+        return N_("The contact is longer than 64 characters.")
+    return None
+
+
+def check_code(field: str, value: str | None) -> str | None:
+    """A picked value (business type, priority, target, topic) that fits its column."""
+    if value and len(value) > CODE_MAX_LENGTHS[field]:
+        return N_("This value is too long.")
+    return None
+
+
+def check_reason(reason: str) -> str | None:
+    """The reason for a revision or a void: required, at most 500 characters."""
+    if not reason.strip():
+        return N_("Give the reason.")
+    if len(reason) > REASON_MAX_LENGTH:
+        return N_("The reason is longer than 500 characters.")
+    return None
+
+
+# Hand-offs: pending → accepted → completed | returned | no_show; returned and no_show may also
+# follow pending directly. The last three close the hand-off.
+HANDOFF_EVENTS = ("accepted", "completed", "returned", "no_show")
+HANDOFF_CLOSED = frozenset({"completed", "returned", "no_show"})
+_HANDOFF_NEXT = {
+    "pending": frozenset({"accepted", "returned", "no_show"}),
+    "accepted": frozenset({"completed", "returned", "no_show"}),
+}
+
+
+def check_handoff_step(status: str, event: str) -> str | None:
+    """Whether a hand-off in ``status`` (``pending`` or its latest event) may record ``event``
+    (one of ``HANDOFF_EVENTS``) next."""
+    if status in HANDOFF_CLOSED:
+        return N_("This hand-off is already closed.")
+    if event in _HANDOFF_NEXT[status]:
+        return None
+    if event == "completed":
+        return N_("Mark the hand-off accepted before completing it.")
+    return N_("This hand-off is already accepted.")
+
+
+def check_product_sold(event: str, product_sold: bool | None) -> str | None:
+    """Whether a product was sold is known, and recorded, only when a hand-off is completed."""
+    if product_sold is not None and event != "completed":
+        return N_("Record a sale when the hand-off is completed.")
+    return None

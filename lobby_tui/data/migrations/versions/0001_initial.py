@@ -7,6 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
+from lobby_tui.data.migrations.append_only import refuse_changes
 from lobby_tui.data.types import UTCDateTime
 
 revision = "0001"
@@ -95,26 +96,7 @@ def upgrade() -> None:
         sa.Column("detail", sa.Text, nullable=False),
     )
     for table in APPEND_ONLY:
-        _refuse_changes(table)
-
-
-def _refuse_changes(table: str) -> None:
-    dialect = op.get_bind().dialect.name
-    if dialect == "sqlite":
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(
-                f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-                f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END"
-            )
-    elif dialect == "postgresql":
-        op.execute(
-            "CREATE OR REPLACE FUNCTION lobby_append_only() RETURNS trigger AS $$ "
-            "BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
-        )
-        op.execute(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            "FOR EACH ROW EXECUTE FUNCTION lobby_append_only()"
-        )
+        refuse_changes(table)
 
 
 def downgrade() -> None:

@@ -1,0 +1,203 @@
+"""An entry as it is now, put together from its row as first written, its revisions and its
+events; and the open-items index derived from that.
+
+The entry row is never changed: a revision stores the changed fields as JSON, and reading an
+entry replays its revisions over the row. Times in that JSON are ISO 8601 strings in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Revision, Staff
+from lobby_tui.data.views import EntryView, OpenItem
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.validation import HANDOFF_EVENTS
+
+# Fields a revision may change; the entry row itself keeps what was first written.
+REVISABLE = (
+    "ticket",
+    "business",
+    "priority",
+    "target",
+    "topic",
+    "text",
+    "outcome",
+    "contact",
+    "resolved",
+    "referral",
+    "follow_up_due",
+)
+BOOLEANS = frozenset({"resolved", "referral"})
+DATETIMES = frozenset({"follow_up_due"})
+FOLLOW_UP_DONE = "follow_up_done"
+# Statuses (EntryView.status) that make an entry an open item.
+OPEN_HANDOFF = frozenset({"pending", "accepted"})
+OPEN_FOLLOW_UP = "follow_up"
+
+
+def to_json(values: dict[str, Any]) -> str:
+    """Entry values as stored in a revision: datetimes as ISO 8601 in UTC."""
+    return json.dumps(
+        {
+            name: value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+            for name, value in values.items()
+        },
+        ensure_ascii=False,
+    )
+
+
+def from_json(text: str) -> dict[str, Any]:
+    """Entry values read back from a revision, datetimes aware again."""
+    values = json.loads(text)
+    for name in DATETIMES & values.keys():
+        if values[name] is not None:
+            values[name] = datetime.fromisoformat(values[name]).astimezone(UTC)
+    return values
+
+
+def original_values(entry: Entry) -> dict[str, Any]:
+    """The revisable fields as the entry was first written."""
+    return {name: getattr(entry, name) for name in REVISABLE}
+
+
+def latest_values(entry: Entry, revisions: Iterable[Revision]) -> tuple[dict[str, Any], bool]:
+    """The revisable fields after every revision (in number order), and whether it is void."""
+    values = original_values(entry)
+    voided = False
+    for revision in revisions:
+        if revision.action == "void":
+            voided = True
+        else:
+            values.update((k, v) for k, v in from_json(revision.new_values).items() if k in values)
+    return values, voided
+
+
+def status_of(kind: str, values: dict[str, Any], events: Iterable[EntryEvent]) -> str | None:
+    """What is left to do with an entry (see ``EntryView.status``)."""
+    if kind == Kind.HANDOFF:
+        steps = [event.event for event in events if event.event in HANDOFF_EVENTS]
+        return steps[-1] if steps else "pending"
+    if kind == Kind.ENQUIRY and values["follow_up_due"] is not None and not values["resolved"]:
+        done = any(event.event == FOLLOW_UP_DONE for event in events)
+        return "done" if done else OPEN_FOLLOW_UP
+    return None
+
+
+def entry_view(
+    entry: Entry, author: Staff, revisions: list[Revision], events: list[EntryEvent]
+) -> EntryView:
+    """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order."""
+    values, voided = latest_values(entry, revisions)
+    sold = [event.product_sold for event in events if event.product_sold is not None]
+    return EntryView(
+        id=entry.id,
+        kind=entry.kind,
+        occurred_at=entry.occurred_at,
+        recorded_at=entry.recorded_at,
+        staff_no=author.staff_no,
+        staff_name=author.name,
+        revision=1 + sum(1 for r in revisions if r.action == "revise"),
+        voided=voided,
+        shift_id=entry.shift_id,
+        staff_id=entry.staff_id,
+        status=status_of(entry.kind, values, events),
+        product_sold=sold[-1] if sold else None,
+        **values,
+    )
+
+
+def revisions_of(session: Session, entry_ids: list[int]) -> dict[int, list[Revision]]:
+    """The revisions of each entry, in number order."""
+    found: dict[int, list[Revision]] = {}
+    if entry_ids:
+        rows = session.exec(
+            select(Revision).where(Revision.entry_id.in_(entry_ids)).order_by(Revision.number)
+        )
+        for revision in rows:
+            found.setdefault(revision.entry_id, []).append(revision)
+    return found
+
+
+def events_of(session: Session, entry_ids: list[int]) -> dict[int, list[EntryEvent]]:
+    """The events of each entry, oldest first."""
+    found: dict[int, list[EntryEvent]] = {}
+    if entry_ids:
+        rows = session.exec(
+            select(EntryEvent).where(EntryEvent.entry_id.in_(entry_ids)).order_by(EntryEvent.id)
+        )
+        for event in rows:
+            found.setdefault(event.entry_id, []).append(event)
+    return found
+
+
+def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryView]:
+    """Views of ``(entry, author)`` rows, in their order, with two queries for all of them."""
+    ids = [entry.id for entry, _ in rows]
+    revisions = revisions_of(session, ids)
+    events = events_of(session, ids)
+    return [
+        entry_view(entry, author, revisions.get(entry.id, []), events.get(entry.id, []))
+        for entry, author in rows
+    ]
+
+
+def current_view(session: Session, entry: Entry) -> EntryView:
+    """One entry as it is now, read inside ``session``."""
+    [view] = views_of(session, [(entry, session.get(Staff, entry.staff_id))])
+    return view
+
+
+def sync_open_entry(session: Session, entry: Entry, view: EntryView) -> None:
+    """Make the open-items index agree with ``view``, the entry as it is now.
+
+    Called in the transaction of every write that can open or close an item, after the write.
+    """
+    kind, since = None, None
+    if not view.voided and view.status in OPEN_HANDOFF:
+        kind, since = "handoff", entry.occurred_at
+    elif not view.voided and view.status == OPEN_FOLLOW_UP:
+        kind, since = "follow_up", view.follow_up_due
+    row = session.get(OpenEntry, entry.id)
+    if kind is None:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = OpenEntry(entry_id=entry.id, branch_id=entry.branch_id, kind=kind, since=since)
+    elif (row.kind, row.since) == (kind, since):
+        return
+    row.kind, row.since = kind, since
+    session.add(row)
+
+
+def open_items(
+    session: Session, branch_id: int, zone: ZoneInfo, today: date, limit: int | None = None
+) -> list[OpenItem]:
+    """The branch's open items, oldest ``since`` first; at most ``limit`` of them."""
+    query = (
+        select(OpenEntry, Entry, Staff)
+        .join(Entry, Entry.id == OpenEntry.entry_id)
+        .join(Staff, Staff.id == Entry.staff_id)
+        .where(OpenEntry.branch_id == branch_id)
+        .order_by(OpenEntry.since, OpenEntry.entry_id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = session.exec(query).all()
+    views = views_of(session, [(entry, author) for _, entry, author in rows])
+    return [
+        OpenItem(
+            kind=item.kind,
+            entry=view,
+            since=item.since,
+            overdue=item.kind == "follow_up" and item.since.astimezone(zone).date() < today,
+        )
+        for (item, _, _), view in zip(rows, views, strict=True)
+    ]
