@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import date, datetime
 from time import monotonic
@@ -21,19 +22,17 @@ from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.bindings import translate_bindings
+from lobby_tui.writes import WriteQueue
 
 if TYPE_CHECKING:
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import Actor, BranchInfo, EntryView, StaffInfo
+    from lobby_tui.screens.entry_form import EntryFormScreen
     from lobby_tui.widgets.header import DutyHeader
 
 # Screens that later releases build; their keys say so until then.
 COMING = {
-    "queue": N_("Queue guidance"),
-    "enquiry": N_("Enquiry"),
-    "handoff": N_("Hand-off"),
     "complaint": N_("Complaints"),
-    "open_items": N_("Open items"),
     "log": N_("Log browser"),
     "summary": N_("Day summary"),
     "checklists": N_("Checklists"),
@@ -56,17 +55,19 @@ class LobbyApp(App):
     CSS_PATH = "styles/app.tcss"
     TITLE = "lobby-tui"
     COMMANDS = {_commands}
+    # Priority bindings run in the order keys are typed, before the next key reaches a field: a
+    # form opened with F2 already has the cursor when the ticket's first letter arrives.
     BINDINGS = [
-        Binding("f1", "help", N_("Help"), id="help"),
-        Binding("f2", "screen('queue')", N_("Guidance"), id="queue"),
-        Binding("f3", "screen('enquiry')", N_("Enquiry"), id="enquiry"),
-        Binding("f4", "screen('handoff')", N_("Hand-off"), id="handoff"),
-        Binding("f5", "screen('complaint')", N_("Complaint"), id="complaint"),
-        Binding("f6", "screen('open_items')", N_("Open"), id="open_items"),
-        Binding("f7", "screen('log')", N_("Log"), id="log"),
-        Binding("f8", "screen('summary')", N_("Summary"), id="summary"),
-        Binding("f9", "screen('checklists')", N_("Checks"), id="checklists"),
-        Binding("escape", "desk", N_("Desk"), id="desk", show=False),
+        Binding("f1", "help", N_("Help"), id="help", priority=True),
+        Binding("f2", "screen('queue')", N_("Guidance"), id="queue", priority=True),
+        Binding("f3", "screen('enquiry')", N_("Enquiry"), id="enquiry", priority=True),
+        Binding("f4", "screen('handoff')", N_("Hand-off"), id="handoff", priority=True),
+        Binding("f5", "screen('complaint')", N_("Complaint"), id="complaint", priority=True),
+        Binding("f6", "screen('open_items')", N_("Open"), id="open_items", priority=True),
+        Binding("f7", "screen('log')", N_("Log"), id="log", priority=True),
+        Binding("f8", "screen('summary')", N_("Summary"), id="summary", priority=True),
+        Binding("f9", "screen('checklists')", N_("Checks"), id="checklists", priority=True),
+        Binding("escape", "desk", N_("Desk"), id="desk", show=False, priority=True),
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
     ]
@@ -96,6 +97,9 @@ class LobbyApp(App):
         self.zone = ZoneInfo(DEFAULT_TIME_ZONE)
         self.locked = False
         self._last_input = monotonic()
+        self.writes = WriteQueue()
+        # Forms left unsaved, by form name: restored when staff come back to them.
+        self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
 
     # -- start-up: the sign-in screen first, the database behind it ----------------------
@@ -108,6 +112,7 @@ class LobbyApp(App):
         self._open_store()
 
     def on_mount(self) -> None:
+        self.run_worker(self.writes.serve, thread=True, group="writes", exit_on_error=False)
         limit = self.settings.idle_lock_minutes * 60
         if limit:
             self.set_interval(min(5.0, max(0.05, limit / 4)), self._lock_when_idle)
@@ -154,13 +159,21 @@ class LobbyApp(App):
         """Today in branch time."""
         return branch_today(self.zone, self.clock())
 
-    def signed_in(self, actor: Actor) -> None:
+    def signed_in(self, actor: Actor, drafts: dict[str, dict[str, str]]) -> None:
         self.actor = actor
         self.locked = False
         self._last_input = monotonic()
+        self.drafts = dict(drafts)
         from lobby_tui.screens.desk import DeskScreen
 
         self.push_screen(DeskScreen(id="desk"))
+        if drafts:
+            # An unsaved form from last time (a crash, a killed terminal): straight back to it.
+            name = next(iter(drafts))
+            self.call_after_refresh(
+                self.run_action, "note" if name == "note" else f"screen('{name}')"
+            )
+            self.notify(_("Your unsaved entry is back: finish it or press Esc."))
 
     def show_identity(self, header: DutyHeader) -> None:
         branch = f"{self.branch.name} ({self.branch.code})" if self.branch else ""
@@ -185,6 +198,13 @@ class LobbyApp(App):
         self.store.sign_out(actor)
 
     async def action_quit(self) -> None:
+        from lobby_tui.screens.entry_form import EntryFormScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, EntryFormScreen):
+                screen.on_screen_suspend()  # a draft still waiting for its timer is written now
+        # Every save already made goes to the database before the app ends.
+        await asyncio.to_thread(self.writes.wait_until_empty)
         if self.actor is not None and self.store is not None:
             actor, self.actor = self.actor, None
             worker = self._close_shift(actor)
@@ -221,22 +241,47 @@ class LobbyApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action in STAFF_ACTIONS and (self.actor is None or self.locked))
 
-    def action_screen(self, name: str) -> None:
-        self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
+    async def action_screen(self, name: str) -> None:
+        if name in COMING:
+            self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
+            return
+        if self.screen.id == name:
+            return
+        await self.action_desk()
+        if name == "open_items":
+            from lobby_tui.screens.open_items import OpenItemsScreen
 
-    def action_note(self) -> None:
+            await self.push_screen(OpenItemsScreen())
+        else:
+            await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
+
+    async def action_note(self) -> None:
         if self.screen.id == "desk":
-            from lobby_tui.screens.note import NoteScreen
+            await self.push_screen(entry_form("note")(draft=self.drafts.get("note")))
 
-            self.push_screen(NoteScreen())
+    def form_left(self, name: str, fields: dict[str, str] | None) -> None:
+        """Remember what a form held when staff left it, to show it again when they return."""
+        if fields:
+            self.drafts[name] = fields
+        else:
+            self.drafts.pop(name, None)
 
-    def action_desk(self) -> None:
+    def report_failure(self, error: Exception) -> None:
+        first_line = f"{type(error).__name__}: {error}".splitlines()[0]
+        self.notify(
+            _("Not saved, nothing lost: {error}").format(error=first_line),
+            severity="error",
+            timeout=15,
+        )
+
+    async def action_desk(self) -> None:
+        """Back to the duty desk: close a dialog, or leave a form (its draft is kept)."""
         while self.screen.id != "desk" and len(self.screen_stack) > 2:
-            self.pop_screen()
+            await self.pop_screen()
 
     def entry_saved(self, entry: EntryView) -> None:
         for screen in self.screen_stack:
-            if screen.id == "desk":
+            if screen.id in ("desk", "open_items"):
                 screen.reload()
 
     def action_command_palette(self) -> None:
@@ -265,11 +310,18 @@ class LobbyApp(App):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:
-            error = event.worker.error
-            self.log.error(error)
-            first_line = f"{type(error).__name__}: {error}".splitlines()[0]
-            self.notify(
-                _("Not saved, nothing lost: {error}").format(error=first_line),
-                severity="error",
-                timeout=15,
-            )
+            self.log.error(event.worker.error)
+            self.report_failure(event.worker.error)
+
+
+def entry_form(name: str) -> type[EntryFormScreen]:
+    """The form screen for ``name``, imported when first opened."""
+    if name == "queue":
+        from lobby_tui.screens.queue import QueueScreen as screen
+    elif name == "enquiry":
+        from lobby_tui.screens.enquiry import EnquiryScreen as screen
+    elif name == "handoff":
+        from lobby_tui.screens.handoff import HandoffScreen as screen
+    else:
+        from lobby_tui.screens.note import NoteScreen as screen
+    return screen

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import _character_to_key
 
 from lobby_tui import locale
 from lobby_tui.app import LobbyApp
@@ -72,10 +75,33 @@ def make_app() -> AppFactory:
     return make
 
 
+def type_back_to_back(app, keys: list[str]) -> None:
+    """Send ``keys`` as a fast typist or a scanner would: all at once, with no pause for the app
+    to catch up (Pilot's ``press`` waits for the app to go idle after every key)."""
+    for key in keys:
+        name = key
+        if len(key) == 1 and not key.isalnum():
+            name = _character_to_key(key)
+        event = events.Key(name, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app.post_message(event)  # straight into the app's queue, in order, without waiting
+
+
 async def settle(pilot) -> None:
-    """Let the app's database workers finish and their messages be handled."""
+    """Let the app's database work finish and its messages be handled: the queued saves, then
+    the workers that read (the write queue's own worker runs for the whole session)."""
+    app = pilot.app
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        # Every message already queued for the app (keys typed back to back among them) is
+        # handled before this callback runs.
+        handled = asyncio.get_running_loop().create_future()
+        app.call_later(handled.set_result, None)
+        await handled
+        await pilot.pause()
+        await asyncio.to_thread(app.writes.wait_until_empty)
+        readers = [worker for worker in app.workers if worker.group != "writes"]
+        if readers:  # an empty list would mean "every worker", the write queue's included
+            await app.workers.wait_for_complete(readers)
         await pilot.pause()
 
 

@@ -65,7 +65,17 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await settle(pilot)
         await pilot.press("escape", "f1")
         assert isinstance(app.screen, HelpScreen)
-        await pilot.press("escape", "f2", "ctrl+l")
+        await pilot.press("escape")
+        for form in ("f2", "f3", "f4"):  # each form, and each of its refusals
+            await pilot.press(form, "ctrl+s")
+        await pilot.press("f4", *"A023", "enter", "1", "1", *"fund", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("enter")  # the hand-off's history
+        await settle(pilot)
+        await pilot.press("escape", "escape", "e", "ctrl+s")  # a revision without its reason
+        await pilot.press("escape", "v", "escape", "ctrl+l")
         assert isinstance(app.screen, LockScreen)
         await pilot.press("enter")
         await pilot.press(*"999999", "enter")

@@ -14,17 +14,23 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import DeskSnapshot
+    from lobby_tui.data.views import DeskSnapshot, EntryView, OpenItem
 
 
-class DeskScreen(LobbyScreen):
-    BINDINGS = [Binding("n", "app.note", N_("Note"), id="note")]
+class DeskScreen(EntryActions, LobbyScreen):
+    BINDINGS = [
+        Binding("n", "app.note", N_("Note"), id="note", priority=True),
+        *EntryActions.ENTRY_BINDINGS,
+    ]
 
     class Loaded(Message):
         def __init__(self, snapshot: DeskSnapshot) -> None:
@@ -42,10 +48,20 @@ class DeskScreen(LobbyScreen):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")
                 yield Static(_("Open items"), classes="panel-title")
-                yield Static("", id="desk-open", markup=False)
+                yield Static("", id="desk-open")
                 yield Static(_("Database"), classes="panel-title")
                 yield Static("", id="desk-db", markup=False)
         yield Footer()
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[EntryView] = []
+
+    def selected_entry(self) -> EntryView | None:
+        timeline = self.query_one(Timeline)
+        if not self.entries or timeline.cursor_row < 0:
+            return None
+        return self.entries[min(timeline.cursor_row, len(self.entries) - 1)]
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
@@ -66,15 +82,39 @@ class DeskScreen(LobbyScreen):
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         snapshot = event.snapshot
-        self.query_one(Timeline).show(snapshot.entries, self.app.zone)
+        self.entries = snapshot.entries
+        self.query_one(Timeline).show(snapshot.entries, self.app.zone, self.app.settings.lists)
         counts = Text()
         for kind in Kind:
             counts.append(_count_line(_(KIND_LABELS[kind]), snapshot.counts.get(kind, 0)))
         counts.append(_count_line(_("total"), snapshot.total_today).rstrip(), style="bold")
         self.query_one("#desk-counts", Static).update(counts)
-        self.query_one("#desk-open", Static).update(
-            "\n".join(snapshot.open_items) or _("Nothing open.")
-        )
+        self.query_one("#desk-open", Static).update(self._open_items(snapshot.open_items))
+
+    def _open_items(self, items: list[OpenItem]) -> Text:
+        if not items:
+            return Text(_("Nothing open."))
+        shown = Text()
+        lists = self.app.settings.lists
+        for item in items[:OPEN_ITEMS_SHOWN]:
+            entry = item.entry
+            if item.kind == "handoff":
+                line = (
+                    f"{entry.ticket or ''} → {label_of(lists, 'target', entry.target, 'handoff')}"
+                )
+                shown.append(one_line(line, 30) + "\n")
+            else:
+                due = item.since.astimezone(self.app.zone).strftime("%m-%d")
+                style = "bold red" if item.overdue else ""
+                shown.append(
+                    one_line(f"{_('follow-up')} {due} {entry.ticket or ''}", 30) + "\n", style=style
+                )
+        if len(items) > OPEN_ITEMS_SHOWN:
+            shown.append(_("… {n} more: F6").format(n=len(items) - OPEN_ITEMS_SHOWN))
+        return shown
+
+
+OPEN_ITEMS_SHOWN = 8
 
 
 def _count_line(label: str, count: int, width: int = 16) -> str:

@@ -31,9 +31,10 @@ REFUSALS = {
 
 class SignInScreen(LobbyScreen):
     class SignedIn(Message):
-        def __init__(self, actor: Actor) -> None:
+        def __init__(self, actor: Actor, drafts: dict[str, dict[str, str]]) -> None:
             super().__init__()
             self.actor = actor
+            self.drafts = drafts
 
     class Refused(Message):
         def __init__(self, field: str, message: str) -> None:
@@ -114,7 +115,7 @@ class SignInScreen(LobbyScreen):
         except SignInRefused as refusal:
             self.post_message(self.Refused("pin", refusal_message(refusal, self.app.zone)))
         else:
-            self.post_message(self.SignedIn(actor))
+            self.post_message(self.SignedIn(actor, self.app.store.drafts(actor)))
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
@@ -125,7 +126,7 @@ class SignInScreen(LobbyScreen):
 
     @on(SignedIn)
     def _signed_in(self, event: SignedIn) -> None:
-        self.app.signed_in(event.actor)
+        self.app.signed_in(event.actor, event.drafts)
 
 
 def _required(values: dict[str, str]) -> dict[str, str]:

@@ -27,8 +27,9 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from lobby_tui.locale import N_
 from lobby_tui.widgets.bindings import translate_bindings
+from lobby_tui.widgets.pick import PickField
 
-FieldKind = Literal["line", "secret", "text"]
+FieldKind = Literal["line", "secret", "text", "pick"]
 # Checks the values before they leave the form: a mapping of field name to message, empty if fine.
 Validator = Callable[[dict[str, str]], dict[str, str]]
 
@@ -42,6 +43,9 @@ class FieldSpec:
     placeholder: str = ""
     restrict: str | None = None
     upper: bool = False
+    # For "pick": (code, label) pairs, digits 1–9 choose; the code chosen when the form clears.
+    choices: tuple[tuple[str, str], ...] = ()
+    default: str | None = None
 
 
 class FieldInput(Input):
@@ -72,7 +76,16 @@ class Form(Vertical, can_focus=False):
     BINDINGS = [
         Binding("ctrl+s", "submit", N_("Save"), id="save", priority=True),
         Binding("enter", "next", N_("Next field"), id="next_field", show=False, priority=True),
+        Binding("tab", "step(1)", N_("Next field"), show=False, priority=True),
+        Binding("shift+tab", "step(-1)", N_("Previous field"), show=False, priority=True),
+        *(
+            Binding(str(digit), f"pick({digit})", N_("Pick"), show=False, priority=True)
+            for digit in range(1, 10)
+        ),
     ]
+
+    class Edited(Message):
+        """Any field changed: what a draft is made of."""
 
     class Submitted(Message):
         def __init__(self, form: Form, values: dict[str, str]) -> None:
@@ -108,6 +121,8 @@ class Form(Vertical, can_focus=False):
             yield Static("", classes="field-error", id=f"error-{spec.name}", markup=False)
 
     def _input_for(self, spec: FieldSpec) -> Widget:
+        if spec.kind == "pick":
+            return PickField(spec.choices, spec.default, id=f"input-{spec.name}")
         if spec.kind == "text":
             area = TextArea(id=f"input-{spec.name}", soft_wrap=True, tab_behavior="focus")
             area.border_subtitle = self._counter(spec, "")
@@ -118,7 +133,7 @@ class Form(Vertical, can_focus=False):
     def _counter(spec: FieldSpec, value: str) -> str:
         return f"{len(value)} / {spec.max_length}" if spec.max_length else ""
 
-    def widget_for(self, name: str) -> Input | TextArea:
+    def widget_for(self, name: str) -> Input | TextArea | PickField:
         return self.query_one(f"#input-{name}")
 
     def values(self) -> dict[str, str]:
@@ -128,12 +143,20 @@ class Form(Vertical, can_focus=False):
             found[spec.name] = widget.text if isinstance(widget, TextArea) else widget.value
         return found
 
+    def is_blank(self) -> bool:
+        """True when nothing but the kept fields and the defaults is filled in."""
+        return all(
+            value == (spec.default or "")
+            for spec, value in zip(self.fields, self.values().values(), strict=True)
+            if spec.name not in self.keep
+        )
+
     def load(self, values: dict[str, str]) -> None:
         """Put ``values`` back into their fields (a draft, or an entry that failed to save)."""
         for spec in self.fields:
             if spec.name in values:
                 widget = self.widget_for(spec.name)
-                if isinstance(widget, TextArea):
+                if isinstance(widget, TextArea) and widget.text != values[spec.name]:
                     widget.load_text(values[spec.name])
                 else:
                     widget.value = values[spec.name]
@@ -161,6 +184,8 @@ class Form(Vertical, can_focus=False):
             widget = self.widget_for(spec.name)
             if isinstance(widget, TextArea):
                 widget.clear()
+            elif isinstance(widget, PickField):
+                widget.reset()
             else:
                 widget.value = ""
         self.clear_errors()
@@ -170,10 +195,15 @@ class Form(Vertical, can_focus=False):
         self.screen.set_focus(self.widget_for(self.fields[0].name))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        focused = self.screen.focused
+        ours = self._spec_of(focused) is not None
         if action == "next":
             # Enter inside free text is a new line, and outside our fields it is not ours.
-            focused = self.screen.focused
-            return isinstance(focused, FieldInput) and self._spec_of(focused) is not None
+            return ours and isinstance(focused, FieldInput | PickField)
+        if action == "pick":
+            return ours and isinstance(focused, PickField)
+        if action == "step":
+            return ours
         return True
 
     async def action_next(self) -> None:
@@ -186,6 +216,19 @@ class Form(Vertical, can_focus=False):
             await self.action_submit()
         else:
             self.screen.set_focus(self.widget_for(names[position + 1]))
+
+    def action_step(self, step: int) -> None:
+        """Tab and Shift+Tab, in key order like Enter, wrapping around the form."""
+        spec = self._spec_of(self.screen.focused)
+        if spec is not None:
+            names = [field.name for field in self.fields]
+            target = names[(names.index(spec.name) + step) % len(names)]
+            self.screen.set_focus(self.widget_for(target))
+
+    async def action_pick(self, number: int) -> None:
+        pick = self.screen.focused
+        if isinstance(pick, PickField) and pick.pick(number):
+            await self.action_next()
 
     async def action_submit(self) -> None:
         await self._settle()
@@ -214,6 +257,15 @@ class Form(Vertical, can_focus=False):
         spec = self._spec_of(event.text_area)
         if spec:
             event.text_area.border_subtitle = self._counter(spec, event.text_area.text)
+            self.post_message(self.Edited())
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._spec_of(event.input) and event.input.password is False:
+            self.post_message(self.Edited())
+
+    def on_pick_field_changed(self, event: PickField.Changed) -> None:
+        if self._spec_of(event.pick):
+            self.post_message(self.Edited())
 
     def _spec_of(self, widget: Widget | None) -> FieldSpec | None:
         name = ((widget.id if widget else None) or "").removeprefix("input-")

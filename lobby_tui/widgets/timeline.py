@@ -10,9 +10,11 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.lists import BranchLists
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.text import one_line
 from lobby_tui.locale import _
+from lobby_tui.widgets.choices import summary
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
@@ -35,16 +37,16 @@ class Timeline(DataTable):
         self.add_column(_("Staff"), key="staff", width=10)
         self.add_column(_("Entry"), key="text")
 
-    def show(self, entries: Sequence[EntryView], zone: ZoneInfo) -> None:
+    def show(self, entries: Sequence[EntryView], zone: ZoneInfo, lists: BranchLists) -> None:
         self.clear()
         for entry in entries:
-            summary = entry.text or entry.outcome or ""
+            line = summary(lists, entry)
             marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
             self.add_row(
                 entry.occurred_at.astimezone(zone).strftime("%H:%M"),
                 Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
                 plain(entry.ticket, 6),
                 plain(entry.staff_name, 10),
-                Text(marker, style="bold", end="") + plain(summary, 200),
+                Text(marker, style="bold", end="") + plain(line, 200),
                 key=str(entry.id),
             )

@@ -1,0 +1,76 @@
+"""F3 enquiry: topic, ticket, the question, the answer, and a follow-up when not resolved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lobby_tui.domain import validation
+from lobby_tui.domain.dates import parse_day, start_of
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.entry_form import EntryFormScreen
+from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
+from lobby_tui.widgets.choices import pairs, yes_no
+from lobby_tui.widgets.form import FieldSpec
+
+CONTACT_LIMIT = 64
+
+
+class EnquiryScreen(EntryFormScreen):
+    FORM = "enquiry"
+    KIND = Kind.ENQUIRY
+    HEADING = N_("Enquiry")
+    HINT = N_("1–9: pick · Tab: next field · Ctrl+S: save · Esc: desk, the draft is kept")
+
+    def field_specs(self) -> list[FieldSpec]:
+        lists = self.app.settings.lists
+        return [
+            FieldSpec("topic", _("Topic"), kind="pick", choices=pairs(lists.topics)),
+            FieldSpec(
+                "ticket", _("Ticket (optional)"), max_length=6, restrict=TICKET_CHARS, upper=True
+            ),
+            FieldSpec("question", _("Question"), kind="text", max_length=NOTE_LIMIT),
+            FieldSpec("answer", _("Answer given"), kind="text", max_length=NOTE_LIMIT),
+            FieldSpec("resolved", _("Resolved"), kind="pick", choices=yes_no(), default="yes"),
+            FieldSpec("due", _("Follow up by"), max_length=10, placeholder="2026-12-03 / +3"),
+            FieldSpec("contact", _("Contact"), max_length=CONTACT_LIMIT),
+        ]
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        errors = {}
+        if not fields["topic"]:
+            errors["topic"] = _("Pick the topic with its digit.")
+        ticket = validation.normalize_ticket(fields["ticket"])
+        if message := validation.check_ticket(ticket):
+            errors["ticket"] = _(message)
+        if not fields["question"].strip():
+            errors["question"] = _("Write the customer's question.")
+        for name in ("question", "answer"):
+            if len(fields[name]) > NOTE_LIMIT:
+                errors[name] = _("The text is longer than 10,000 characters.")
+        if fields["resolved"] == "no":
+            if not fields["due"].strip():
+                errors["due"] = _("Not resolved: when will the customer hear back?")
+            else:
+                try:
+                    parse_day(fields["due"], self.app.today())
+                except ValueError as error:
+                    errors["due"] = _(str(error))
+            if not fields["contact"].strip():
+                errors["contact"] = _("Not resolved: how can the customer be reached?")
+        return errors
+
+    def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
+        resolved = fields["resolved"] != "no"
+        due = None
+        if not resolved:
+            due = start_of(parse_day(fields["due"], self.app.today()), self.app.zone)
+        return {
+            "topic": fields["topic"],
+            "ticket": validation.normalize_ticket(fields["ticket"]) or None,
+            "text": fields["question"],
+            "outcome": fields["answer"] or None,
+            "resolved": resolved,
+            "follow_up_due": due,
+            "contact": None if resolved else fields["contact"].strip(),
+        }

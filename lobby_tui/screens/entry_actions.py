@@ -1,0 +1,52 @@
+"""Keys for the selected entry, shared by the desk's timeline and the open items."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from lobby_tui.locale import N_
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryView
+
+
+class EntryActions:
+    """Mixin for a screen with a selected entry: Enter shows its history, e revises, v voids."""
+
+    ENTRY_BINDINGS = (
+        Binding("enter", "entry_detail", N_("History"), id="entry_history"),
+        Binding("e", "entry_revise", N_("Revise"), id="entry_revise"),
+        Binding("v", "entry_void", N_("Void"), id="entry_void"),
+    )
+
+    def selected_entry(self) -> EntryView | None:
+        raise NotImplementedError
+
+    def on_data_table_row_selected(self) -> None:
+        # Enter on a table row: the table takes the key before the screen's binding sees it.
+        self.action_entry_detail()
+
+    def action_entry_detail(self) -> None:
+        if entry := self.selected_entry():
+            from lobby_tui.screens.entry_detail import EntryDetailScreen
+
+            self.app.push_screen(EntryDetailScreen(entry.id))
+
+    def action_entry_revise(self) -> None:
+        if entry := self.selected_entry():
+            from lobby_tui.screens.revise import ReviseScreen
+
+            self.app.push_screen(ReviseScreen(entry), callback=self._entry_changed)
+
+    def action_entry_void(self) -> None:
+        if entry := self.selected_entry():
+            from lobby_tui.screens.revise import VoidScreen
+
+            self.app.push_screen(VoidScreen(entry), callback=self._entry_changed)
+
+    def _entry_changed(self, entry: EntryView | None) -> None:
+        if entry is not None:
+            self.app.entry_saved(entry)
+            self.reload()

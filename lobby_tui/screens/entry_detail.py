@@ -1,0 +1,177 @@
+"""An entry with its whole history: every field, every revision and void, every outcome.
+
+Personal data stays masked; a reviewer may reveal one value, and the reveal is audited.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Static
+
+from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.masking import mask
+from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.text import visible
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.header import DutyHeader
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryHistory
+
+FIELD_LABELS = {
+    "ticket": N_("Ticket"),
+    "business": N_("Business type"),
+    "priority": N_("Priority"),
+    "target": N_("Sent to"),
+    "topic": N_("Topic"),
+    "text": N_("Text"),
+    "outcome": N_("Outcome"),
+    "contact": N_("Contact"),
+    "resolved": N_("Resolved"),
+    "referral": N_("Product interest"),
+    "follow_up_due": N_("Follow up by"),
+}
+CODED = {"business", "priority", "target", "topic"}
+REVEALABLE = ("text", "outcome", "contact")
+EVENT_LABELS = {
+    "accepted": N_("accepted"),
+    "completed": N_("completed"),
+    "returned": N_("returned"),
+    "no_show": N_("no-show"),
+    "follow_up_done": N_("followed up"),
+}
+
+
+class EntryDetailScreen(LobbyScreen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", N_("Back"), id="detail_back"),
+        Binding("r", "reveal", N_("Reveal"), id="reveal"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, history: EntryHistory) -> None:
+            super().__init__()
+            self.history = history
+
+    class Revealed(Message):
+        def __init__(self, field: str, value: str | None) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
+
+    def __init__(self, entry_id: int) -> None:
+        super().__init__()
+        self.entry_id = entry_id
+        self._next_reveal = 0
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        with VerticalScroll(id="detail-box"):
+            yield Static(_("Entry #{id}").format(id=self.entry_id), classes="panel-title")
+            yield Static("", id="detail-fields")
+            yield Static(_("History"), classes="panel-title")
+            yield Static("", id="detail-history")
+            yield Static("", id="detail-revealed")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        self._load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            actor = self.app.actor
+            return actor is not None and allows(actor.role, Permission.REVIEW)
+        return True
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.app.store.entry_history(self.app.actor, self.entry_id)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        history = event.history
+        entry = history.entry
+        fields = Text()
+        kind = _(KIND_LABELS[Kind(entry.kind)])
+        when = entry.occurred_at.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
+        fields.append(f"{kind} · {when} · {entry.staff_name} ({entry.staff_no})\n", style="bold")
+        if entry.voided:
+            fields.append(_("VOID") + "\n", style="bold red")
+        elif entry.revision > 1:
+            fields.append(_("revised, revision {n}").format(n=entry.revision) + "\n", style="bold")
+        for name, label in FIELD_LABELS.items():
+            value = getattr(entry, name, None)
+            if value is None or value == "":
+                continue
+            if name == "target" and entry.kind == "handoff":
+                label = N_("Handed to")
+            fields.append(f"{_(label)}: ", style="bold")
+            fields.append(self._shown(name, value, entry.kind) + "\n")
+        self.query_one("#detail-fields", Static).update(fields)
+        self.query_one("#detail-history", Static).update(self._history_text(history))
+
+    def _shown(self, name: str, value: Any, kind: str) -> str:
+        if name in CODED:
+            return visible(label_of(self.app.settings.lists, name, value, kind))
+        if isinstance(value, bool):
+            return _("yes") if value else _("no")
+        if isinstance(value, datetime):
+            return value.astimezone(self.app.zone).strftime("%Y-%m-%d")
+        return visible(mask(str(value)) or "", keep_newlines=True)
+
+    def _history_text(self, history: EntryHistory) -> Text:
+        lines = Text()
+        zone = self.app.zone
+        for revision in history.revisions:
+            at = revision.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            who = f"{revision.staff_name} ({revision.staff_no})"
+            if revision.action == "void":
+                lines.append(f"{at}  {_('voided by')} {who}: ", style="bold red")
+            else:
+                lines.append(f"{at}  {_('revised by')} {who}: ", style="bold")
+            lines.append(visible(revision.reason) + "\n")
+            for name, old in revision.old_values.items():
+                new = revision.new_values.get(name)
+                label = _(FIELD_LABELS.get(name, name))
+                old_shown = self._shown(name, old, history.entry.kind)
+                new_shown = self._shown(name, new, history.entry.kind)
+                lines.append(f"    {label}: {old_shown} → {new_shown}\n")
+        for event in history.events:
+            at = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+            lines.append(f"{at}  {_(EVENT_LABELS.get(event.event, event.event))}", style="bold")
+            lines.append(f" · {event.staff_name} ({event.staff_no})")
+            if event.product_sold is not None:
+                sold = _("product sold") if event.product_sold else _("no product sold")
+                lines.append(f" · {sold}")
+            if event.note:
+                lines.append(f" · {visible(event.note)}")
+            lines.append("\n")
+        return lines or Text(_("Not revised, no outcome yet."))
+
+    def action_reveal(self) -> None:
+        field = REVEALABLE[self._next_reveal % len(REVEALABLE)]
+        self._next_reveal += 1
+        self._reveal(field)
+
+    @work(thread=True, group="reveal", exit_on_error=False)
+    def _reveal(self, field: str) -> None:
+        value = self.app.store.reveal(self.app.actor, self.entry_id, field)
+        self.post_message(self.Revealed(field, value))
+
+    @on(Revealed)
+    def _revealed(self, event: Revealed) -> None:
+        label = _(FIELD_LABELS[event.field])
+        shown = Text(_("Revealed (recorded in the audit log) — {field}: ").format(field=label))
+        shown.append(visible(event.value or "—", keep_newlines=True), style="bold")
+        self.query_one("#detail-revealed", Static).update(shown)

@@ -1,0 +1,174 @@
+"""What the entry forms (guidance, enquiry, hand-off, note) share.
+
+The form stays open after a save, emptied but for what helps the next customer; the save goes
+through the app's write queue so typing never waits; every change is kept as a draft, so a
+killed terminal loses nothing.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Footer, Static
+
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.locale import _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.writes import WriteJob
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryView
+
+DRAFT_DELAY = 0.3  # seconds of quiet before a draft is written
+
+
+class EntryFormScreen(LobbyScreen):
+    FORM: ClassVar[str]
+    KIND: ClassVar[Kind]
+    HEADING: ClassVar[str]
+    HINT: ClassVar[str]
+    KEEP: ClassVar[tuple[str, ...]] = ()
+
+    class Saved(Message):
+        def __init__(self, entry: EntryView) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Failed(Message):
+        def __init__(self, error: Exception, fields: dict[str, str]) -> None:
+            super().__init__()
+            self.error = error
+            self.fields = fields
+
+    class DraftKept(Message):
+        pass
+
+    class DraftFailed(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, draft: dict[str, str] | None = None) -> None:
+        super().__init__(id=self.FORM)
+        self.draft = draft
+        self._draft_timer: Timer | None = None
+
+    # -- what each form says ----------------------------------------------------------------
+
+    def field_specs(self) -> list[FieldSpec]:
+        raise NotImplementedError
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        """Errors by field name, translated; empty when the entry may be saved."""
+        raise NotImplementedError
+
+    def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
+        """The entry's columns from the form's fields (already checked)."""
+        raise NotImplementedError
+
+    # -- shared -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        with VerticalScroll(id="form-box", classes="box"):
+            yield Static(_(self.HEADING), classes="box-title")
+            yield Form(
+                self.field_specs(),
+                validator=self.check,
+                clear_on_submit=True,
+                keep=self.KEEP,
+                id=f"{self.FORM}-form",
+            )
+            yield Static("", id="form-status", markup=False)
+            yield Static(_(self.HINT), classes="hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        form = self.query_one(Form)
+        if self.draft:
+            form.load(self.draft)
+            self.query_one("#form-status", Static).update(_("draft restored"))
+        form.focus_first()
+
+    @property
+    def form(self) -> Form:
+        return self.query_one(Form)
+
+    @on(Form.Submitted)
+    def _submitted(self, event: Form.Submitted) -> None:
+        event.stop()
+        self.query_one("#form-status", Static).update(_("saving…"))
+        values = self.entry_values(event.values)
+        store, actor = self.app.store, self.app.actor
+        self.app.writes.put(
+            WriteJob(
+                run=partial(store.add_entry, actor, self.KIND, **values),
+                reply_to=self,
+                done=self.Saved,
+                failed=partial(self.Failed, fields=event.values),
+            )
+        )
+
+    @on(Saved)
+    def _saved(self, event: Saved) -> None:
+        self.query_one("#form-status", Static).update(_("saved #{id}").format(id=event.entry.id))
+        self.app.entry_saved(event.entry)
+
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        from lobby_tui.domain.validation import ValidationError
+
+        form = self.form
+        if form.is_blank():
+            form.load(event.fields)  # the entry comes back: nothing typed is lost
+        self.query_one("#form-status", Static).update(_("not saved"))
+        if isinstance(event.error, ValidationError):
+            form.set_error(event.error.field, _(event.error.message))
+        else:
+            self.app.report_failure(event.error)
+
+    @on(Form.Edited)
+    def _edited(self) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
+
+    def keep_draft(self) -> None:
+        """Write what the form holds as this staff member's draft (or forget an empty one)."""
+        if self.app.actor is None or self.app.store is None:
+            return
+        form, store, actor = self.form, self.app.store, self.app.actor
+        if form.is_blank():
+            run = partial(store.clear_draft, actor, self.FORM)
+        else:
+            run = partial(store.save_draft, actor, self.FORM, form.values())
+        self.app.writes.put(
+            WriteJob(
+                run=run,
+                reply_to=self,
+                done=lambda _result: self.DraftKept(),
+                failed=self.DraftFailed,
+            )
+        )
+
+    @on(DraftFailed)
+    def _draft_failed(self, event: DraftFailed) -> None:
+        self.app.report_failure(event.error)
+
+    def on_screen_suspend(self) -> None:
+        # Esc keeps the draft: write it now rather than after the delay.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+            self.keep_draft()
+        form = self.form
+        self.app.form_left(self.FORM, None if form.is_blank() else form.values())

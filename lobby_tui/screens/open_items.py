@@ -1,0 +1,173 @@
+"""F6 open items: pending hand-offs and follow-ups, oldest first, closed from here."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
+
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.timeline import plain
+from lobby_tui.writes import WriteJob
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryView, OpenItem
+
+STATUS_LABELS = {
+    "pending": N_("pending"),
+    "accepted": N_("accepted"),
+    "follow_up": N_("follow-up due"),
+}
+
+
+class OpenItemsScreen(EntryActions, LobbyScreen):
+    BINDINGS = [
+        Binding("a", "handoff('accepted')", N_("Accepted"), id="handoff_accepted"),
+        Binding("c", "handoff('completed')", N_("Completed"), id="handoff_completed"),
+        Binding("s", "handoff('completed', True)", N_("Sold"), id="handoff_sold"),
+        Binding("r", "handoff('returned')", N_("Returned"), id="handoff_returned"),
+        Binding("x", "handoff('no_show')", N_("No-show"), id="handoff_no_show"),
+        Binding("d", "follow_up_done", N_("Followed up"), id="follow_up_done"),
+        *EntryActions.ENTRY_BINDINGS,
+    ]
+
+    class Loaded(Message):
+        def __init__(self, items: list[OpenItem]) -> None:
+            super().__init__()
+            self.items = items
+
+    class Updated(Message):
+        def __init__(self, entry: EntryView) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Refused(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self) -> None:
+        super().__init__(id="open_items")
+        self.items: list[OpenItem] = []
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        yield Static(
+            _("Open items: pending hand-offs and follow-ups, oldest first"), classes="panel-title"
+        )
+        yield DataTable(id="open-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="open-status", markup=False)
+        yield Static(
+            _(
+                "a accepted · c completed · s completed, product sold · r returned · x no-show · "
+                "d followed up · Enter history · e revise · v void"
+            ),
+            classes="hint",
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        table = self.query_one(DataTable)
+        table.add_column(_("Since"), key="since", width=11)
+        table.add_column(_("Kind"), key="kind", width=8)
+        table.add_column(_("Ticket"), key="ticket", width=6)
+        table.add_column(_("Status"), key="status", width=12)
+        table.add_column(_("To / contact"), key="target", width=20)
+        table.add_column(_("Entry"), key="text")
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="open-items", exit_on_error=False)
+    def _load(self) -> None:
+        self.post_message(self.Loaded(self.app.store.open_items(self.app.actor)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        self.items = event.items
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        lists = self.app.settings.lists
+        for item in event.items:
+            entry = item.entry
+            since = item.since.astimezone(self.app.zone).strftime("%m-%d %H:%M")
+            status = Text(_(STATUS_LABELS.get(entry.status or "", entry.status or "")))
+            if item.overdue:
+                status = Text(_("overdue"), style="bold red")
+            who = (
+                label_of(lists, "target", entry.target, "handoff")
+                if item.kind == "handoff"
+                else entry.contact
+            )
+            kind = _("hand-off") if item.kind == "handoff" else _("follow-up")
+            table.add_row(
+                since,
+                kind,
+                plain(entry.ticket, 6),
+                status,
+                plain(who, 20),
+                plain(entry.text, 200),
+                key=str(entry.id),
+            )
+        if event.items:
+            table.move_cursor(row=min(keep, len(event.items) - 1))
+        self.query_one("#open-status", Static).update("" if event.items else _("Nothing open."))
+
+    def selected_entry(self) -> EntryView | None:
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row < 0:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)].entry
+
+    def action_handoff(self, event: str, sold: bool | None = None) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.kind != "handoff":
+            self.notify(_("Pick a hand-off first."), severity="warning")
+            return
+        store, actor = self.app.store, self.app.actor
+        if event == "completed" and sold is None and entry.referral:
+            sold = False
+        self._send(partial(store.update_handoff, actor, entry.id, event, product_sold=sold))
+
+    def action_follow_up_done(self) -> None:
+        entry = self.selected_entry()
+        if entry is None or entry.status != "follow_up":
+            self.notify(_("Pick a follow-up first."), severity="warning")
+            return
+        self._send(partial(self.app.store.close_follow_up, self.app.actor, entry.id))
+
+    def _send(self, run) -> None:
+        self.app.writes.put(
+            WriteJob(run=run, reply_to=self, done=self.Updated, failed=self.Refused)
+        )
+
+    @on(Updated)
+    def _updated(self, event: Updated) -> None:
+        self.query_one("#open-status", Static).update(_("#{id} updated").format(id=event.entry.id))
+        self.app.entry_saved(event.entry)
+        self.reload()
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        from lobby_tui.data.views import StoreError
+
+        if isinstance(event.error, StoreError):
+            self.notify(_(str(event.error)), severity="warning")
+        else:
+            self.app.report_failure(event.error)

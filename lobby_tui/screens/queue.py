@@ -1,0 +1,63 @@
+"""F2 queue guidance: ticket, business type, where the customer was sent, priority, a note."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lobby_tui.domain import validation
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.entry_form import EntryFormScreen
+from lobby_tui.widgets.choices import pairs
+from lobby_tui.widgets.form import FieldSpec
+
+
+class QueueScreen(EntryFormScreen):
+    FORM = "queue"
+    KIND = Kind.QUEUE
+    HEADING = N_("Queue guidance")
+    HINT = N_("Enter: next field · 1–9: pick · Ctrl+S: save · Esc: desk, the draft is kept")
+    KEEP = ("business",)
+
+    def field_specs(self) -> list[FieldSpec]:
+        lists = self.app.settings.lists
+        return [
+            FieldSpec("ticket", _("Ticket"), max_length=6, restrict=TICKET_CHARS, upper=True),
+            FieldSpec("business", _("Business type"), kind="pick", choices=pairs(lists.business)),
+            FieldSpec("target", _("Sent to"), kind="pick", choices=pairs(lists.queue_targets())),
+            FieldSpec(
+                "priority",
+                _("Priority"),
+                kind="pick",
+                choices=pairs(lists.priorities),
+                default="none",
+            ),
+            FieldSpec("note", _("Note (optional)"), kind="text", max_length=NOTE_LIMIT),
+        ]
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        errors = {}
+        ticket = validation.normalize_ticket(fields["ticket"])
+        message = validation.check_ticket(ticket) if ticket else N_("Enter the ticket, like A023.")
+        if message:
+            errors["ticket"] = _(message)
+        if not fields["business"]:
+            errors["business"] = _("Pick the business type with its digit.")
+        if not fields["target"]:
+            errors["target"] = _("Pick where the customer was sent.")
+        if len(fields["note"]) > NOTE_LIMIT:
+            errors["note"] = _("The text is longer than 10,000 characters.")
+        return errors
+
+    def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
+        return {
+            "ticket": validation.normalize_ticket(fields["ticket"]),
+            "business": fields["business"],
+            "target": fields["target"],
+            "priority": fields["priority"] or "none",
+            "text": fields["note"] or None,
+        }
+
+
+TICKET_CHARS = r"[A-Za-z0-9]*"
+NOTE_LIMIT = validation.NOTE_MAX_LENGTH

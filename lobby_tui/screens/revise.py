@@ -1,0 +1,210 @@
+"""Revising or voiding an entry: the reason is required, and the old values are kept."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from lobby_tui.domain import validation
+from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.masking import mask
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyModal
+from lobby_tui.widgets.choices import pairs, yes_no
+from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.writes import WriteJob
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import EntryView
+
+REASON_LIMIT = 500
+
+
+class _ChangeScreen(LobbyModal):
+    """A modal form that sends one change of an entry through the write queue."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_change")]
+
+    class Done(Message):
+        def __init__(self, entry: EntryView) -> None:
+            super().__init__()
+            self.entry = entry
+
+    class Refused(Message):
+        def __init__(self, error: Exception) -> None:
+            super().__init__()
+            self.error = error
+
+    def __init__(self, entry: EntryView) -> None:
+        super().__init__()
+        self.entry = entry
+
+    def heading(self) -> str:
+        raise NotImplementedError
+
+    def field_specs(self) -> list[FieldSpec]:
+        raise NotImplementedError
+
+    def job(self, fields: dict[str, str]):
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="change-box", classes="box"):
+            yield Static(self.heading(), classes="box-title", markup=False)
+            yield Form(self.field_specs(), validator=self.check, id="change-form")
+            yield Static(_("Ctrl+S: save · Esc: cancel"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Form).load(self.initial())
+        self.query_one(Form).focus_first()
+
+    def initial(self) -> dict[str, str]:
+        return {}
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        reason = fields["reason"].strip()
+        if not reason:
+            return {"reason": _("Give the reason.")}
+        if len(reason) > REASON_LIMIT:
+            return {"reason": _("The reason is longer than 500 characters.")}
+        return {}
+
+    @on(Form.Submitted)
+    def _submitted(self, event: Form.Submitted) -> None:
+        event.stop()
+        self.app.writes.put(
+            WriteJob(run=self.job(event.values), reply_to=self, done=self.Done, failed=self.Refused)
+        )
+
+    @on(Done)
+    def _done(self, event: Done) -> None:
+        self.dismiss(event.entry)
+
+    @on(Refused)
+    def _refused(self, event: Refused) -> None:
+        from lobby_tui.data.views import StoreError
+        from lobby_tui.domain.validation import ValidationError
+
+        error = event.error
+        form = self.query_one(Form)
+        if isinstance(error, ValidationError):
+            field = error.field if error.field in form.values() else "reason"
+            form.set_error(field, _(error.message))
+        elif isinstance(error, StoreError):
+            form.set_error("reason", _(str(error)))
+        else:
+            self.app.report_failure(error)
+
+
+class ReviseScreen(_ChangeScreen):
+    def heading(self) -> str:
+        kind = _(KIND_LABELS[Kind(self.entry.kind)])
+        return _("Revise #{id} ({kind})").format(id=self.entry.id, kind=kind)
+
+    def field_specs(self) -> list[FieldSpec]:
+        lists = self.app.settings.lists
+        kind = Kind(self.entry.kind)
+        ticket = FieldSpec("ticket", _("Ticket"), max_length=6, upper=True)
+        text = FieldSpec("text", _("Text"), kind="text", max_length=validation.NOTE_MAX_LENGTH)
+        specs: list[FieldSpec]
+        if kind == Kind.QUEUE:
+            specs = [
+                ticket,
+                FieldSpec(
+                    "business", _("Business type"), kind="pick", choices=pairs(lists.business)
+                ),
+                FieldSpec(
+                    "target", _("Sent to"), kind="pick", choices=pairs(lists.queue_targets())
+                ),
+                FieldSpec("priority", _("Priority"), kind="pick", choices=pairs(lists.priorities)),
+                text,
+            ]
+        elif kind == Kind.ENQUIRY:
+            specs = [
+                FieldSpec("topic", _("Topic"), kind="pick", choices=pairs(lists.topics)),
+                ticket,
+                FieldSpec(
+                    "text", _("Question"), kind="text", max_length=validation.NOTE_MAX_LENGTH
+                ),
+                FieldSpec(
+                    "outcome", _("Answer given"), kind="text", max_length=validation.NOTE_MAX_LENGTH
+                ),
+                FieldSpec("contact", _("Contact"), max_length=64),
+            ]
+        elif kind == Kind.HANDOFF:
+            specs = [
+                ticket,
+                FieldSpec(
+                    "target", _("Handed to"), kind="pick", choices=pairs(lists.handoff_targets())
+                ),
+                FieldSpec("referral", _("Product interest"), kind="pick", choices=yes_no()),
+                FieldSpec(
+                    "text",
+                    _("The customer's need"),
+                    kind="text",
+                    max_length=validation.NOTE_MAX_LENGTH,
+                ),
+            ]
+        else:
+            specs = [text]
+        return [*specs, FieldSpec("reason", _("Reason for the revision"), max_length=REASON_LIMIT)]
+
+    def initial(self) -> dict[str, str]:
+        values = {}
+        for spec in self.field_specs():
+            if spec.name == "reason":
+                continue
+            value = getattr(self.entry, spec.name)
+            if spec.name == "referral":
+                value = "yes" if value else "no"
+            values[spec.name] = self._as_shown("" if value is None else str(value))
+        return values
+
+    def _as_shown(self, value: str) -> str:
+        # Its author sees what they typed; anyone else sees phone and ID numbers masked.
+        own = self.app.actor is not None and self.app.actor.staff_no == self.entry.staff_no
+        return value if own else mask(value) or ""
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        errors = {}
+        if "ticket" in fields:
+            ticket = validation.normalize_ticket(fields["ticket"])
+            if message := validation.check_ticket(ticket):
+                errors["ticket"] = _(message)
+        return errors or super().check(fields)
+
+    def job(self, fields: dict[str, str]):
+        changes: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "reason":
+                continue
+            new: Any = value or None
+            if name == "referral":
+                new = value == "yes"
+            if name == "ticket":
+                new = validation.normalize_ticket(value) or None
+            old = getattr(self.entry, name)
+            # A masked value left as it was is no change: the stored value stays whole.
+            if new != old and not (isinstance(old, str) and value == self._as_shown(old)):
+                changes[name] = new
+        store, actor = self.app.store, self.app.actor
+        return partial(store.revise_entry, actor, self.entry.id, changes, fields["reason"].strip())
+
+
+class VoidScreen(_ChangeScreen):
+    def heading(self) -> str:
+        return _("Void #{id}: it stays in the log, marked void").format(id=self.entry.id)
+
+    def field_specs(self) -> list[FieldSpec]:
+        return [FieldSpec("reason", _("Reason for voiding"), max_length=REASON_LIMIT)]
+
+    def job(self, fields: dict[str, str]):
+        store, actor = self.app.store, self.app.actor
+        return partial(store.void_entry, actor, self.entry.id, fields["reason"].strip())
