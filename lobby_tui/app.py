@@ -97,7 +97,7 @@ class LobbyApp(App):
         self.zone = ZoneInfo(DEFAULT_TIME_ZONE)
         self.locked = False
         self._last_input = monotonic()
-        self.writes = WriteQueue()
+        self.writes = WriteQueue(fallback=self)
         # Forms left unsaved, by form name: restored when staff come back to them.
         self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
@@ -265,6 +265,12 @@ class LobbyApp(App):
             self.drafts[name] = fields
         else:
             self.drafts.pop(name, None)
+
+    def on_entry_form_screen_failed(self, event: EntryFormScreen.Failed) -> None:
+        """A save failed after staff left its form: put the entry back as that form's draft."""
+        if event.fields:
+            self.drafts[event.form] = event.fields
+        self.report_failure(event.error)
 
     def report_failure(self, error: Exception) -> None:
         first_line = f"{type(error).__name__}: {error}".splitlines()[0]

@@ -25,8 +25,11 @@ class WriteJob:
 
 
 class WriteQueue:
-    def __init__(self) -> None:
+    def __init__(self, fallback: MessagePump) -> None:
         self._jobs: queue.Queue[WriteJob] = queue.Queue()
+        # Replies for a screen that staff have already left go here (the app), so a failure
+        # still reaches someone who can keep what was typed.
+        self._fallback = fallback
 
     def put(self, job: WriteJob) -> None:
         self._jobs.put(job)
@@ -45,7 +48,8 @@ class WriteQueue:
                 reply = job.failed(error)
             finally:
                 self._jobs.task_done()
-            job.reply_to.post_message(reply)
+            attached = getattr(job.reply_to, "is_attached", True)
+            (job.reply_to if attached else self._fallback).post_message(reply)
 
     def wait_until_empty(self) -> None:
         """Block until every queued job has run (called from a thread, before quitting)."""

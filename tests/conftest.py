@@ -102,6 +102,10 @@ async def settle(pilot) -> None:
         readers = [worker for worker in app.workers if worker.group != "writes"]
         if readers:  # an empty list would mean "every worker", the write queue's included
             await app.workers.wait_for_complete(readers)
+        # The replies the workers posted to the screen, handled before this callback runs.
+        replied = asyncio.get_running_loop().create_future()
+        if app.screen.call_later(replied.set_result, None):
+            await replied
         await pilot.pause()
 
 

@@ -43,10 +43,11 @@ class EntryFormScreen(LobbyScreen):
             self.entry = entry
 
     class Failed(Message):
-        def __init__(self, error: Exception, fields: dict[str, str]) -> None:
+        def __init__(self, error: Exception, fields: dict[str, str], form: str) -> None:
             super().__init__()
             self.error = error
             self.fields = fields
+            self.form = form
 
     class DraftKept(Message):
         pass
@@ -85,6 +86,7 @@ class EntryFormScreen(LobbyScreen):
                 validator=self.check,
                 clear_on_submit=True,
                 keep=self.KEEP,
+                on_submit=self.save,
                 id=f"{self.FORM}-form",
             )
             yield Static("", id="form-status", markup=False)
@@ -103,18 +105,17 @@ class EntryFormScreen(LobbyScreen):
     def form(self) -> Form:
         return self.query_one(Form)
 
-    @on(Form.Submitted)
-    def _submitted(self, event: Form.Submitted) -> None:
-        event.stop()
+    def save(self, fields: dict[str, str]) -> None:
+        """Queue the entry for writing; the form is already empty for the next customer."""
         self.query_one("#form-status", Static).update(_("saving…"))
-        values = self.entry_values(event.values)
+        values = self.entry_values(fields)
         store, actor = self.app.store, self.app.actor
         self.app.writes.put(
             WriteJob(
                 run=partial(store.add_entry, actor, self.KIND, **values),
                 reply_to=self,
                 done=self.Saved,
-                failed=partial(self.Failed, fields=event.values),
+                failed=partial(self.Failed, fields=fields, form=self.FORM),
             )
         )
 
@@ -127,6 +128,7 @@ class EntryFormScreen(LobbyScreen):
     def _failed(self, event: Failed) -> None:
         from lobby_tui.domain.validation import ValidationError
 
+        event.stop()  # handled here; the app takes only those whose screen is gone
         form = self.form
         if form.is_blank():
             form.load(event.fields)  # the entry comes back: nothing typed is lost

@@ -15,7 +15,7 @@ from lobby_tui.screens.base import LobbyModal
 class HelpScreen(LobbyModal):
     BINDINGS = [
         Binding("escape", "dismiss", N_("Close"), id="close_help"),
-        Binding("f1", "dismiss", N_("Close"), show=False),
+        Binding("f1", "dismiss", N_("Close"), id="close_help_f1", show=False),
     ]
 
     def __init__(self, keys: list[tuple[str, str]], id: str | None = None) -> None:

@@ -80,9 +80,9 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
         table.add_column(_("Since"), key="since", width=11)
-        table.add_column(_("Kind"), key="kind", width=8)
+        table.add_column(_("Kind"), key="kind", width=10)
         table.add_column(_("Ticket"), key="ticket", width=6)
-        table.add_column(_("Status"), key="status", width=12)
+        table.add_column(_("Status"), key="status", width=14)
         table.add_column(_("To / contact"), key="target", width=20)
         table.add_column(_("Entry"), key="text")
         table.focus()
@@ -106,7 +106,9 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         lists = self.app.settings.lists
         for item in event.items:
             entry = item.entry
-            since = item.since.astimezone(self.app.zone).strftime("%m-%d %H:%M")
+            # A follow-up is due on a day; a hand-off waits since a moment.
+            when = "%m-%d %H:%M" if item.kind == "handoff" else "%m-%d"
+            since = item.since.astimezone(self.app.zone).strftime(when)
             status = Text(_(STATUS_LABELS.get(entry.status or "", entry.status or "")))
             if item.overdue:
                 status = Text(_("overdue"), style="bold red")

@@ -58,7 +58,9 @@ class _ChangeScreen(LobbyModal):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="change-box", classes="box"):
             yield Static(self.heading(), classes="box-title", markup=False)
-            yield Form(self.field_specs(), validator=self.check, id="change-form")
+            yield Form(
+                self.field_specs(), validator=self.check, on_submit=self.save, id="change-form"
+            )
             yield Static(_("Ctrl+S: save · Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
@@ -76,11 +78,9 @@ class _ChangeScreen(LobbyModal):
             return {"reason": _("The reason is longer than 500 characters.")}
         return {}
 
-    @on(Form.Submitted)
-    def _submitted(self, event: Form.Submitted) -> None:
-        event.stop()
+    def save(self, fields: dict[str, str]) -> None:
         self.app.writes.put(
-            WriteJob(run=self.job(event.values), reply_to=self, done=self.Done, failed=self.Refused)
+            WriteJob(run=self.job(fields), reply_to=self, done=self.Done, failed=self.Refused)
         )
 
     @on(Done)

@@ -27,11 +27,16 @@ def label_of(lists: BranchLists, field: str, code: str | None, kind: str = "") -
     itself when the list no longer has it (the branch changed its lists since)."""
     if not code:
         return ""
-    list_name = {"business": "business", "priority": "priority", "topic": "topic"}.get(field)
+    names = {"business": ["business"], "priority": ["priority"], "topic": ["topic"]}.get(field, [])
     if field == "target":
-        list_name = "handoff_target" if kind == "handoff" else "queue_target"
-    choice = lists.find(list_name, code) if list_name else None
-    return choice.label(locale.language()) if choice else code
+        # Either target list, the entry's own kind first (older entries may use the other).
+        names = ["queue_target", "handoff_target"]
+        if kind == "handoff":
+            names.reverse()
+    for name in names:
+        if choice := lists.find(name, code):
+            return choice.label(locale.language())
+    return code
 
 
 def summary(lists: BranchLists, entry: EntryView) -> str:

@@ -76,10 +76,24 @@ class Form(Vertical, can_focus=False):
     BINDINGS = [
         Binding("ctrl+s", "submit", N_("Save"), id="save", priority=True),
         Binding("enter", "next", N_("Next field"), id="next_field", show=False, priority=True),
-        Binding("tab", "step(1)", N_("Next field"), show=False, priority=True),
-        Binding("shift+tab", "step(-1)", N_("Previous field"), show=False, priority=True),
+        Binding("tab", "step(1)", N_("Next field"), id="tab_next", show=False, priority=True),
+        Binding(
+            "shift+tab",
+            "step(-1)",
+            N_("Previous field"),
+            id="tab_previous",
+            show=False,
+            priority=True,
+        ),
         *(
-            Binding(str(digit), f"pick({digit})", N_("Pick"), show=False, priority=True)
+            Binding(
+                str(digit),
+                f"pick({digit})",
+                N_("Pick"),
+                id=f"pick_{digit}",
+                show=False,
+                priority=True,
+            )
             for digit in range(1, 10)
         ),
     ]
@@ -104,6 +118,7 @@ class Form(Vertical, can_focus=False):
         validator: Validator | None = None,
         clear_on_submit: bool = False,
         keep: tuple[str, ...] = (),
+        on_submit: Callable[[dict[str, str]], None] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
@@ -112,6 +127,10 @@ class Form(Vertical, can_focus=False):
         self.validator = validator
         self.clear_on_submit = clear_on_submit
         self.keep = keep
+        # Called in key order, before the next key is read. A Submitted message would wait in
+        # the screen's queue, and a screen left at once (Ctrl+S then F3) never reads it: a save
+        # that must not be lost hands its values over here instead.
+        self.on_submit = on_submit
 
     def compose(self) -> ComposeResult:
         for spec in self.fields:
@@ -239,7 +258,10 @@ class Form(Vertical, can_focus=False):
             for name, message in reversed(list(errors.items())):
                 self.set_error(name, message)
             return
-        self.post_message(self.Submitted(self, values))
+        if self.on_submit is not None:
+            self.on_submit(values)
+        else:
+            self.post_message(self.Submitted(self, values))
         if self.clear_on_submit:
             self.clear()
 

@@ -15,8 +15,8 @@ from textual.widget import Widget
 
 class PickField(Widget, can_focus=True):
     BINDINGS = [
-        Binding("down,right", "move(1)", show=False),
-        Binding("up,left", "move(-1)", show=False),
+        Binding("down,right", "move(1)", id="pick_next", show=False),
+        Binding("up,left", "move(-1)", id="pick_previous", show=False),
     ]
 
     index: reactive[int | None] = reactive(None)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
@@ -35,7 +36,20 @@ class Timeline(DataTable):
         self.add_column(_("Kind"), key="kind", width=8)
         self.add_column(_("Ticket"), key="ticket", width=6)
         self.add_column(_("Staff"), key="staff", width=10)
-        self.add_column(_("Entry"), key="text")
+        self.add_column(_("Entry"), key="text", width=20)
+
+    def on_resize(self) -> None:
+        self._fit_text_column()
+
+    def _fit_text_column(self) -> None:
+        # The entry's text takes what the fixed columns leave, whatever the rows hold, so the
+        # table looks the same however soon after a reload it is drawn.
+        fixed = sum(column.width for key, column in self.columns.items() if key != "text")
+        padding = 2 * self.cell_padding * len(self.columns)
+        column = self.columns[ColumnKey("text")]
+        column.width = max(20, self.scrollable_content_region.width - fixed - padding - 1)
+        column.auto_width = False
+        self.refresh()
 
     def show(self, entries: Sequence[EntryView], zone: ZoneInfo, lists: BranchLists) -> None:
         self.clear()
