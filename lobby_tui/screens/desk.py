@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.text import one_line
@@ -19,6 +19,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import Timeline
 
@@ -51,7 +52,7 @@ class DeskScreen(EntryActions, LobbyScreen):
                 yield Static("", id="desk-open")
                 yield Static(_("Database"), classes="panel-title")
                 yield Static("", id="desk-db", markup=False)
-        yield Footer()
+        yield LobbyFooter()
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -8,7 +8,7 @@ from lobby_tui.domain import validation
 from lobby_tui.domain.dates import parse_day, start_of
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.locale import N_, _
-from lobby_tui.screens.entry_form import EntryFormScreen
+from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
 from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec
@@ -40,9 +40,8 @@ class EnquiryScreen(EntryFormScreen):
         errors = {}
         if not fields["topic"]:
             errors["topic"] = _("Pick the topic with its digit.")
-        ticket = validation.normalize_ticket(fields["ticket"])
-        if message := validation.check_ticket(ticket):
-            errors["ticket"] = _(message)
+        if message := ticket_error(fields["ticket"], required=False):
+            errors["ticket"] = message
         if not fields["question"].strip():
             errors["question"] = _("Write the customer's question.")
         for name in ("question", "answer"):

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.masking import mask
@@ -23,6 +23,7 @@ from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class EntryDetailScreen(LobbyScreen):
             yield Static(_("History"), classes="panel-title")
             yield Static("", id="detail-history")
             yield Static("", id="detail-revealed")
-        yield Footer()
+        yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))

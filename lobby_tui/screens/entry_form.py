@@ -15,11 +15,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.locale import _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.writes import WriteJob
@@ -91,7 +93,7 @@ class EntryFormScreen(LobbyScreen):
             )
             yield Static("", id="form-status", markup=False)
             yield Static(_(self.HINT), classes="hint")
-        yield Footer()
+        yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
@@ -174,3 +176,12 @@ class EntryFormScreen(LobbyScreen):
             self.keep_draft()
         form = self.form
         self.app.form_left(self.FORM, None if form.is_blank() else form.values())
+
+
+def ticket_error(raw: str, *, required: bool) -> str | None:
+    """The message for a ticket as typed, translated; None when it will do."""
+    ticket = validation.normalize_ticket(raw)
+    if not ticket:
+        return _("Enter the ticket, like A023.") if required else None
+    message = validation.check_ticket(ticket)
+    return _(message) if message else None

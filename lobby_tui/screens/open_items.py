@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import plain
 from lobby_tui.writes import WriteJob
@@ -74,7 +75,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
             ),
             classes="hint",
         )
-        yield Footer()
+        yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))

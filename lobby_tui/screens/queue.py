@@ -7,7 +7,7 @@ from typing import Any
 from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.locale import N_, _
-from lobby_tui.screens.entry_form import EntryFormScreen
+from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.form import FieldSpec
 
@@ -37,10 +37,8 @@ class QueueScreen(EntryFormScreen):
 
     def check(self, fields: dict[str, str]) -> dict[str, str]:
         errors = {}
-        ticket = validation.normalize_ticket(fields["ticket"])
-        message = validation.check_ticket(ticket) if ticket else N_("Enter the ticket, like A023.")
-        if message:
-            errors["ticket"] = _(message)
+        if message := ticket_error(fields["ticket"], required=True):
+            errors["ticket"] = message
         if not fields["business"]:
             errors["business"] = _("Pick the business type with its digit.")
         if not fields["target"]:

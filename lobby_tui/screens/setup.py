@@ -6,12 +6,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from lobby_tui.domain import validation
 from lobby_tui.domain.validation import BRANCH_NAME_MAX_LENGTH, NAME_MAX_LENGTH
 from lobby_tui.locale import _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 
 
@@ -45,7 +46,7 @@ class SetupScreen(LobbyScreen):
                 id="setup-form",
             )
             yield Static(_("Enter: next field · Ctrl+S: create"), classes="box-help")
-        yield Footer()
+        yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()

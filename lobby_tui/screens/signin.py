@@ -9,12 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from lobby_tui.domain.demo import DEMO_PINS
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ class SignInScreen(LobbyScreen):
             )
             yield Static(self.notice, id="signin-status", markup=False)
             yield Static("", id="signin-demo", markup=False)
-        yield Footer()
+        yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()

@@ -30,6 +30,8 @@ class Timeline(DataTable):
     """The entries of one day. Cells are ``Text``: DataTable would parse a ``str`` as markup."""
 
     def on_mount(self) -> None:
+        self._shown: list[tuple[int, int, bool]] = []
+        self._cells: dict[tuple[int, int, bool], tuple[Text | str, ...]] = {}
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column(_("Time"), key="time", width=5)
@@ -52,15 +54,26 @@ class Timeline(DataTable):
         self.refresh()
 
     def show(self, entries: Sequence[EntryView], zone: ZoneInfo, lists: BranchLists) -> None:
+        shown = [(entry.id, entry.revision, entry.voided) for entry in entries]
+        if shown == self._shown:
+            return
+        # A save adds one row on top; the others are drawn as before, from the cache.
+        cells = {key: self._cells.get(key) for key in shown}
         self.clear()
-        for entry in entries:
-            line = summary(lists, entry)
-            marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
-            self.add_row(
-                entry.occurred_at.astimezone(zone).strftime("%H:%M"),
-                Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
-                plain(entry.ticket, 6),
-                plain(entry.staff_name, 10),
-                Text(marker, style="bold", end="") + plain(line, 200),
-                key=str(entry.id),
-            )
+        for key, entry in zip(shown, entries, strict=True):
+            row = cells[key] or self._render(entry, zone, lists)
+            cells[key] = row
+            self.add_row(*row, key=str(entry.id))
+        self._shown, self._cells = shown, cells
+
+    @staticmethod
+    def _render(entry: EntryView, zone: ZoneInfo, lists: BranchLists) -> tuple[Text | str, ...]:
+        line = summary(lists, entry)
+        marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
+        return (
+            entry.occurred_at.astimezone(zone).strftime("%H:%M"),
+            Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
+            plain(entry.ticket, 6),
+            plain(entry.staff_name, 10),
+            Text(marker, style="bold", end="") + plain(line, 200),
+        )
