@@ -87,7 +87,12 @@ def type_back_to_back(app, keys: list[str]) -> None:
         app.post_message(event)  # straight into the app's queue, in order, without waiting
 
 
-async def settle(pilot) -> None:
+async def settle(pilot, timeout: float = 60) -> None:
+    """As ``_settle``, but a test whose app has died fails instead of waiting for ever."""
+    await asyncio.wait_for(_settle(pilot), timeout)
+
+
+async def _settle(pilot) -> None:
     """Let the app's database work finish and its messages be handled: the queued saves, then
     the workers that read (the write queue's own worker runs for the whole session)."""
     app = pilot.app

@@ -124,7 +124,7 @@ class EntryFormScreen(LobbyScreen):
     @on(Saved)
     def _saved(self, event: Saved) -> None:
         self.query_one("#form-status", Static).update(_("saved #{id}").format(id=event.entry.id))
-        self.app.entry_saved(event.entry)
+        self.app.entry_saved(event.entry, added=True)
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:

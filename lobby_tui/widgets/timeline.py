@@ -61,13 +61,13 @@ class Timeline(DataTable):
         cells = {key: self._cells.get(key) for key in shown}
         self.clear()
         for key, entry in zip(shown, entries, strict=True):
-            row = cells[key] or self._render(entry, zone, lists)
+            row = cells[key] or self._row_cells(entry, zone, lists)
             cells[key] = row
             self.add_row(*row, key=str(entry.id))
         self._shown, self._cells = shown, cells
 
     @staticmethod
-    def _render(entry: EntryView, zone: ZoneInfo, lists: BranchLists) -> tuple[Text | str, ...]:
+    def _row_cells(entry: EntryView, zone: ZoneInfo, lists: BranchLists) -> tuple[Text | str, ...]:
         line = summary(lists, entry)
         marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
         return (
