@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import first_frame
+import keystrokes
+import save_latency
 from results import BenchError, Row, SectionResult
 
 OUT = Path(__file__).with_name("out") / "results.json"
@@ -45,6 +47,17 @@ SECTIONS: list[Section] = [
         "process start to the sign-in screen, against a bare Textual app",
         first_frame.run,
         first_frame.add_arguments,
+    ),
+    Section(
+        "keystrokes",
+        "keys each form needs for a typical entry, replayed through the app and read back",
+        keystrokes.run,
+    ),
+    Section(
+        "save_latency",
+        "Ctrl+S to the entry committed and on the desk's timeline, on 1,000,000 entries",
+        save_latency.run,
+        save_latency.add_arguments,
     ),
 ]
 

@@ -1,0 +1,370 @@
+"""Section save_latency: Ctrl+S to the entry committed and on the desk's timeline, 1M entries.
+
+Budget (DESIGN.md §6): p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
+headless on a copy of the million-entry demo database, signed in as its lobby manager, with the
+guidance form (or the note form) open over the duty desk. For each save the entry is typed with
+Pilot, untimed, and the app is let go quiet; then the clock starts, Ctrl+S is sent, and the clock
+stops when the desk's timeline has the new entry as its first row.
+
+On the way, a message hook (nothing in the app is changed) notes when the form receives `Saved`
+(the entry is committed), so the time splits into two stages: to the commit, and from the commit
+to the timeline. The data layer alone — Store.add_entry and
+Store.desk on the same database, no UI — is timed as well, so that a regression can be placed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+import million
+from pilot_app import quiet, run_app, settle, signed_in
+from results import BenchError, Row, SectionResult, ms, percentile, verdict
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.widgets import DataTable
+
+BUDGET = 0.030  # seconds, p95
+DEMO_LOBBY = ("1001", "111111")  # the demo's lobby manager, listed on its sign-in screen
+# The wait between looks at the timeline: fine against the budget, and a real sleep, not
+# sleep(0), since a loop that never sleeps would keep the GIL from the app's database threads.
+POLL = 0.0005
+SAVE_TIMEOUT = 10.0
+# A one-minute load average above this share of the CPUs means the run competed for them.
+BUSY_LOAD = 0.75
+
+
+@dataclass(frozen=True)
+class SaveForm:
+    """A form to save from: the key that opens it, and what each save types and stores."""
+
+    open_key: str
+    keys: Callable[[int], list[str]]
+    # What the form hands Store.add_entry for the same save: (kind, values).
+    values: Callable[[int], tuple[str, dict[str, Any]]]
+
+
+def _guidance_ticket(number: int) -> str:
+    return f"A{number % 1000:03d}"
+
+
+def _guidance_values(number: int) -> tuple[str, dict[str, Any]]:
+    from lobby_tui.domain.lists import default_lists
+
+    lists = default_lists()
+    values = {
+        "ticket": _guidance_ticket(number),
+        "business": lists.business[1].code,
+        "target": lists.queue_targets()[2].code,
+        "priority": "none",
+        "text": None,
+    }
+    return "queue", values
+
+
+def _note_text(number: int) -> str:
+    return f"bench save {number}"
+
+
+FORMS = {
+    # Ticket, Enter, the second business type, the third target (counter 3): the budgeted
+    # rush-hour entry of the keystrokes section.
+    "guidance": SaveForm(
+        "f2", lambda n: [*_guidance_ticket(n), "enter", "2", "3"], _guidance_values
+    ),
+    "note": SaveForm("n", lambda n: [*_note_text(n)], lambda n: ("note", {"text": _note_text(n)})),
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One save, in seconds from Ctrl+S: committed, the desk's day read back, on the timeline;
+    and the seconds of full garbage collection that ran meanwhile."""
+
+    saved: float
+    loaded: float
+    shown: float
+    full_gc: float
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options only this section reads."""
+    group = parser.add_argument_group("save_latency")
+    group.add_argument("--saves", type=_positive, default=200, help="measured saves (default: 200)")
+    group.add_argument(
+        "--save-form",
+        choices=sorted(FORMS),
+        default="guidance",
+        help="the form saved from (default: guidance)",
+    )
+    group.add_argument(
+        "--rebuild-million",
+        action="store_true",
+        help=f"build {million.CACHE.name} again even if the cached one can be used",
+    )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def run(args: argparse.Namespace) -> SectionResult:
+    """Time the saves through the app, then the data layer alone, on one copy of the database."""
+    form = FORMS[args.save_form]
+    load_before = os.getloadavg()[0]
+    with million.working_copy(args.rebuild_million) as db:
+        samples = run_app(lambda: _ui_saves(db.path, form, args.saves, args.warmup))
+        adds, desks = _data_layer(db.path, form, args.saves, args.warmup)
+
+    stages = {
+        "Ctrl+S → committed (the form gets Saved)": [s.saved for s in samples],
+        "committed → on the timeline": [s.shown - s.saved for s in samples],
+    }
+    shown = [s.shown for s in samples]
+    within = percentile(shown, 95) <= BUDGET
+    rows = [
+        Row(
+            "database",
+            f"{db.entries:,} entries, {db.entries_today:,} of them today (the desk's day)",
+        ),
+        *(Row(f"stage: {name}", _p50_p95(values)) for name, values in stages.items()),
+        Row(
+            f"Ctrl+S → on the timeline, {args.save_form} (p50 / p95 / max)",
+            f"{_p50_p95(shown)} / {ms(max(shown))}",
+            f"p95 ≤ {ms(BUDGET)}",
+            verdict(within),
+        ),
+        Row("drift: p50 of the first / last quarter of the saves", _drift(shown)),
+        Row("full garbage collections inside the timed saves", _collections(samples)),
+        Row("data layer: Store.add_entry (p50 / p95)", _p50_p95(adds)),
+        Row("data layer: Store.desk, the timeline's read (p50 / p95)", _p50_p95(desks)),
+    ]
+    notes = [f"{len(samples)} saves after {args.warmup} warm-up, from the {args.save_form} form"]
+    if busy := _busy_machine(load_before):
+        notes.append(busy)
+    if db.built_because:
+        notes.append(f"{million.CACHE} was built by this run: {db.built_because}")
+    data = {
+        "saves": len(samples),
+        "warmup": args.warmup,
+        "form": args.save_form,
+        "budget_p95_ms": BUDGET * 1000,
+        "within_budget": within,
+        "database": {"entries": db.entries, "entries_today": db.entries_today},
+        "load_average": {"before": load_before, "after": os.getloadavg()[0]},
+        "ui_ms": {name: _summary(values) for name, values in {**stages, "total": shown}.items()},
+        "store_add_entry_ms": _summary(adds),
+        "store_desk_ms": _summary(desks),
+        "samples_ms": [
+            {
+                "saved": s.saved * 1000,
+                "loaded": s.loaded * 1000,
+                "shown": s.shown * 1000,
+                "full_gc": s.full_gc * 1000,
+            }
+            for s in samples
+        ],
+    }
+    return SectionResult(rows, data, notes)
+
+
+class SaveWatch:
+    """Follows one save through the messages the app dispatches, from a message hook, and
+    notes the full garbage collections that run meanwhile (a pause no message shows)."""
+
+    def __init__(self, saved: type, failed: type, loaded: type) -> None:
+        self._saved, self._failed, self._loaded = saved, failed, loaded
+        self.started: float | None = None
+        self._gc_started: float | None = None
+
+    def start(self) -> None:
+        self.entry_id: int | None = None
+        self.saved_at: float | None = None
+        self.loaded_at: float | None = None
+        self.error: Exception | None = None
+        self.full_gc = 0.0
+        self.started = perf_counter()
+
+    @contextlib.contextmanager
+    def collecting_gc(self) -> Iterator[None]:
+        gc.callbacks.append(self._gc)
+        try:
+            yield
+        finally:
+            gc.callbacks.remove(self._gc)
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2 or self.started is None:
+            return
+        if phase == "start":
+            self._gc_started = perf_counter()
+        elif self._gc_started is not None:
+            self.full_gc += perf_counter() - self._gc_started
+            self._gc_started = None
+
+    def hook(self, message: Message) -> None:
+        if self.started is None:
+            return
+        if isinstance(message, self._saved) and self.saved_at is None:
+            self.saved_at = perf_counter()
+            self.entry_id = message.entry.id
+        elif isinstance(message, self._failed):
+            self.error = message.error
+        elif isinstance(message, self._loaded) and self.loaded_at is None:
+            entries = message.snapshot.entries
+            if self.entry_id is not None and entries and entries[0].id == self.entry_id:
+                self.loaded_at = perf_counter()
+
+    async def until_shown(
+        self, first_row: Callable[[], str | None], status: Callable[[], str]
+    ) -> Sample:
+        """Wait until the saved entry is the timeline's first row."""
+        assert self.started is not None
+        while True:
+            if self.entry_id is not None and first_row() == str(self.entry_id):
+                shown_at = perf_counter()
+                break
+            if self.error is not None:
+                first_line = (str(self.error).strip() or "no message").splitlines()[0]
+                raise BenchError(f"a save failed: {type(self.error).__name__}: {first_line}")
+            if perf_counter() - self.started > SAVE_TIMEOUT:
+                raise BenchError(
+                    f"the entry was not on the desk's timeline {SAVE_TIMEOUT:.0f} s after"
+                    f" Ctrl+S (the form says {status()!r})"
+                )
+            await asyncio.sleep(POLL)
+        started, self.started = self.started, None
+        if self.saved_at is None:
+            raise BenchError("the timeline showed the entry but the form never heard it was saved")
+        # The desk puts a new entry on top without reading the day again; a full read back
+        # (Loaded) is seen only when it does.
+        loaded_at = self.loaded_at or self.saved_at
+        return Sample(
+            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc
+        )
+
+
+async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[Sample]:
+    from textual.widgets import DataTable, Static
+
+    from lobby_tui.screens.desk import DeskScreen
+    from lobby_tui.screens.entry_form import EntryFormScreen
+
+    watch = SaveWatch(EntryFormScreen.Saved, EntryFormScreen.Failed, DeskScreen.Loaded)
+    async with signed_in(db, *DEMO_LOBBY, message_hook=watch.hook) as pilot:
+        app = pilot.app
+        first_row = _first_row_of(app.screen.query_one("#timeline", DataTable))
+        await pilot.press(form.open_key)
+        await settle(pilot)
+        screen = app.screen
+        if not isinstance(screen, EntryFormScreen):
+            raise BenchError(f"{form.open_key} did not open a form (the screen is {screen.id})")
+        status = screen.query_one("#form-status", Static)
+
+        samples = []
+        with watch.collecting_gc():
+            for number in range(warmup + count):
+                await pilot.press(*form.keys(number))
+                await quiet(app)
+                watch.start()
+                app.simulate_key("ctrl+s")
+                sample = await watch.until_shown(first_row, lambda: str(status.content))
+                if number >= warmup:
+                    samples.append(sample)
+        return samples
+
+
+def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:
+    """A look at the key of the row `timeline` shows first (None while it is empty)."""
+    from textual.coordinate import Coordinate
+    from textual.widgets.data_table import CellDoesNotExist
+
+    top = Coordinate(0, 0)
+
+    def first_row() -> str | None:
+        try:
+            return timeline.coordinate_to_cell_key(top).row_key.value
+        except CellDoesNotExist:
+            return None
+
+    return first_row
+
+
+def _data_layer(
+    db: Path, form: SaveForm, count: int, warmup: int
+) -> tuple[list[float], list[float]]:
+    """Store.add_entry and Store.desk timed alone on `db`, as the app calls them for a save."""
+    from lobby_tui.data.store import Store
+    from lobby_tui.domain.kinds import Kind
+
+    adds, desks = [], []
+    try:
+        store = Store.open(str(db))
+        try:
+            actor = store.sign_in(*DEMO_LOBBY)
+            for number in range(warmup + count):
+                kind, values = form.values(number)
+                started = perf_counter()
+                store.add_entry(actor, Kind(kind), **values)
+                added = perf_counter()
+                store.desk(actor)
+                read = perf_counter()
+                if number >= warmup:
+                    adds.append(added - started)
+                    desks.append(read - added)
+        finally:
+            store.close()
+    except Exception as error:
+        first_line = (str(error).strip() or "no message").splitlines()[0]
+        raise BenchError(f"the data layer failed: {type(error).__name__}: {first_line}") from error
+    return adds, desks
+
+
+def _busy_machine(load_before: float) -> str | None:
+    """A warning when other work competed for the CPUs: every time above is then inflated."""
+    cpus = os.cpu_count() or 1
+    load = max(load_before, os.getloadavg()[0])
+    if load <= cpus * BUSY_LOAD:
+        return None
+    return (
+        f"the machine was busy (load average {load:.1f} on {cpus} CPUs):"
+        " the times include waiting for a CPU"
+    )
+
+
+def _drift(shown: list[float]) -> str:
+    """A save that gets slower the more saves were made (something growing) shows here."""
+    quarter = max(1, len(shown) // 4)
+    first, last = shown[:quarter], shown[-quarter:]
+    return f"{ms(percentile(first, 50))} → {ms(percentile(last, 50))}"
+
+
+def _collections(samples: list[Sample]) -> str:
+    pauses = [s.full_gc for s in samples if s.full_gc]
+    if not pauses:
+        return f"none in {len(samples)} saves"
+    return f"in {len(pauses)} of {len(samples)} saves, longest {ms(max(pauses))}"
+
+
+def _p50_p95(samples: list[float]) -> str:
+    return f"{ms(percentile(samples, 50))} / {ms(percentile(samples, 95))}"
+
+
+def _summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "p50": percentile(samples, 50) * 1000,
+        "p95": percentile(samples, 95) * 1000,
+        "max": max(samples) * 1000,
+    }
