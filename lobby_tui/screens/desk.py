@@ -102,7 +102,10 @@ class DeskScreen(EntryActions, LobbyScreen):
             counts=counts,
             total_today=snapshot.total_today + 1,
         )
-        self._show_snapshot(self.snapshot)
+        self.entries = self.snapshot.entries
+        timeline = self.query_one(Timeline)
+        timeline.add_on_top(entry, self.app.zone, self.app.settings.lists, TIMELINE_LIMIT)
+        self._show_counts(self.snapshot)
         if entry.status in ("pending", "follow_up"):
             self._load_open_items()
 
@@ -124,12 +127,15 @@ class DeskScreen(EntryActions, LobbyScreen):
     def _show_snapshot(self, snapshot: DeskSnapshot) -> None:
         self.entries = snapshot.entries
         self.query_one(Timeline).show(snapshot.entries, self.app.zone, self.app.settings.lists)
+        self._show_counts(snapshot)
+        self.query_one("#desk-open", Static).update(self._open_items(snapshot.open_items))
+
+    def _show_counts(self, snapshot: DeskSnapshot) -> None:
         counts = Text()
         for kind in Kind:
             counts.append(_count_line(_(KIND_LABELS[kind]), snapshot.counts.get(kind, 0)))
         counts.append(_count_line(_("total"), snapshot.total_today).rstrip(), style="bold")
         self.query_one("#desk-counts", Static).update(counts)
-        self.query_one("#desk-open", Static).update(self._open_items(snapshot.open_items))
 
     def _open_items(self, items: list[OpenItem]) -> Text:
         if not items:

@@ -66,14 +66,40 @@ class Timeline(DataTable):
             self.add_row(*row, key=str(entry.id))
         self._shown, self._cells = shown, cells
 
+    def add_on_top(self, entry: EntryView, zone: ZoneInfo, lists: BranchLists, limit: int) -> None:
+        """Put a new entry above the others without drawing them again (a save at rush hour)."""
+        key = (entry.id, entry.revision, entry.voided)
+        cells = self._row_cells(entry, zone, lists)
+        self._cells[key] = cells
+        self.add_row(*cells, key=str(entry.id))
+        self._shown.insert(0, key)
+        if len(self._shown) > limit:
+            gone = self._shown.pop()
+            self.remove_row(str(gone[0]))
+            self._cells.pop(gone, None)
+        # DataTable appends; its sort puts the new row first, the others keeping their order.
+        rank = {shown[0]: position for position, shown in enumerate(self._shown)}
+        self.sort("time", key=lambda time: rank[time.entry_id])
+
     @staticmethod
     def _row_cells(entry: EntryView, zone: ZoneInfo, lists: BranchLists) -> tuple[Text | str, ...]:
         line = summary(lists, entry)
         marker = _("[void] ") if entry.voided else _("[revised] ") if entry.revision > 1 else ""
         return (
-            entry.occurred_at.astimezone(zone).strftime("%H:%M"),
+            _TimeCell(entry.occurred_at.astimezone(zone).strftime("%H:%M"), entry.id),
             Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
             plain(entry.ticket, 6),
             plain(entry.staff_name, 10),
             Text(marker, style="bold", end="") + plain(line, 200),
         )
+
+
+class _TimeCell(str):
+    """The time shown in a row, carrying its entry's id so the rows can be put in order."""
+
+    entry_id: int
+
+    def __new__(cls, text: str, entry_id: int) -> _TimeCell:
+        cell = super().__new__(cls, text)
+        cell.entry_id = entry_id
+        return cell
