@@ -23,7 +23,7 @@ from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.bindings import translate_bindings
-from lobby_tui.writes import WriteQueue
+from lobby_tui.writes import WriteQueue, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.store import Store
@@ -275,6 +275,10 @@ class LobbyApp(App):
         """A save failed after staff left its form: put the entry back as that form's draft."""
         if event.fields:
             self.drafts[event.form] = event.fields
+        self.report_failure(event.error)
+
+    def on_write_refused(self, event: WriteRefused) -> None:
+        """A change refused after staff left the screen that asked for it: say so."""
         self.report_failure(event.error)
 
     def report_failure(self, error: Exception) -> None:

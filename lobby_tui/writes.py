@@ -16,6 +16,22 @@ from textual.message_pump import MessagePump
 from textual.worker import get_current_worker
 
 
+class EntryWritten(Message):
+    """A change of an entry was committed (a revision, a void, an outcome)."""
+
+    def __init__(self, entry: Any) -> None:
+        super().__init__()
+        self.entry = entry
+
+
+class WriteRefused(Message):
+    """A change was refused or failed; ``error`` says why."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+
 @dataclass(frozen=True)
 class WriteJob:
     run: Callable[[], Any]

@@ -19,7 +19,7 @@ from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import plain
-from lobby_tui.writes import WriteJob
+from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView, OpenItem
@@ -46,16 +46,6 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         def __init__(self, items: list[OpenItem]) -> None:
             super().__init__()
             self.items = items
-
-    class Updated(Message):
-        def __init__(self, entry: EntryView) -> None:
-            super().__init__()
-            self.entry = entry
-
-    class Refused(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self) -> None:
         super().__init__(id="open_items")
@@ -157,17 +147,19 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
 
     def _send(self, run) -> None:
         self.app.writes.put(
-            WriteJob(run=run, reply_to=self, done=self.Updated, failed=self.Refused)
+            WriteJob(run=run, reply_to=self, done=EntryWritten, failed=WriteRefused)
         )
 
-    @on(Updated)
-    def _updated(self, event: Updated) -> None:
+    @on(EntryWritten)
+    def _updated(self, event: EntryWritten) -> None:
+        event.stop()
         self.query_one("#open-status", Static).update(_("#{id} updated").format(id=event.entry.id))
         self.app.entry_saved(event.entry)
         self.reload()
 
-    @on(Refused)
-    def _refused(self, event: Refused) -> None:
+    @on(WriteRefused)
+    def _refused(self, event: WriteRefused) -> None:
+        event.stop()
         from lobby_tui.data.views import StoreError
 
         if isinstance(event.error, StoreError):

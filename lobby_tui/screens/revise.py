@@ -9,7 +9,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain import validation
@@ -19,7 +18,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec, Form
-from lobby_tui.writes import WriteJob
+from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
@@ -31,16 +30,6 @@ class _ChangeScreen(LobbyModal):
     """A modal form that sends one change of an entry through the write queue."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_change")]
-
-    class Done(Message):
-        def __init__(self, entry: EntryView) -> None:
-            super().__init__()
-            self.entry = entry
-
-    class Refused(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
 
     def __init__(self, entry: EntryView) -> None:
         super().__init__()
@@ -80,15 +69,17 @@ class _ChangeScreen(LobbyModal):
 
     def save(self, fields: dict[str, str]) -> None:
         self.app.writes.put(
-            WriteJob(run=self.job(fields), reply_to=self, done=self.Done, failed=self.Refused)
+            WriteJob(run=self.job(fields), reply_to=self, done=EntryWritten, failed=WriteRefused)
         )
 
-    @on(Done)
-    def _done(self, event: Done) -> None:
+    @on(EntryWritten)
+    def _done(self, event: EntryWritten) -> None:
+        event.stop()
         self.dismiss(event.entry)
 
-    @on(Refused)
-    def _refused(self, event: Refused) -> None:
+    @on(WriteRefused)
+    def _refused(self, event: WriteRefused) -> None:
+        event.stop()
         from lobby_tui.data.views import StoreError
         from lobby_tui.domain.validation import ValidationError
 
