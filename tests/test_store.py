@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lobby_tui.data import store as store_module
+from lobby_tui.data import staff_commands
 from lobby_tui.data.pins import verify_pin
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied, SignInRefused, StoreError
@@ -202,12 +202,12 @@ def test_a_lock_set_by_another_terminal_while_the_pin_is_checked_still_holds(
     def another_terminal_locks_the_account_meanwhile(pin: str, stored: str) -> bool:
         # The right PIN is being hashed here (~50 ms) when the other terminal's fifth wrong PIN
         # locks the account; the sign-in must then be refused like any other while locked.
-        monkeypatch.setattr(store_module, "verify_pin", verify_pin)
+        monkeypatch.setattr(staff_commands, "verify_pin", verify_pin)
         lock_out(other_terminal, LOBBY_NO)
         locked_meanwhile.append(LOBBY_NO)
         return verify_pin(pin, stored)
 
-    monkeypatch.setattr(store_module, "verify_pin", another_terminal_locks_the_account_meanwhile)
+    monkeypatch.setattr(staff_commands, "verify_pin", another_terminal_locks_the_account_meanwhile)
     try:
         store.sign_in(LOBBY_NO, LOBBY_PIN)
         outcome = "signed in"

@@ -1,0 +1,251 @@
+"""What every command of the store shares: who may act, the branch, the audit trail, and
+the checks on values before they are written."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, select
+
+from lobby_tui.data import entries
+from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
+from lobby_tui.data.models import (
+    AuditEvent,
+    Branch,
+    Entry,
+    Shift,
+    Staff,
+)
+from lobby_tui.data.views import (
+    Actor,
+    BranchInfo,
+    EntryView,
+    NotSetUp,
+    PermissionDenied,
+    SignInRefused,
+    StaffInfo,
+    StoreError,
+)
+from lobby_tui.domain import validation
+from lobby_tui.domain.roles import Permission, Role, allows
+from lobby_tui.domain.validation import ValidationError
+from lobby_tui.locale import N_
+
+# -- shared --------------------------------------------------------------------------------
+
+MAX_FAILED_ATTEMPTS = 5
+LOCK_DURATION = timedelta(minutes=5)
+DRAFT_FORM_MAX_LENGTH = 16
+CODE_FIELDS = tuple(validation.CODE_MAX_LENGTHS)
+
+
+def validate_fields(*checks: tuple[str, str | None]) -> None:
+    for field, message in checks:
+        if message:
+            raise ValidationError(field, message)
+
+
+def record_attempt(
+    session: Session, staff: Staff, matches: bool, purpose: str, now: datetime
+) -> SignInRefused | None:
+    """Count a PIN attempt on ``staff`` inside the write transaction; the refusal, if any."""
+    # Checked again under the write lock: another terminal may have locked it meanwhile.
+    if staff.locked_until is not None and staff.locked_until > now:
+        audit(session, f"{purpose}_refused_locked", staff, staff_id=staff.id)
+        return SignInRefused("locked", staff.locked_until)
+    if not matches:
+        staff.failed_attempts += 1
+        audit(session, f"{purpose}_failed", staff, staff_id=staff.id)
+        locked = staff.failed_attempts >= MAX_FAILED_ATTEMPTS
+        if locked:
+            staff.failed_attempts = 0
+            staff.locked_until = now + LOCK_DURATION
+            audit(session, "lock", staff, staff_id=staff.id)
+        session.add(staff)
+        return SignInRefused("locked", staff.locked_until) if locked else SignInRefused("wrong_pin")
+    if not staff.active:
+        audit(session, f"{purpose}_failed", staff, staff_id=staff.id, reason="disabled")
+        return SignInRefused("disabled")
+    if staff.failed_attempts:
+        staff.failed_attempts = 0
+        session.add(staff)
+    return None
+
+
+def parse_role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise ValidationError("role", N_("The role must be lobby, reviewer or admin.")) from None
+
+
+def authorize(session: Session, actor: Actor, permission: Permission) -> Staff | None:
+    """The acting staff row, after checking in the database that they may do ``permission``.
+
+    The console (the command line, which holds the database file itself) administers staff and
+    exports, but writes no duty-log entries: every entry has a staff member as its author.
+    """
+    if actor.is_console:
+        if permission in (Permission.MANAGE_STAFF, Permission.EXPORT, Permission.READ_LOG):
+            return None
+        raise PermissionDenied(N_("Only a signed-in staff member can do this."))
+    if actor.staff_id is None:
+        raise PermissionDenied(N_("Only a signed-in staff member can do this."))
+    staff = session.get(Staff, actor.staff_id)
+    if staff is None or not staff.active or staff.staff_no != actor.staff_no:
+        raise PermissionDenied(N_("This account is not active."))
+    if not allows(staff.role, permission):
+        raise PermissionDenied(N_("Your role does not allow this."))
+    return staff
+
+
+def the_branch(session: Session) -> Branch:
+    branch = session.exec(select(Branch).order_by(Branch.id)).first()
+    if branch is None:
+        raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
+    return branch
+
+
+def staff_by_no(session: Session, staff_no: str) -> Staff:
+    staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+    if staff is None:
+        raise ValidationError("staff_no", N_("No staff member has this number."))
+    return staff
+
+
+def label(who: Actor | Staff) -> str:
+    return who.staff_no
+
+
+def audit(session: Session, action: str, who: Actor | Staff | str, **detail: Any) -> None:
+    staff_id = detail.pop("staff_id", None)
+    branch_id = detail.pop("branch_id", None)
+    if isinstance(who, Staff):
+        branch_id = branch_id or who.branch_id
+    if isinstance(who, Actor):
+        staff_id = staff_id or who.staff_id
+        branch_id = branch_id or who.branch_id
+    session.add(
+        AuditEvent(
+            action=action,
+            actor=who if isinstance(who, str) else label(who),
+            staff_id=staff_id,
+            branch_id=branch_id,
+            detail=json.dumps(detail, ensure_ascii=False, default=str),
+        )
+    )
+
+
+def actor_of(staff: Staff, shift_id: int | None) -> Actor:
+    return Actor(
+        staff_id=staff.id,
+        staff_no=staff.staff_no,
+        name=staff.name,
+        role=Role(staff.role),
+        branch_id=staff.branch_id,
+        shift_id=shift_id,
+    )
+
+
+def branch_info(row: Branch) -> BranchInfo:
+    return BranchInfo(
+        id=row.id, code=row.code, name=row.name, time_zone=row.time_zone, demo=row.demo
+    )
+
+
+def staff_info(row: Staff) -> StaffInfo:
+    return StaffInfo(
+        staff_no=row.staff_no,
+        name=row.name,
+        role=Role(row.role),
+        active=row.active,
+        locked_until=row.locked_until,
+    )
+
+
+def staff_by_id(session: Session, ids: set[int]) -> dict[int, Staff]:
+    return {staff.id: staff for staff in session.exec(select(Staff).where(Staff.id.in_(ids)))}
+
+
+def check_values(values: dict[str, Any]) -> None:
+    """Refuse entry values that are not entry fields, of the wrong type, or badly typed."""
+    unknown = set(values) - set(REVISABLE)
+    if unknown:
+        raise ValueError(f"not an entry field: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        expected = datetime if name in DATETIMES else bool if name in BOOLEANS else str
+        if value is not None and not isinstance(value, expected):
+            raise ValueError(f"{name} must be {expected.__name__} or None, not {value!r}")
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise ValueError(f"{name}: naive datetime: every stored time must carry its zone")
+    validate_fields(
+        ("ticket", validation.check_ticket(values.get("ticket") or "")),
+        *((code, validation.check_code(code, values.get(code))) for code in CODE_FIELDS),
+        ("text", validation.check_length(values.get("text"))),
+        ("outcome", validation.check_length(values.get("outcome"))),
+        ("contact", validation.check_contact(values.get("contact"))),
+    )
+
+
+def check_draft(form: str, fields: dict[str, str]) -> None:
+    if not form or len(form) > DRAFT_FORM_MAX_LENGTH:
+        raise ValueError(f"a draft's form is 1 to 16 characters, not {form!r}")
+    for name, value in fields.items():
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise ValueError(f"a draft holds text fields only, not {name!r}: {value!r}")
+        validate_fields((name, validation.check_length(value)))
+
+
+def writer(session: Session, actor: Actor) -> Staff:
+    """The signed-in staff member writing to the log, on their own shift."""
+    staff = authorize(session, actor, Permission.WRITE_ENTRY)
+    shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+    if shift is None or shift.staff_id != staff.id:
+        raise PermissionDenied(N_("Sign in before writing to the duty log."))
+    return staff
+
+
+def entry_of_branch(session: Session, staff: Staff | None, entry_id: int) -> Entry:
+    """An entry of the staff member's branch (any branch for the console)."""
+    entry = session.get(Entry, entry_id)
+    if entry is None or (staff is not None and entry.branch_id != staff.branch_id):
+        raise StoreError(N_("There is no such entry."))
+    return entry
+
+
+def entry_to_change(
+    session: Session, staff: Staff, entry_id: int, revising_as: Actor | None = None
+) -> Entry:
+    """An entry of the staff member's branch, read for a change: its row is locked where the
+    database can (PostgreSQL; SQLite's write transaction holds the whole lock already).
+
+    With ``revising_as``, only the entry's author on the same, still open, shift, or a
+    reviewer, may have it.
+    """
+    entry = session.exec(select(Entry).where(Entry.id == entry_id).with_for_update()).first()
+    if entry is None or entry.branch_id != staff.branch_id:
+        raise StoreError(N_("There is no such entry."))
+    if revising_as is not None and not may_change(session, revising_as, staff, entry):
+        raise PermissionDenied(
+            N_("Only its author during the same shift, or a reviewer, can change this entry.")
+        )
+    return entry
+
+
+def may_change(session: Session, actor: Actor, staff: Staff, entry: Entry) -> bool:
+    if allows(staff.role, Permission.REVIEW):
+        return True
+    if entry.staff_id != staff.id or entry.shift_id is None or entry.shift_id != actor.shift_id:
+        return False
+    shift = session.get(Shift, entry.shift_id)
+    return shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None
+
+
+def after_change(session: Session, entry: Entry) -> EntryView:
+    """The entry as it is after a revision or an event, with the open-items index kept up."""
+    session.flush()
+    view = entries.current_view(session, entry)
+    entries.sync_open_entry(session, entry, view)
+    return view

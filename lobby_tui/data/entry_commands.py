@@ -1,0 +1,291 @@
+"""Writing and reading duty-log entries, and correcting them by revision or void."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from lobby_tui.data import entries
+from lobby_tui.data.access import (
+    after_change,
+    audit,
+    authorize,
+    branch_info,
+    check_values,
+    entry_of_branch,
+    entry_to_change,
+    staff_by_id,
+    the_branch,
+    validate_fields,
+    writer,
+)
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import (
+    Branch,
+    Entry,
+    Revision,
+    Staff,
+)
+from lobby_tui.data.views import (
+    Actor,
+    BranchInfo,
+    DeskSnapshot,
+    EntryHistory,
+    EntryView,
+    EventView,
+    RevisionView,
+    StoreError,
+)
+from lobby_tui.domain import validation
+from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Permission
+from lobby_tui.domain.validation import ValidationError
+from lobby_tui.locale import N_
+
+DESK_TIMELINE_LIMIT = 500
+DESK_OPEN_ITEMS_LIMIT = 20
+REVEALABLE = ("text", "outcome", "contact")
+
+
+class EntryCommands:
+    db: Database
+
+    # -- entries --------------------------------------------------------------------------
+
+    def add_note(self, actor: Actor, text: str) -> EntryView:
+        """Write a free-text note as typed."""
+        validate_fields(("text", validation.check_note(text)))
+        return self.add_entry(actor, Kind.NOTE, text=text)
+
+    def add_entry(
+        self, actor: Actor, kind: Kind, occurred_at: datetime | None = None, **values: Any
+    ) -> EntryView:
+        """Append one entry of ``kind`` written by ``actor``; ``values`` are the entry's fields
+        (any of ``REVISABLE``: ``ticket``, ``business``, ``priority``, ``target``, ``topic``,
+        ``text``, ``outcome``, ``contact``, ``resolved``, ``referral``, ``follow_up_due``).
+
+        A hand-off opens a pending open item; an enquiry with ``follow_up_due`` and not
+        ``resolved`` an open follow-up.
+        """
+        check_values(values)
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            now = utcnow()
+            entry = Entry(
+                branch_id=staff.branch_id,
+                staff_id=staff.id,
+                shift_id=actor.shift_id,
+                kind=Kind(kind),
+                occurred_at=occurred_at or now,
+                recorded_at=now,
+                **values,
+            )
+            session.add(entry)
+            session.flush()
+            view = entries.entry_view(entry, staff, [], [])
+            entries.sync_open_entry(session, entry, view)
+            return view
+
+    def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:
+        """Today's timeline (newest first) and counts per kind, voided entries not counted, and
+        the branch's oldest open items of any day."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            zone = branch_zone(branch.time_zone)
+            today = branch_today(zone)
+            start, end = day_bounds(day or today, zone)
+            in_day = (
+                (Entry.branch_id == branch.id)
+                & (Entry.occurred_at >= start)
+                & (Entry.occurred_at < end)
+            )
+            rows = session.exec(
+                select(Entry, Staff)
+                .join(Staff, Staff.id == Entry.staff_id)
+                .where(in_day)
+                .order_by(Entry.occurred_at.desc(), Entry.id.desc())
+                .limit(DESK_TIMELINE_LIMIT)
+            ).all()
+            voided = select(Revision.entry_id).where(Revision.action == "void")
+            counts = dict(
+                session.exec(
+                    select(Entry.kind, func.count())
+                    .where(in_day & Entry.id.not_in(voided))
+                    .group_by(Entry.kind)
+                ).all()
+            )
+            return DeskSnapshot(
+                entries=entries.views_of(session, list(rows)),
+                counts=counts,
+                total_today=sum(counts.values()),
+                open_items=entries.open_items(
+                    session, branch.id, zone, today, DESK_OPEN_ITEMS_LIMIT
+                ),
+            )
+
+    def entries_between(
+        self, actor: Actor, first_day: date | None, last_day: date | None, batch: int = 1000
+    ) -> Iterator[tuple[EntryView, BranchInfo]]:
+        """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive), oldest first.
+
+        Read in batches by keyset, so an export of years of entries holds one batch in memory.
+        The permission check and the audit event happen at the call, before the first row.
+        """
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.EXPORT)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            info = branch_info(branch)
+            zone = branch_zone(branch.time_zone)
+            audit(
+                session,
+                "export",
+                actor,
+                branch_id=branch.id,
+                first_day=first_day.isoformat() if first_day else None,
+                last_day=last_day.isoformat() if last_day else None,
+            )
+        where = Entry.branch_id == info.id
+        if first_day:
+            where &= Entry.occurred_at >= day_bounds(first_day, zone)[0]
+        if last_day:
+            where &= Entry.occurred_at < day_bounds(last_day, zone)[1]
+        return self._entries_where(where, info, batch)
+
+    def _entries_where(
+        self, where: Any, info: BranchInfo, batch: int
+    ) -> Iterator[tuple[EntryView, BranchInfo]]:
+        after: tuple[datetime, int] | None = None
+        while True:
+            with self.db.read() as session:
+                query = select(Entry, Staff).join(Staff, Staff.id == Entry.staff_id).where(where)
+                if after:
+                    query = query.where(
+                        (Entry.occurred_at > after[0])
+                        | ((Entry.occurred_at == after[0]) & (Entry.id > after[1]))
+                    )
+                rows = session.exec(query.order_by(Entry.occurred_at, Entry.id).limit(batch)).all()
+                views = entries.views_of(session, list(rows))
+            for view in views:
+                yield view, info
+            if len(rows) < batch:
+                return
+            after = (rows[-1][0].occurred_at, rows[-1][0].id)
+
+    # -- revisions and voids --------------------------------------------------------------
+
+    def revise_entry(
+        self, actor: Actor, entry_id: int, changes: dict[str, Any], reason: str
+    ) -> EntryView:
+        """Correct an entry: store the changed fields' old and new values with the reason.
+
+        The entry row is never touched; the revision is read over it from then on. Only fields
+        of ``REVISABLE`` may change (ValueError otherwise). Fields given with their current
+        value are left out of the revision; if none is left, ``ValidationError("changes")``.
+        Allowed to the entry's author during the same, still open, shift, and to reviewers.
+        """
+        check_values(changes)
+        validate_fields(("reason", validation.check_reason(reason)))
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            entry = entry_to_change(session, staff, entry_id, revising_as=actor)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            current, voided = entries.latest_values(entry, revisions)
+            if voided:
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            changed = {name: value for name, value in changes.items() if current[name] != value}
+            if not changed:
+                raise ValidationError("changes", N_("Nothing was changed."))
+            session.add(
+                Revision(
+                    entry_id=entry.id,
+                    number=max((r.number for r in revisions), default=1) + 1,
+                    action="revise",
+                    reason=reason,
+                    old_values=entries.to_json({name: current[name] for name in changed}),
+                    new_values=entries.to_json(changed),
+                    staff_id=staff.id,
+                )
+            )
+            audit(session, "revise", actor, entry_id=entry.id, fields=sorted(changed))
+            return after_change(session, entry)
+
+    def void_entry(self, actor: Actor, entry_id: int, reason: str) -> EntryView:
+        """Void an entry, with the reason: it stays in the log, marked void, out of the counts
+        and the open items. Allowed to the same people as ``revise_entry``."""
+        validate_fields(("reason", validation.check_reason(reason)))
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            entry = entry_to_change(session, staff, entry_id, revising_as=actor)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            if any(revision.action == "void" for revision in revisions):
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            session.add(
+                Revision(
+                    entry_id=entry.id,
+                    number=max((r.number for r in revisions), default=1) + 1,
+                    action="void",
+                    reason=reason,
+                    staff_id=staff.id,
+                )
+            )
+            audit(session, "void", actor, entry_id=entry.id)
+            return after_change(session, entry)
+
+    def entry_history(self, actor: Actor, entry_id: int) -> EntryHistory:
+        """An entry now, as first written, and its revisions and events, oldest first."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            entry = entry_of_branch(session, staff, entry_id)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            events = entries.events_of(session, [entry.id]).get(entry.id, [])
+            who = staff_by_id(
+                session,
+                {entry.staff_id, *(r.staff_id for r in revisions), *(e.staff_id for e in events)},
+            )
+            return EntryHistory(
+                entry=entries.entry_view(entry, who[entry.staff_id], revisions, events),
+                original=entries.original_values(entry),
+                revisions=[
+                    RevisionView(
+                        number=r.number,
+                        action=r.action,
+                        reason=r.reason,
+                        old_values=entries.from_json(r.old_values),
+                        new_values=entries.from_json(r.new_values),
+                        staff_no=who[r.staff_id].staff_no,
+                        staff_name=who[r.staff_id].name,
+                        at=r.created_at,
+                    )
+                    for r in revisions
+                ],
+                events=[
+                    EventView(
+                        event=e.event,
+                        product_sold=e.product_sold,
+                        note=e.note,
+                        staff_no=who[e.staff_id].staff_no,
+                        staff_name=who[e.staff_id].name,
+                        at=e.at,
+                    )
+                    for e in events
+                ],
+            )
+
+    def reveal(self, actor: Actor, entry_id: int, field: str) -> str | None:
+        """The latest unmasked value of ``field`` (``text``, ``outcome`` or ``contact``) of an
+        entry, for a reviewer. The reveal is an audit event, committed though nothing changes."""
+        if field not in REVEALABLE:
+            raise ValueError(f"not a revealable field: {field!r}")
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.REVIEW)
+            entry = entry_of_branch(session, staff, entry_id)
+            revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
+            values, _voided = entries.latest_values(entry, revisions)
+            audit(session, "reveal", actor, entry_id=entry.id, field=field)
+            return values[field]

@@ -1,0 +1,152 @@
+"""Hand-off outcomes, follow-ups, open items and drafts."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import select
+
+from lobby_tui.data import entries
+from lobby_tui.data.access import (
+    after_change,
+    audit,
+    authorize,
+    check_draft,
+    entry_to_change,
+    the_branch,
+    validate_fields,
+    writer,
+)
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import (
+    Branch,
+    Draft,
+    EntryEvent,
+)
+from lobby_tui.data.views import (
+    Actor,
+    EntryView,
+    OpenItem,
+    StoreError,
+)
+from lobby_tui.domain import validation
+from lobby_tui.domain.clock import branch_today, branch_zone, utcnow
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Permission
+from lobby_tui.locale import N_
+
+
+class HandoffCommands:
+    db: Database
+
+    # -- hand-offs and follow-ups ---------------------------------------------------------
+
+    def update_handoff(
+        self,
+        actor: Actor,
+        entry_id: int,
+        event: str,
+        product_sold: bool | None = None,
+        note: str | None = None,
+    ) -> EntryView:
+        """Record a hand-off's next step: ``accepted``, then ``completed`` (with
+        ``product_sold`` for a referral), ``returned`` or ``no_show``.
+
+        The state is read under the write lock, so of two terminals closing the same hand-off
+        at once, the second is refused (StoreError) rather than closing it twice. An event
+        that is not a hand-off step is a ValueError.
+        """
+        if event not in validation.HANDOFF_EVENTS:
+            raise ValueError(f"not a hand-off event: {event!r}")
+        validate_fields(
+            ("product_sold", validation.check_product_sold(event, product_sold)),
+            ("note", validation.check_length(note)),
+        )
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            entry = entry_to_change(session, staff, entry_id)
+            if entry.kind != Kind.HANDOFF:
+                raise StoreError(N_("This entry is not a hand-off."))
+            view = entries.current_view(session, entry)
+            if view.voided:
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            refused = validation.check_handoff_step(view.status, event)
+            if refused:
+                raise StoreError(refused)
+            session.add(
+                EntryEvent(
+                    entry_id=entry.id,
+                    event=event,
+                    product_sold=product_sold,
+                    note=note,
+                    staff_id=staff.id,
+                )
+            )
+            audit(
+                session,
+                "handoff_update",
+                actor,
+                entry_id=entry.id,
+                event=event,
+                product_sold=product_sold,
+            )
+            return after_change(session, entry)
+
+    def close_follow_up(self, actor: Actor, entry_id: int, note: str | None = None) -> EntryView:
+        """Mark an enquiry's follow-up done (the customer was called back)."""
+        validate_fields(("note", validation.check_length(note)))
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            entry = entry_to_change(session, staff, entry_id)
+            view = entries.current_view(session, entry)
+            if view.voided or view.status != entries.OPEN_FOLLOW_UP:
+                raise StoreError(N_("This entry has no open follow-up."))
+            session.add(
+                EntryEvent(
+                    entry_id=entry.id, event=entries.FOLLOW_UP_DONE, note=note, staff_id=staff.id
+                )
+            )
+            audit(session, "follow_up_done", actor, entry_id=entry.id)
+            return after_change(session, entry)
+
+    def open_items(self, actor: Actor) -> list[OpenItem]:
+        """The branch's pending hand-offs (pending or accepted) and open follow-ups, of any
+        day, not voided, oldest first: hand-offs by when they happened, follow-ups by when
+        they are due. A follow-up due before today (branch time) is overdue."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            zone = branch_zone(branch.time_zone)
+            return entries.open_items(session, branch.id, zone, branch_today(zone))
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def save_draft(self, actor: Actor, form: str, fields: dict[str, str]) -> None:
+        """Keep what is typed in ``form`` (an id of at most 16 characters, e.g. ``queue``) so
+        that it survives the process being killed; replaces the staff member's last draft."""
+        check_draft(form, fields)
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.WRITE_ENTRY)
+            draft = session.exec(
+                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
+            ).first() or Draft(staff_id=staff.id, form=form)
+            draft.fields = json.dumps(fields, ensure_ascii=False)
+            draft.updated_at = utcnow()
+            session.add(draft)
+
+    def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:
+        """The staff member's own drafts: form → field → value as typed."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.WRITE_ENTRY)
+            rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
+            return {draft.form: json.loads(draft.fields) for draft in rows}
+
+    def clear_draft(self, actor: Actor, form: str) -> None:
+        """Forget the staff member's draft of ``form`` (after it was saved); none is fine."""
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.WRITE_ENTRY)
+            draft = session.exec(
+                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
+            ).first()
+            if draft is not None:
+                session.delete(draft)

@@ -1,0 +1,138 @@
+"""Signing in, locking and the staff list."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from lobby_tui.data.access import (
+    actor_of,
+    audit,
+    authorize,
+    parse_role,
+    record_attempt,
+    staff_by_no,
+    staff_info,
+    the_branch,
+    validate_fields,
+)
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import (
+    Shift,
+    Staff,
+)
+from lobby_tui.data.pins import dummy_hash, hash_pin, verify_pin
+from lobby_tui.data.views import (
+    Actor,
+    SignInRefused,
+    StaffInfo,
+)
+from lobby_tui.domain import validation
+from lobby_tui.domain.clock import utcnow
+from lobby_tui.domain.roles import Permission, Role
+from lobby_tui.domain.validation import ValidationError
+from lobby_tui.locale import N_
+
+
+class StaffCommands:
+    db: Database
+
+    # -- signing in -----------------------------------------------------------------------
+
+    def sign_in(self, staff_no: str, pin: str) -> Actor:
+        """Check the PIN, open a shift and return the signed-in staff member."""
+        staff_id = self._check_pin(staff_no, pin)
+        with self.db.write() as session:
+            staff = session.get(Staff, staff_id)
+            shift = Shift(branch_id=staff.branch_id, staff_id=staff.id)
+            session.add(shift)
+            session.flush()
+            actor = actor_of(staff, shift.id)
+            audit(session, "sign_in", actor, shift_id=shift.id)
+            return actor
+
+    def unlock(self, actor: Actor, pin: str) -> None:
+        """Accept the signed-in staff member's own PIN on the lock screen."""
+        self._check_pin(actor.staff_no, pin, purpose="unlock")
+
+    def sign_out(self, actor: Actor) -> None:
+        """Close the actor's own shift."""
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+            if shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None:
+                shift.signed_out_at = utcnow()
+                session.add(shift)
+            audit(session, "sign_out", actor, shift_id=actor.shift_id)
+
+    def _check_pin(self, staff_no: str, pin: str, purpose: str = "sign_in") -> int:
+        with self.db.read() as session:
+            staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+            stored = staff.pin_hash if staff else dummy_hash()
+            locked_until = staff.locked_until if staff else None
+        now = utcnow()
+        # The slow hash runs outside any transaction, so a sign-in never holds the write lock;
+        # it runs for a locked number too, so the answer's timing tells nothing.
+        matches = verify_pin(pin, stored)
+        if staff is not None and locked_until is not None and locked_until > now:
+            with self.db.write() as session:
+                audit(session, f"{purpose}_refused_locked", staff, staff_id=staff.id)
+            raise SignInRefused("locked", locked_until)
+        # A refusal is committed with its audit events first, then raised.
+        refusal: SignInRefused | None = None
+        with self.db.write() as session:
+            if staff is None:
+                audit(session, f"{purpose}_failed", staff_no[:64], reason="unknown")
+                refusal = SignInRefused("unknown")
+            else:
+                staff = session.get(Staff, staff.id)
+                refusal = record_attempt(session, staff, matches, purpose, now)
+        if refusal is not None:
+            raise refusal
+        return staff.id
+
+    # -- staff ----------------------------------------------------------------------------
+
+    def add_staff(self, actor: Actor, staff_no: str, name: str, role: Role | str, pin: str) -> None:
+        validate_fields(
+            ("staff_no", validation.check_staff_no(staff_no)),
+            ("name", validation.check_name(name)),
+            ("pin", validation.check_pin(pin)),
+        )
+        role = parse_role(role)
+        pin_hash = hash_pin(pin)
+        with self.db.write() as session:
+            authorize(session, actor, Permission.MANAGE_STAFF)
+            branch = the_branch(session)
+            if session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
+                raise ValidationError("staff_no", N_("This staff number is taken."))
+            session.add(
+                Staff(
+                    branch_id=branch.id, staff_no=staff_no, name=name, role=role, pin_hash=pin_hash
+                )
+            )
+            audit(session, "staff_add", actor, staff_no=staff_no, role=role)
+
+    def list_staff(self, actor: Actor) -> list[StaffInfo]:
+        with self.db.read() as session:
+            authorize(session, actor, Permission.MANAGE_STAFF)
+            return [staff_info(s) for s in session.exec(select(Staff).order_by(Staff.staff_no))]
+
+    def disable_staff(self, actor: Actor, staff_no: str) -> None:
+        with self.db.write() as session:
+            authorize(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no)
+            staff.active = False
+            session.add(staff)
+            audit(session, "staff_disable", actor, staff_no=staff_no)
+
+    def reset_pin(self, actor: Actor, staff_no: str, pin: str) -> None:
+        validate_fields(("pin", validation.check_pin(pin)))
+        pin_hash = hash_pin(pin)
+        with self.db.write() as session:
+            authorize(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no)
+            staff.pin_hash = pin_hash
+            staff.failed_attempts = 0
+            staff.locked_until = None
+            session.add(staff)
+            audit(session, "staff_reset_pin", actor, staff_no=staff_no)
