@@ -18,12 +18,14 @@ from lobby_tui.domain.lists import (
     lists_from_config,
     parse_toml,
 )
-from lobby_tui.locale import LANGUAGES, _, language_from_environment
+from lobby_tui.domain.toml_lines import TomlLines
+from lobby_tui.locale import LANGUAGES, N_, _, language_from_environment
 
 APP_NAME = "lobby-tui"
 DB_ENV = "LOBBY_TUI_DB"
 CONFIG_ENV = "LOBBY_TUI_CONFIG"
 DEFAULT_IDLE_LOCK_MINUTES = 10.0
+KEYMAP_PROBLEM = N_('[keymap] maps a binding id to keys, like note = "ctrl+n"')
 
 
 class ConfigError(Exception):
@@ -93,21 +95,25 @@ def load_settings(
 
     lang = language or data.get("language") or language_from_environment(environ) or "en"
     if lang not in LANGUAGES:
-        raise ConfigError(
-            _("{path}: language must be zh or en, not {value}").format(path=path, value=lang)
+        raise _bad_key(
+            path, text, ("language",), N_("language must be zh or en, not {value}"), lang
         )
 
     idle = data.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES)
     if not isinstance(idle, int | float) or isinstance(idle, bool) or idle < 0:
-        raise ConfigError(
-            _("{path}: idle_lock_minutes must be a number of minutes (0 = never)").format(path=path)
+        raise _bad_key(
+            path,
+            text,
+            ("idle_lock_minutes",),
+            N_("idle_lock_minutes must be a number of minutes (0 = never)"),
         )
 
     keymap = data.get("keymap", {})
-    if not isinstance(keymap, dict) or not all(isinstance(v, str) for v in keymap.values()):
-        raise ConfigError(
-            _('{path}: [keymap] maps a binding id to keys, like note = "ctrl+n"').format(path=path)
-        )
+    if not isinstance(keymap, dict):
+        raise _bad_key(path, text, ("keymap",), KEYMAP_PROBLEM)
+    for binding_id, keys in keymap.items():
+        if not isinstance(keys, str):
+            raise _bad_key(path, text, ("keymap", binding_id), KEYMAP_PROBLEM)
 
     try:
         lists = lists_from_config(data, text, str(path))
@@ -123,3 +129,11 @@ def load_settings(
         config_path=path if data else None,
         lists=lists,
     )
+
+
+def _bad_key(
+    path: Path, text: str, key: tuple[str, ...], problem: str, value: object = None
+) -> ConfigError:
+    """The error for a bad ``key`` (dotted, as a tuple), naming the line where the file sets it."""
+    line = TomlLines(text).section(key)
+    return ConfigError(str(ListsError(str(path), line, _(problem).format(value=value))))
