@@ -145,7 +145,7 @@ def action_views(actions: list[ComplaintAction], who: dict[int, Staff]) -> list[
     return [
         CaseActionView(
             action=row.action,
-            payload=from_json(row.payload),
+            payload=_named(from_json(row.payload), who),
             staff_no=who[row.staff_id].staff_no,
             staff_name=who[row.staff_id].name,
             at=row.at,
@@ -153,6 +153,14 @@ def action_views(actions: list[ComplaintAction], who: dict[int, Staff]) -> list[
         )
         for row in actions
     ]
+
+
+def _named(payload: dict[str, Any], who: dict[int, Staff]) -> dict[str, Any]:
+    """The payload with the handler it names as ``handler_no`` and ``handler_name`` too."""
+    handler = who.get(payload.get("handler_id"))
+    if handler is not None:
+        payload = {**payload, "handler_no": handler.staff_no, "handler_name": handler.name}
+    return payload
 
 
 def handler_id_of(actions: list[ComplaintAction], case: ComplaintCase) -> int:
