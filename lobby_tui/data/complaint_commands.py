@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from lobby_tui.data import complaints, entries
 from lobby_tui.data.access import (
@@ -120,7 +120,9 @@ class ComplaintCommands:
             zone = branch_zone(branch.time_zone)
             case = ComplaintCase(
                 branch_id=branch.id,
-                number=_next_number(session, branch.id, received_at.astimezone(zone).date()),
+                number=complaints.next_number(
+                    session, branch.id, received_at.astimezone(zone).date()
+                ),
                 received_at=received_at,
                 channel=channel,
                 business=business,
@@ -500,16 +502,6 @@ def _staff_of_branch(
     if found.branch_id != staff.branch_id or not found.active:
         raise ValidationError(field, N_("No staff member has this number."))
     return found
-
-
-def _next_number(session: Session, branch_id: int, day: date) -> str:
-    prefix = f"TS-{day:%Y%m%d}-"
-    last = session.exec(
-        select(func.max(ComplaintCase.number)).where(
-            (ComplaintCase.branch_id == branch_id) & ComplaintCase.number.startswith(prefix)
-        )
-    ).first()
-    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:03d}"
 
 
 def _by_time_left(views: list[CaseView], now: datetime) -> list[CaseView]:

@@ -7,11 +7,11 @@ Times inside an action's JSON payload are ISO 8601 strings in UTC.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from lobby_tui.data.models import ComplaintAction, ComplaintCase, OpenComplaint, Staff
 from lobby_tui.data.views import CaseActionView, CaseView
@@ -181,3 +181,14 @@ def sync_open_complaint(session: Session, case: ComplaintCase, view: CaseView, h
         row = OpenComplaint(case_id=case.id, branch_id=case.branch_id)
     row.status, row.handler_id = view.status, handler_id
     session.add(row)
+
+
+def next_number(session: Session, branch_id: int, day: date) -> str:
+    """The next case number of the branch for ``day`` (local): ``TS-YYYYMMDD-NNN``."""
+    prefix = f"TS-{day:%Y%m%d}-"
+    last = session.exec(
+        select(func.max(ComplaintCase.number)).where(
+            (ComplaintCase.branch_id == branch_id) & ComplaintCase.number.startswith(prefix)
+        )
+    ).first()
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:03d}"
