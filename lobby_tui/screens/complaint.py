@@ -159,11 +159,12 @@ class ComplaintScreen(EntryFormScreen):
     @on(Registered)
     def _registered(self, event: Registered) -> None:
         case = event.saved.case
-        self.query_one("#form-status", Static).update(
-            _("registered {number}: due {due}").format(
-                number=case.number, due=case.deadline.due.isoformat()
-            )
+        said = _("registered {number}: due {due}").format(
+            number=case.number, due=case.deadline.due.isoformat()
         )
+        self.query_one("#form-status", Static).update(said)
+        # The form is taller than the screen: the number must be seen wherever the cursor is.
+        self.notify(said, timeout=8)
         self.app.entry_saved(event.saved.entry, added=True)
 
     def refused(self, error: Exception) -> None:

@@ -115,8 +115,9 @@ class CaseScreen(LobbyScreen):
         case = event.timeline.case
         title = Text(f"{case.number}  ", style="bold")
         title.append(status_label(case.status), style="bold")
-        title.append("  ")
-        title.append_text(time_left(case, self.app.clock()))
+        if case.open and case.deadline.stopped is None:
+            title.append("  ")
+            title.append_text(time_left(case, self.app.clock()))
         self.query_one("#case-title", Static).update(title)
         self.query_one("#case-fields", Static).update(self._fields(case))
         self.query_one("#case-timeline", Static).update(self._steps(event.timeline.actions))
