@@ -69,7 +69,7 @@ class ComplaintListScreen(LobbyScreen):
         table.add_column(_("Case"), key="number", width=15)
         table.add_column(_("Received"), key="received", width=11)
         table.add_column(_("Severity"), key="severity", width=8)
-        table.add_column(_("Status"), key="status", width=10)
+        table.add_column(_("Status"), key="status", width=12)
         table.add_column(_("Time left"), key="left", width=22)
         table.add_column(_("Handler"), key="handler", width=10)
         table.add_column(_("Cause"), key="cause", width=14)
