@@ -158,3 +158,40 @@ async def test_overdue_complaints_are_on_the_desk_and_first_in_open_items_in_red
         left = [table.get_row_at(row)[3] for row in range(table.row_count)]
         assert [cell.plain for cell in left] == ["5 days overdue", "due tomorrow", "due in 14 days"]
         assert ["red" in str(cell.style) for cell in left] == [True, True, False]
+
+
+async def test_a_half_typed_complaint_is_kept_with_its_respondent_when_staff_step_away(
+    db, make_app
+):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter", "2", "1", "1", "3", *"Qian", "enter", "enter", "3")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+
+        values = app.screen.form.values()
+        assert (values["channel"], values["complainant_name"], values["respondent_no"]) == (
+            "phone",
+            "Qian",
+            "9001",
+        )
+        assert values["handler_no"] == LOBBY[0]
+
+
+async def test_the_desk_timeline_names_the_case_and_its_step(db, make_app):
+    with_cases(db, 0)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+
+        [case] = cases_in(db)
+        row = app.screen.query_one("#timeline", DataTable).get_row_at(0)
+        assert row[4].plain.startswith(f"{case.number} registered: ATM")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)

@@ -328,3 +328,21 @@ def test_staff_to_pick_from_are_the_active_staff_of_the_branch(store: Store, lob
     store.disable_staff(Actor.console(), "1002")
 
     assert [s.staff_no for s in store.complaint_staff(lobby)] == ["1001", "9001"]
+
+
+def test_a_complaint_step_in_the_duty_log_is_neither_revised_nor_voided(store: Store, lobby: Actor):
+    saved = store.register_complaint(
+        lobby,
+        channel="phone",
+        business="loans",
+        cause="rules",
+        severity="green",
+        complainant_name="赵女士",
+        facts="提前还款手续繁琐",
+    )
+
+    with pytest.raises(StoreError, match="recorded on the case"):
+        store.void_entry(lobby, saved.entry.id, "写错了")
+    with pytest.raises(StoreError, match="recorded on the case"):
+        store.revise_entry(lobby, saved.entry.id, {"text": "改"}, "写错了")
+    assert not store.entry_history(lobby, saved.entry.id).entry.voided
