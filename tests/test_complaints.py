@@ -264,6 +264,12 @@ def test_open_cases_come_nearest_deadline_first_with_overdue_ones_on_top(
     assert [c.deadline.days_left(now) for c in cases] == [-5, 2, 14]
     assert [c.id for c in store.complaint_cases(lobby, overdue=True)] == [overdue]
     assert [c.id for c in store.complaint_cases(lobby, status="withdrawn")] == [done]
+    assert [c.id for c in store.complaint_cases(lobby, status="received")] == [
+        overdue,
+        close,
+        fresh,
+    ]
+    assert store.complaint_cases(lobby, status="closed") == []
     assert {c.id for c in store.complaint_cases(lobby, handler_no=LOBBY_NO)} == {
         fresh,
         overdue,

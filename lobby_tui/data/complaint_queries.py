@@ -30,7 +30,7 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
-from lobby_tui.domain.complaints import Action
+from lobby_tui.domain.complaints import FINISHED, Action
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 
@@ -83,8 +83,13 @@ class ComplaintQueries:
         with self.db.read() as session:
             branch = _branch_of(session, actor)
             query = select(ComplaintCase).where(ComplaintCase.branch_id == branch.id)
-            if status == "open" or overdue:
+            # The open cases' status is in their index; the others are the cases not in it.
+            if status in FINISHED:
+                query = query.where(ComplaintCase.id.not_in(select(OpenComplaint.case_id)))
+            elif status or overdue:
                 query = query.join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
+                if status and status != "open":
+                    query = query.where(OpenComplaint.status == status)
             if severity:
                 query = query.where(ComplaintCase.severity == severity)
             query = query.order_by(ComplaintCase.received_at.desc(), ComplaintCase.id.desc())
