@@ -161,8 +161,8 @@ class ComplaintQueries:
         )
 
     def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
-        """Every case of the branch, oldest first, for an export. The permission check and the
-        audit event happen at the call, before the first row."""
+        """Every case of the branch, in the order registered, for an export. The permission
+        check and the audit event happen at the call, before the first row."""
         with self.db.write() as session:
             staff = authorize(session, actor, Permission.EXPORT)
             branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)

@@ -154,7 +154,8 @@ def complaint_rows(
     store: Store, actor: Actor, first_day: date | None = None, last_day: date | None = None
 ) -> Iterator[dict[str, Any]]:
     """Rows of the complaint cases received from ``first_day`` to ``last_day`` inclusive (branch
-    days; every case when None), oldest first. Permission and audit happen now, as for entries."""
+    days; every case when None), in the order registered. Permission and audit happen now, as
+    for entries."""
     cases = store.complaints_for_export(actor)
     now = utcnow()
 
