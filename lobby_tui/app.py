@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 # Screens that later releases build; their keys say so until then.
 COMING = {
-    "complaint": N_("Complaints"),
     "log": N_("Log browser"),
     "summary": N_("Day summary"),
     "checklists": N_("Checklists"),
@@ -250,6 +249,8 @@ class LobbyApp(App):
         if name in COMING:
             self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
             return
+        if name == "complaint" and self.screen.id == "complaint":
+            name = "complaint_list"  # F5 twice: from registering to the list of cases
         if self.screen.id == name:
             return
         await self.action_desk()
@@ -257,6 +258,10 @@ class LobbyApp(App):
             from lobby_tui.screens.open_items import OpenItemsScreen
 
             await self.push_screen(OpenItemsScreen())
+        elif name == "complaint_list":
+            from lobby_tui.screens.complaint_list import ComplaintListScreen
+
+            await self.push_screen(ComplaintListScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 
@@ -299,7 +304,7 @@ class LobbyApp(App):
         for screen in self.screen_stack:
             if screen.id == "desk" and added:
                 screen.entry_added(entry)
-            elif screen.id in ("desk", "open_items"):
+            elif screen.id in ("desk", "open_items", "complaint_list"):
                 screen.reload()
 
     def action_command_palette(self) -> None:
@@ -340,6 +345,8 @@ def entry_form(name: str) -> type[EntryFormScreen]:
         from lobby_tui.screens.enquiry import EnquiryScreen as screen
     elif name == "handoff":
         from lobby_tui.screens.handoff import HandoffScreen as screen
+    elif name == "complaint":
+        from lobby_tui.screens.complaint import ComplaintScreen as screen
     else:
         from lobby_tui.screens.note import NoteScreen as screen
     return screen

@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export entries as JSON Lines or CSV")
     _common(export, top=False)
+    export.add_argument(
+        "--complaints", action="store_true", help="one row per complaint case instead"
+    )
     export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
     export.add_argument("--from", dest="first_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="last_day", type=_day, metavar="YYYY-MM-DD")
@@ -278,23 +281,26 @@ def _replace_old_demo(db: str) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.export import export_rows, write
+    from lobby_tui.data.export import COMPLAINT_FIELDS, FIELDS, complaint_rows, export_rows, write
     from lobby_tui.data.views import Actor, StoreError
 
     store = _open(settings)
     try:
-        rows = export_rows(store, Actor.console(), args.first_day, args.last_day)
+        read, fields = (
+            (complaint_rows, COMPLAINT_FIELDS) if args.complaints else (export_rows, FIELDS)
+        )
+        rows = read(store, Actor.console(), args.first_day, args.last_day)
         if not args.out:
-            write(rows, sys.stdout, args.format)
+            write(rows, sys.stdout, args.format, fields)
             return 0
-        count = _write_file(Path(args.out), lambda out: write(rows, out, args.format))
+        count = _write_file(Path(args.out), lambda out: write(rows, out, args.format, fields))
     except StoreError as error:
         raise _refusal(error) from None
     except OSError as error:
         raise CliError(f"{error.filename or args.out}: {error.strerror}") from None
-    print(
-        _("{count} entries written to {path}.").format(count=count, path=args.out), file=sys.stderr
-    )
+    written = _("{count} complaint cases written to {path}.") if args.complaints else None
+    written = written or _("{count} entries written to {path}.")
+    print(written.format(count=count, path=args.out), file=sys.stderr)
     return 0
 
 

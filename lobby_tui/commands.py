@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     (N_("entry"), N_("enquiry"), "screen('enquiry')", True),
     (N_("entry"), N_("hand-off"), "screen('handoff')", True),
     (N_("entry"), N_("register a complaint"), "screen('complaint')", True),
+    (N_("screen"), N_("complaint list"), "screen('complaint_list')", True),
     (N_("screen"), N_("open items"), "screen('open_items')", True),
     (N_("screen"), N_("log browser"), "screen('log')", True),
     (N_("screen"), N_("day summary"), "screen('summary')", True),

@@ -11,6 +11,8 @@ from babel.messages.pofile import read_po
 from lobby_tui import locale
 from lobby_tui.config import load_settings
 from lobby_tui.locale.build import extract, po_path
+from lobby_tui.screens.complaint_case import CaseScreen
+from lobby_tui.screens.complaint_list import ComplaintListScreen
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
@@ -75,7 +77,9 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await pilot.press("enter")  # the hand-off's history
         await settle(pilot)
         await pilot.press("escape", "escape", "e", "ctrl+s")  # a revision without its reason
-        await pilot.press("escape", "v", "escape", "ctrl+l")
+        await pilot.press("escape", "v", "escape")
+        await a_complaint_in_chinese(pilot)
+        await pilot.press("ctrl+l")
         assert isinstance(app.screen, LockScreen)
         await pilot.press("enter")
         await pilot.press(*"999999", "enter")
@@ -85,6 +89,52 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await pilot.press("ctrl+p", *"note")
         await pilot.pause(0.3)
     assert sorted(locale.missing) == []
+
+
+async def a_complaint_in_chinese(pilot) -> None:
+    """Register a complaint (its refusals first), list it, and take it through every step."""
+    app = pilot.app
+    await pilot.press("f5", "ctrl+s")  # every field's refusal
+    await pilot.press("escape", "f5")
+    await settle(pilot)
+    # Complained about oneself: refused for recusal, then nobody named.
+    await pilot.press("enter", "1", "3", "2", "1", *"Wang", "enter", *"13812345678", "enter")
+    await pilot.press("2", "enter", "enter", *"ATM card", "ctrl+s")
+    await settle(pilot)
+    await pilot.press("shift+tab", "1", "ctrl+s")
+    await settle(pilot)
+    assert str(app.screen.query_one("#form-status").content).startswith("已受理 TS-")
+    await pilot.press("escape")
+    await settle(pilot)
+    await pilot.press("f5", "f5")
+    await settle(pilot)
+    assert isinstance(app.screen, ComplaintListScreen)
+    for key in ("v", "o", "h", "h", "o", "s"):  # each filter: a red case, received
+        await pilot.press(key)
+        await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, CaseScreen)
+    steps = [
+        ("x", "ctrl+s", *"complex", "ctrl+s"),  # an extension needs its reason
+        # A further one: the reason, the approver and the customer told, then given.
+        ("x", "ctrl+s", *"more", "tab", "tab", *"Wang", "tab", "1"),
+        ("p", *"appraisal", "ctrl+s"),
+        ("r", "ctrl+s"),
+        ("f", "ctrl+s", *"new facts", "ctrl+s"),
+        ("d", "ctrl+s", *"card returned", "tab", "1", "ctrl+s"),
+        ("u", "1", "ctrl+s"),
+        ("c", "ctrl+s"),
+        ("w",),  # closed: refused at once
+    ]
+    for keys in steps:
+        await pilot.press(*keys)
+        await settle(pilot)
+    assert "已办结" in str(app.screen.query_one("#case-title").content)
+    await pilot.press("f6", "l")
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
 
 
 def test_the_language_comes_from_the_flag_then_the_config_then_the_environment(tmp_path):

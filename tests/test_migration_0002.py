@@ -64,7 +64,7 @@ def columns(path: Path, table: str) -> list[str]:
 
 def test_the_0_1_0_log_gains_the_new_fields_and_tables(upgraded: Path) -> None:
     assert rows(upgraded, "SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
-    assert columns(upgraded, "entry")[-3:] == ["contact", "resolved", "referral"]
+    assert columns(upgraded, "entry")[-4:] == ["contact", "resolved", "referral", "complaint_id"]
     assert columns(upgraded, "entry_event") == [
         "id",
         "entry_id",

@@ -231,6 +231,11 @@ def entry_to_change(
         raise PermissionDenied(
             N_("Only its author during the same shift, or a reviewer, can change this entry.")
         )
+    if revising_as is not None and entry.complaint_id is not None:
+        # The step is a record of its case too: a changed entry would no longer say what it did.
+        raise StoreError(
+            N_("A step of a complaint case is recorded on the case, not changed here.")
+        )
     return entry
 
 

@@ -5,6 +5,9 @@ of a million entries must build in seconds, and a permission check and flush per
 the better part of an hour. The branch and the staff still go through the store, so their rules
 (validation, PIN hashing, audit) hold for the demo too.
 
+A handful of complaint cases, in every state, are written as the store would have written
+them: one near its deadline, one overdue, one paused, one closed, one withdrawn.
+
 Hand-offs older than an hour are closed as the lobby manager would have closed them from F6
 (accepted then completed or returned, or a no-show); the last hour's are still open, so their
 events and the open-items index are written beside the entries, as the store would have.
@@ -24,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, func, insert
 from sqlmodel import select
 
+from lobby_tui.data.demo_complaints import add_complaints
 from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Shift, Staff
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, StoreError
@@ -247,6 +251,7 @@ def build_demo(
                     connection.execute(insert(EntryEvent), events)
                 if still_open:
                     connection.execute(insert(OpenEntry), still_open)
+        add_complaints(store, branch.id, shifts, zone, now, random.Random(seed + 2))
     finally:
         store.close()
     staff = [(staff_no, str(role), pin) for staff_no, role, pin in DEMO_ACCOUNTS]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Revision, Staff
+from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.validation import HANDOFF_EVENTS
@@ -91,9 +91,14 @@ def status_of(kind: str, values: dict[str, Any], events: Iterable[EntryEvent]) -
 
 
 def entry_view(
-    entry: Entry, author: Staff, revisions: list[Revision], events: list[EntryEvent]
+    entry: Entry,
+    author: Staff,
+    revisions: list[Revision],
+    events: list[EntryEvent],
+    complaint_no: str | None = None,
 ) -> EntryView:
-    """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order."""
+    """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order;
+    ``complaint_no`` the number of the case it belongs to, if any."""
     values, voided = latest_values(entry, revisions)
     sold = [event.product_sold for event in events if event.product_sold is not None]
     return EntryView(
@@ -109,6 +114,8 @@ def entry_view(
         staff_id=entry.staff_id,
         status=status_of(entry.kind, values, events),
         product_sold=sold[-1] if sold else None,
+        complaint_id=entry.complaint_id,
+        complaint_no=complaint_no,
         **values,
     )
 
@@ -142,10 +149,25 @@ def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryVie
     ids = [entry.id for entry, _ in rows]
     revisions = revisions_of(session, ids)
     events = events_of(session, ids)
+    numbers = complaint_numbers(session, {e.complaint_id for e, _ in rows if e.complaint_id})
     return [
-        entry_view(entry, author, revisions.get(entry.id, []), events.get(entry.id, []))
+        entry_view(
+            entry,
+            author,
+            revisions.get(entry.id, []),
+            events.get(entry.id, []),
+            numbers.get(entry.complaint_id),
+        )
         for entry, author in rows
     ]
+
+
+def complaint_numbers(session: Session, case_ids: set[int]) -> dict[int, str]:
+    """The number of each complaint case; no query when there are none."""
+    if not case_ids:
+        return {}
+    query = select(ComplaintCase.id, ComplaintCase.number).where(ComplaintCase.id.in_(case_ids))
+    return dict(session.exec(query).all())
 
 
 def current_view(session: Session, entry: Entry) -> EntryView:

@@ -249,7 +249,7 @@ class EntryCommands:
                 {entry.staff_id, *(r.staff_id for r in revisions), *(e.staff_id for e in events)},
             )
             return EntryHistory(
-                entry=entries.entry_view(entry, who[entry.staff_id], revisions, events),
+                entry=entries.views_of(session, [(entry, who[entry.staff_id])])[0],
                 original=entries.original_values(entry),
                 revisions=[
                     RevisionView(

@@ -72,6 +72,7 @@ class Entry(SQLModel, table=True):
     contact: str | None = Field(default=None, max_length=64)
     resolved: bool | None = None
     referral: bool | None = None
+    complaint_id: int | None = Field(default=None, foreign_key="complaint_case.id")
 
 
 class Revision(SQLModel, table=True):
@@ -149,3 +150,58 @@ class OpenEntry(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id")
     kind: str = Field(max_length=16)
     since: datetime = Field(sa_type=UTCDateTime())
+
+
+class ComplaintCase(SQLModel, table=True):
+    """A complaint as registered. Never updated or deleted (a trigger refuses): what happens to
+    the case afterwards is its actions. The registration's duty-log entry is the ``register``
+    action's (an entry points at its case, so the case cannot point back at it)."""
+
+    __tablename__ = "complaint_case"
+    __table_args__ = (UniqueConstraint("branch_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    number: str = Field(max_length=16)
+    received_at: datetime = Field(sa_type=UTCDateTime())
+    channel: str = Field(max_length=16)
+    business: str = Field(max_length=16)
+    cause: str = Field(max_length=16)
+    complainant_name: str = Field(max_length=40)
+    complainant_contact: str | None = Field(default=None, max_length=64)
+    respondent_id: int | None = Field(default=None, foreign_key="staff.id")
+    facts: str = Field(sa_column=Column(Text, nullable=False))
+    request: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    severity: str = Field(max_length=8)
+    ticket: str | None = Field(default=None, max_length=8)
+    staff_id: int = Field(foreign_key="staff.id")
+    recorded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class ComplaintAction(SQLModel, table=True):
+    """One step of a case (registered, extended, paused, decided, ...), with its details as
+    JSON, who and when, and the duty-log entry that records it. Never updated or deleted."""
+
+    __tablename__ = "complaint_action"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="complaint_case.id", index=True)
+    action: str = Field(max_length=16)
+    payload: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    staff_id: int = Field(foreign_key="staff.id")
+    at: datetime = Field(sa_type=UTCDateTime())
+    entry_id: int = Field(foreign_key="entry.id")
+
+
+class OpenComplaint(SQLModel, table=True):
+    """A case not yet closed or withdrawn, with its status and handler: working state derived
+    from its actions, rewritten by the store in the same transaction, so that the desk and the
+    open items find the open cases without reading every case ever registered."""
+
+    __tablename__ = "open_complaint"
+    __table_args__ = (Index("ix_open_complaint_branch", "branch_id", "case_id"),)
+
+    case_id: int = Field(foreign_key="complaint_case.id", primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    status: str = Field(max_length=16)
+    handler_id: int = Field(foreign_key="staff.id")

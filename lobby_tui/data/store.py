@@ -14,6 +14,8 @@ from lobby_tui.data.access import (
     staff_info,
     validate_fields,
 )
+from lobby_tui.data.complaint_commands import ComplaintCommands
+from lobby_tui.data.complaint_queries import ComplaintQueries
 from lobby_tui.data.engine import Database, database_url
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
@@ -36,7 +38,7 @@ from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
 
-class Store(StaffCommands, EntryCommands, HandoffCommands):
+class Store(StaffCommands, EntryCommands, HandoffCommands, ComplaintCommands, ComplaintQueries):
     """The duty log in one database."""
 
     def __init__(self, database: Database) -> None:

@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+from lobby_tui.domain.deadlines import Deadline
 from lobby_tui.domain.roles import Role
 
 
@@ -115,6 +116,8 @@ class EntryView:
     staff_id: int | None = None
     status: str | None = None
     product_sold: bool | None = None
+    complaint_id: int | None = None
+    complaint_no: str | None = None
 
 
 @dataclass(frozen=True)
@@ -179,3 +182,84 @@ class DeskSnapshot:
     counts: dict[str, int]
     total_today: int
     open_items: list[OpenItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A complaint case as it stands after its actions. Values are not masked.
+
+    ``deadline`` is its clock (domain/deadlines.py); ``decided_at``, ``closed_at`` (closed or
+    withdrawn) and the decision's details are None until those steps are recorded.
+    """
+
+    id: int
+    number: str
+    received_at: datetime
+    channel: str
+    business: str
+    cause: str
+    complainant_name: str
+    complainant_contact: str | None
+    respondent_no: str | None
+    respondent_name: str | None
+    facts: str
+    request: str | None
+    severity: str
+    ticket: str | None
+    registered_by_no: str
+    registered_by_name: str
+    handler_no: str
+    handler_name: str
+    status: str
+    deadline: Deadline
+    actions: int
+    entry_id: int
+    decision: str | None = None
+    told_by: str | None = None
+    told_at: datetime | None = None
+    decided_at: datetime | None = None
+    satisfaction: str | None = None
+    closed_at: datetime | None = None
+    withdraw_reason: str | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.status not in ("closed", "withdrawn")
+
+
+@dataclass(frozen=True)
+class CaseActionView:
+    """One step of a case's timeline: the action, its details, who, when, its entry."""
+
+    action: str
+    payload: dict[str, Any]
+    staff_no: str
+    staff_name: str
+    at: datetime
+    entry_id: int
+
+
+@dataclass(frozen=True)
+class CaseTimeline:
+    """A case and every step of it, oldest first."""
+
+    case: CaseView
+    actions: list[CaseActionView]
+
+
+@dataclass(frozen=True)
+class CaseSaved:
+    """What a complaint command returns: the case after it, and the duty-log entry written."""
+
+    case: CaseView
+    entry: EntryView
+
+
+@dataclass(frozen=True)
+class ComplaintDay:
+    """Complaints of one branch day: received that day, closed or withdrawn that day, and
+    open and past their due day at the end of it."""
+
+    opened: list[CaseView]
+    closed: list[CaseView]
+    overdue: list[CaseView]

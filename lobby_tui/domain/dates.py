@@ -36,3 +36,35 @@ def parse_day(text: str, today: date) -> date:
 def start_of(day: date, zone: ZoneInfo) -> datetime:
     """Midnight of ``day`` in branch time, as an aware datetime (stored as UTC)."""
     return datetime.combine(day, time.min, tzinfo=zone)
+
+
+MOMENT_FORMATS = N_("Write a time as 09:30 (today), 11-28 16:45 or 2026-11-28 16:45.")
+_TIME = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
+_MOMENT_SLACK = timedelta(minutes=5)
+
+
+def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """The moment ``text`` names in branch time: ``09:30`` (today), ``11-28 16:45`` (this
+    year) or ``2026-11-28 16:45``; None for an empty text (now). ValueError (with a msgid) when
+    it names none or a moment still to come."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    today = now.astimezone(zone).date()
+    day_text, _space, time_text = text.rpartition(" ")
+    match = _TIME.match(time_text)
+    try:
+        if match is None:
+            raise ValueError
+        if not day_text:
+            day = today
+        elif day_match := _MONTH_DAY.match(day_text):
+            day = date(today.year, int(day_match.group(1)), int(day_match.group(2)))
+        else:
+            day = date.fromisoformat(day_text)
+        moment = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=zone)
+    except ValueError:
+        raise ValueError(MOMENT_FORMATS) from None
+    if moment > now + _MOMENT_SLACK:
+        raise ValueError(N_("That time has not come yet."))
+    return moment

@@ -23,3 +23,11 @@ def mask(text: str | None) -> str | None:
         return text
     text = _ID_RE.sub(lambda m: "*" * 14 + m.group(1)[-4:], text)
     return _MOBILE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text)
+
+
+def mask_name(name: str | None) -> str | None:
+    """A person's name cut to its first character: 王先生 → 王**, Wang Wei → W*******."""
+    if not name:
+        return name
+    name = name.strip()
+    return name[:1] + "*" * max(1, len(name) - 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
@@ -20,12 +21,13 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import DeskSnapshot, EntryView, OpenItem
+    from lobby_tui.data.views import CaseView, DeskSnapshot, EntryView, OpenItem
 
 
 class DeskScreen(EntryActions, LobbyScreen):
@@ -43,6 +45,11 @@ class DeskScreen(EntryActions, LobbyScreen):
         def __init__(self, items: list[OpenItem]) -> None:
             super().__init__()
             self.items = items
+
+    class ComplaintsLoaded(Message):
+        def __init__(self, cases: list[CaseView]) -> None:
+            super().__init__()
+            self.cases = cases
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
@@ -64,6 +71,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         super().__init__(id=id)
         self.entries: list[EntryView] = []
         self.snapshot: DeskSnapshot | None = None
+        self.complaints: list[CaseView] = []
 
     def selected_entry(self) -> EntryView | None:
         timeline = self.query_one(Timeline)
@@ -82,6 +90,7 @@ class DeskScreen(EntryActions, LobbyScreen):
     def reload(self) -> None:
         if self.app.actor is not None:
             self._load()
+            self._load_complaints()
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
@@ -108,6 +117,18 @@ class DeskScreen(EntryActions, LobbyScreen):
         self._show_counts(self.snapshot)
         if entry.status in ("pending", "follow_up"):
             self._load_open_items()
+        if entry.kind == Kind.COMPLAINT:
+            self._load_complaints()
+
+    @work(thread=True, exclusive=True, group="desk-complaints", exit_on_error=False)
+    def _load_complaints(self) -> None:
+        self.post_message(self.ComplaintsLoaded(self.app.store.open_complaints(self.app.actor)))
+
+    @on(ComplaintsLoaded)
+    def _show_complaints(self, event: ComplaintsLoaded) -> None:
+        self.complaints = event.cases
+        if self.snapshot is not None:
+            self.query_one("#desk-open", Static).update(self._open_items(self.snapshot.open_items))
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:
@@ -138,9 +159,9 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.query_one("#desk-counts", Static).update(counts)
 
     def _open_items(self, items: list[OpenItem]) -> Text:
-        if not items:
+        if not items and not self.complaints:
             return Text(_("Nothing open."))
-        shown = Text()
+        shown = complaint_lines(self.complaints, self.app.clock())
         lists = self.app.settings.lists
         for item in items[:OPEN_ITEMS_SHOWN]:
             entry = item.entry
@@ -161,6 +182,21 @@ class DeskScreen(EntryActions, LobbyScreen):
 
 
 OPEN_ITEMS_SHOWN = 8
+COMPLAINTS_SHOWN = 3
+
+
+def complaint_lines(cases: list[CaseView], now: datetime) -> Text:
+    """The open complaints: how many, then the nearest deadlines, red within three days."""
+    if not cases:
+        return Text()
+    shown = Text(_("Complaints open: {n}").format(n=len(cases)) + "\n", style="bold")
+    for case in cases[:COMPLAINTS_SHOWN]:
+        shown.append(f"{case.number} ")
+        shown.append_text(time_left(case, now))
+        shown.append("\n")
+    return shown
+
+
 TIMELINE_LIMIT = 500  # as many as the store's desk() reads
 
 

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class EntryActions:
-    """Mixin for a screen with a selected entry: Enter shows its history, e revises, v voids."""
+    """Mixin for a screen with a selected entry: Enter shows its history (a complaint entry:
+    its case), e revises, v voids."""
 
     ENTRY_BINDINGS = (
         Binding("enter", "entry_detail", N_("History"), id="entry_history"),
@@ -29,7 +30,12 @@ class EntryActions:
         self.action_entry_detail()
 
     def action_entry_detail(self) -> None:
-        if entry := self.selected_entry():
+        entry = self.selected_entry()
+        if entry is not None and entry.complaint_id is not None:
+            from lobby_tui.screens.complaint_case import CaseScreen
+
+            self.app.push_screen(CaseScreen(entry.complaint_id))
+        elif entry is not None:
             from lobby_tui.screens.entry_detail import EntryDetailScreen
 
             self.app.push_screen(EntryDetailScreen(entry.id))

@@ -138,7 +138,11 @@ class EntryFormScreen(LobbyScreen):
         if isinstance(event.error, ValidationError):
             form.set_error(event.error.field, _(event.error.message))
         else:
-            self.app.report_failure(event.error)
+            self.refused(event.error)
+
+    def refused(self, error: Exception) -> None:
+        """A save refused for a reason other than a field's value."""
+        self.app.report_failure(error)
 
     @on(Form.Edited)
     def _edited(self) -> None:

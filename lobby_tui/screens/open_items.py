@@ -12,17 +12,19 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from lobby_tui.data.views import OpenItem
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import plain
 from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import EntryView, OpenItem
+    from lobby_tui.data.views import CaseView, EntryView
 
 STATUS_LABELS = {
     "pending": N_("pending"),
@@ -39,29 +41,38 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         Binding("r", "handoff('returned')", N_("Returned"), id="handoff_returned"),
         Binding("x", "handoff('no_show')", N_("No-show"), id="handoff_no_show"),
         Binding("d", "follow_up_done", N_("Followed up"), id="follow_up_done"),
+        Binding("l", "app.screen('complaint_list')", N_("Complaints"), id="complaint_list"),
         *EntryActions.ENTRY_BINDINGS,
     ]
 
     class Loaded(Message):
-        def __init__(self, items: list[OpenItem]) -> None:
+        def __init__(self, items: list[OpenItem], cases: list[CaseView]) -> None:
             super().__init__()
             self.items = items
+            self.cases = cases
 
     def __init__(self) -> None:
         super().__init__(id="open_items")
         self.items: list[OpenItem] = []
+        # What each row shows, in table order: open complaints first, then the other items.
+        self.rows: list[CaseView | OpenItem] = []
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
         yield Static(
-            _("Open items: pending hand-offs and follow-ups, oldest first"), classes="panel-title"
+            _(
+                "Open items: complaints by time left, then pending hand-offs and follow-ups, "
+                "oldest first"
+            ),
+            classes="panel-title",
         )
         yield DataTable(id="open-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="open-status", markup=False)
         yield Static(
             _(
                 "a accepted · c completed · s completed, product sold · r returned · x no-show · "
-                "d followed up · Enter history · e revise · v void"
+                "d followed up · Enter history or the case · e revise · v void · "
+                "l complaint list"
             ),
             classes="hint",
         )
@@ -86,15 +97,28 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="open-items", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.app.store.open_items(self.app.actor)))
+        store, actor = self.app.store, self.app.actor
+        self.post_message(self.Loaded(store.open_items(actor), store.open_complaints(actor)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         self.items = event.items
+        self.rows = [*event.cases, *event.items]
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
         lists = self.app.settings.lists
+        now = self.app.clock()
+        for case in event.cases:
+            table.add_row(
+                case.received_at.astimezone(self.app.zone).strftime("%m-%d %H:%M"),
+                _("complaint"),
+                plain(case.ticket, 6),
+                time_left(case, now),
+                plain(case.handler_name, 20),
+                Text(f"{case.number} ", end="") + plain(case.facts, 200),
+                key=f"case-{case.id}",
+            )
         for item in event.items:
             entry = item.entry
             # A follow-up is due on a day; a hand-off waits since a moment.
@@ -118,15 +142,28 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
                 plain(entry.text, 200),
                 key=str(entry.id),
             )
-        if event.items:
-            table.move_cursor(row=min(keep, len(event.items) - 1))
-        self.query_one("#open-status", Static).update("" if event.items else _("Nothing open."))
+        if self.rows:
+            table.move_cursor(row=min(keep, len(self.rows) - 1))
+        self.query_one("#open-status", Static).update("" if self.rows else _("Nothing open."))
+
+    def _selected(self) -> CaseView | OpenItem | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        return self.rows[min(table.cursor_row, len(self.rows) - 1)]
 
     def selected_entry(self) -> EntryView | None:
-        table = self.query_one(DataTable)
-        if not self.items or table.cursor_row < 0:
-            return None
-        return self.items[min(table.cursor_row, len(self.items) - 1)].entry
+        selected = self._selected()
+        return selected.entry if isinstance(selected, OpenItem) else None
+
+    def on_data_table_row_selected(self) -> None:
+        selected = self._selected()
+        if selected is not None and not isinstance(selected, OpenItem):
+            from lobby_tui.screens.complaint_case import CaseScreen
+
+            self.app.push_screen(CaseScreen(selected.id))
+        else:
+            self.action_entry_detail()
 
     def action_handoff(self, event: str, sold: bool | None = None) -> None:
         entry = self.selected_entry()

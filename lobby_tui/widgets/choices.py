@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lobby_tui import locale
+from lobby_tui.domain.complaints import ACTION_LABELS
 from lobby_tui.domain.lists import BranchLists, Choice
 from lobby_tui.locale import _
 
@@ -50,6 +51,9 @@ def summary(lists: BranchLists, entry: EntryView) -> str:
         head = f"{label_of(lists, 'topic', entry.topic)}:"
     elif entry.kind == "handoff":
         head = f"→ {label_of(lists, 'target', entry.target, entry.kind)}"
+    elif entry.kind == "complaint" and entry.complaint_no:
+        action = ACTION_LABELS.get(entry.topic or "")
+        head = f"{entry.complaint_no} {_(action) if action else ''}:".replace(" :", ":")
     else:
         head = ""
     text = entry.text or entry.outcome or ""

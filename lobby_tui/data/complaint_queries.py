@@ -1,0 +1,209 @@
+"""Reading complaint cases: the open ones by time left, the list with its filters, a case's
+timeline (also from any of its duty-log entries), a day's counts, and the export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from lobby_tui.data import complaints
+from lobby_tui.data.access import audit, authorize, branch_info, staff_info, the_branch
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import (
+    Branch,
+    ComplaintAction,
+    ComplaintCase,
+    Entry,
+    OpenComplaint,
+    Staff,
+)
+from lobby_tui.data.views import (
+    Actor,
+    BranchInfo,
+    CaseTimeline,
+    CaseView,
+    ComplaintDay,
+    StaffInfo,
+    StoreError,
+)
+from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
+from lobby_tui.domain.complaints import FINISHED, Action
+from lobby_tui.domain.roles import Permission
+from lobby_tui.locale import N_
+
+CASE_LIST_LIMIT = 500
+
+
+class ComplaintQueries:
+    db: Database
+
+    def complaint_staff(self, actor: Actor) -> list[StaffInfo]:
+        """The branch's active staff, by number: who may be complained about or handle a case."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            branch_id = staff.branch_id if staff else the_branch(session).id
+            rows = session.exec(
+                select(Staff)
+                .where((Staff.branch_id == branch_id) & Staff.active)
+                .order_by(Staff.staff_no)
+            )
+            return [staff_info(row) for row in rows]
+
+    def open_complaints(self, actor: Actor, now: datetime | None = None) -> list[CaseView]:
+        """The branch's open cases (not closed nor withdrawn), of any day, by time left: the
+        nearest due first, paused cases by the days they had left."""
+        with self.db.read() as session:
+            branch = _branch_of(session, actor)
+            cases = session.exec(
+                select(ComplaintCase)
+                .join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
+                .where(OpenComplaint.branch_id == branch.id)
+            ).all()
+            views = complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
+        return _by_time_left(views, now or utcnow())
+
+    def complaint_cases(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        severity: str | None = None,
+        overdue: bool = False,
+        handler_no: str | None = None,
+        now: datetime | None = None,
+        limit: int = CASE_LIST_LIMIT,
+    ) -> list[CaseView]:
+        """Cases of the branch matching every filter given: ``status`` one of ``Status`` or
+        ``open``; ``overdue`` only those past their due day. Open cases first by time left,
+        then the others newest first; at most ``limit``."""
+        now = now or utcnow()
+        with self.db.read() as session:
+            branch = _branch_of(session, actor)
+            query = select(ComplaintCase).where(ComplaintCase.branch_id == branch.id)
+            # The open cases' status is in their index; the others are the cases not in it.
+            if status in FINISHED:
+                query = query.where(ComplaintCase.id.not_in(select(OpenComplaint.case_id)))
+            elif status or overdue:
+                query = query.join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
+                if status and status != "open":
+                    query = query.where(OpenComplaint.status == status)
+            if severity:
+                query = query.where(ComplaintCase.severity == severity)
+            query = query.order_by(ComplaintCase.received_at.desc(), ComplaintCase.id.desc())
+            cases = session.exec(query.limit(limit)).all()
+            views = complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
+        views = [
+            view
+            for view in views
+            if (status in (None, "open") or view.status == status)
+            and (not overdue or view.deadline.overdue(now))
+            and (handler_no is None or view.handler_no == handler_no)
+        ]
+        return _by_time_left([v for v in views if v.open], now) + [v for v in views if not v.open]
+
+    def complaint_timeline(self, actor: Actor, case_id: int) -> CaseTimeline:
+        """A case and every step of it, oldest first."""
+        with self.db.read() as session:
+            branch = _branch_of(session, actor)
+            case = session.get(ComplaintCase, case_id)
+            if case is None or case.branch_id != branch.id:
+                raise StoreError(N_("There is no such complaint case."))
+            return _timeline(session, case, branch_zone(branch.time_zone))
+
+    def complaint_of_entry(self, actor: Actor, entry_id: int) -> CaseTimeline | None:
+        """The case an entry belongs to (``entry.complaint_id``) with its whole timeline; None
+        for an entry of no case. For the log browser."""
+        with self.db.read() as session:
+            branch = _branch_of(session, actor)
+            entry = session.get(Entry, entry_id)
+            if entry is None or entry.branch_id != branch.id or entry.complaint_id is None:
+                return None
+            case = session.get(ComplaintCase, entry.complaint_id)
+            return _timeline(session, case, branch_zone(branch.time_zone))
+
+    def complaints_on_day(self, actor: Actor, day: date) -> ComplaintDay:
+        """Cases received on ``day`` (branch time), closed or withdrawn on it, and open and past
+        their due day at its end. For the day summary."""
+        with self.db.read() as session:
+            branch = _branch_of(session, actor)
+            zone = branch_zone(branch.time_zone)
+            start, end = day_bounds(day, zone)
+            ended = select(ComplaintAction.case_id).where(
+                ComplaintAction.action.in_((Action.CLOSE, Action.WITHDRAW))
+                & (ComplaintAction.at < start)
+            )
+            cases = session.exec(
+                select(ComplaintCase)
+                .where(
+                    (ComplaintCase.branch_id == branch.id)
+                    & (ComplaintCase.received_at < end)
+                    & ComplaintCase.id.not_in(ended)
+                )
+                .order_by(ComplaintCase.received_at, ComplaintCase.id)
+            ).all()
+            actions = complaints.actions_of(session, [case.id for case in cases])
+            who = complaints.staff_named(session, list(cases), actions)
+            # Each case as it stood at the end of the day.
+            views = [
+                complaints.case_view(
+                    case, [a for a in actions.get(case.id, []) if a.at < end], who, zone
+                )
+                for case in cases
+            ]
+        last_moment = end - timedelta(microseconds=1)
+        return ComplaintDay(
+            opened=[v for v in views if v.received_at >= start],
+            closed=[v for v in views if v.closed_at is not None and v.closed_at >= start],
+            overdue=[v for v in views if v.open and v.deadline.overdue(last_moment)],
+        )
+
+    def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
+        """Every case of the branch, in the order registered, for an export. The permission
+        check and the audit event happen at the call, before the first row."""
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.EXPORT)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            info = branch_info(branch)
+            audit(session, "export", actor, branch_id=branch.id, what="complaints")
+        return self._cases_of(info)
+
+    def _cases_of(
+        self, info: BranchInfo, batch: int = 200
+    ) -> Iterator[tuple[CaseView, BranchInfo]]:
+        after = 0
+        zone = branch_zone(info.time_zone)
+        while True:
+            with self.db.read() as session:
+                cases = session.exec(
+                    select(ComplaintCase)
+                    .where((ComplaintCase.branch_id == info.id) & (ComplaintCase.id > after))
+                    .order_by(ComplaintCase.id)
+                    .limit(batch)
+                ).all()
+                views = complaints.views_of(session, list(cases), zone)
+            for view in views:
+                yield view, info
+            if len(cases) < batch:
+                return
+            after = cases[-1].id
+
+
+def _branch_of(session: Session, actor: Actor) -> Branch:
+    staff = authorize(session, actor, Permission.READ_LOG)
+    return session.get(Branch, staff.branch_id) if staff else the_branch(session)
+
+
+def _by_time_left(views: list[CaseView], now: datetime) -> list[CaseView]:
+    return sorted(views, key=lambda view: (view.deadline.days_left(now), view.received_at))
+
+
+def _timeline(session: Session, case: ComplaintCase, zone: ZoneInfo) -> CaseTimeline:
+    actions = complaints.actions_of(session, [case.id]).get(case.id, [])
+    who = complaints.staff_named(session, [case], {case.id: actions})
+    return CaseTimeline(
+        case=complaints.case_view(case, actions, who, zone),
+        actions=complaints.action_views(actions, who),
+    )

@@ -1,0 +1,194 @@
+"""A complaint case as it stands, put together from its row as registered and its actions; and
+the open-cases index derived from that.
+
+Times inside an action's JSON payload are ISO 8601 strings in UTC.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, func, select
+
+from lobby_tui.data.models import ComplaintAction, ComplaintCase, OpenComplaint, Staff
+from lobby_tui.data.views import CaseActionView, CaseView
+from lobby_tui.domain.complaints import FINISHED, Action, Status, next_status
+from lobby_tui.domain.deadlines import ClockEvent, Tick, deadline
+
+_CLOCK = {
+    Action.EXTEND: ClockEvent.EXTEND,
+    Action.PAUSE: ClockEvent.PAUSE,
+    Action.RESUME: ClockEvent.RESUME,
+    Action.NEW_FACTS: ClockEvent.NEW_FACTS,
+    Action.DECIDE: ClockEvent.DECIDE,
+    Action.WITHDRAW: ClockEvent.WITHDRAW,
+}
+TIMES = frozenset({"told_at"})
+
+
+def to_json(payload: dict[str, Any]) -> str:
+    return json.dumps(
+        {
+            name: value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
+            for name, value in payload.items()
+        },
+        ensure_ascii=False,
+    )
+
+
+def from_json(text: str) -> dict[str, Any]:
+    payload = json.loads(text)
+    for name in TIMES & payload.keys():
+        if payload[name] is not None:
+            payload[name] = datetime.fromisoformat(payload[name]).astimezone(UTC)
+    return payload
+
+
+def actions_of(session: Session, case_ids: list[int]) -> dict[int, list[ComplaintAction]]:
+    """The actions of each case, oldest first."""
+    found: dict[int, list[ComplaintAction]] = {}
+    if case_ids:
+        rows = session.exec(
+            select(ComplaintAction)
+            .where(ComplaintAction.case_id.in_(case_ids))
+            .order_by(ComplaintAction.at, ComplaintAction.id)
+        )
+        for action in rows:
+            found.setdefault(action.case_id, []).append(action)
+    return found
+
+
+def case_view(
+    case: ComplaintCase, actions: list[ComplaintAction], who: dict[int, Staff], zone: ZoneInfo
+) -> CaseView:
+    """The case after ``actions`` (oldest first); ``who`` holds every staff member named."""
+    status = Status.RECEIVED
+    handler_id = case.staff_id
+    details: dict[str, Any] = {}
+    ticks: list[Tick] = []
+    for row in actions:
+        action, payload = Action(row.action), from_json(row.payload)
+        if action != Action.REGISTER:
+            status = next_status(status, action)
+        if "handler_id" in payload:
+            handler_id = payload["handler_id"]
+        if action in _CLOCK:
+            ticks.append(Tick(_CLOCK[action], row.at, payload.get("days", 0)))
+        if action == Action.DECIDE:
+            details.update(
+                decision=payload.get("decision"),
+                told_by=payload.get("told_by"),
+                told_at=payload.get("told_at"),
+                decided_at=row.at,
+            )
+        elif action == Action.FOLLOW_UP:
+            details["satisfaction"] = payload.get("satisfaction")
+        elif action in (Action.CLOSE, Action.WITHDRAW):
+            details["closed_at"] = row.at
+            if action == Action.WITHDRAW:
+                details["withdraw_reason"] = payload.get("reason")
+    respondent = who.get(case.respondent_id) if case.respondent_id else None
+    return CaseView(
+        id=case.id,
+        number=case.number,
+        received_at=case.received_at,
+        channel=case.channel,
+        business=case.business,
+        cause=case.cause,
+        complainant_name=case.complainant_name,
+        complainant_contact=case.complainant_contact,
+        respondent_no=respondent.staff_no if respondent else None,
+        respondent_name=respondent.name if respondent else None,
+        facts=case.facts,
+        request=case.request,
+        severity=case.severity,
+        ticket=case.ticket,
+        registered_by_no=who[case.staff_id].staff_no,
+        registered_by_name=who[case.staff_id].name,
+        handler_no=who[handler_id].staff_no,
+        handler_name=who[handler_id].name,
+        status=status,
+        deadline=deadline(case.received_at, zone, ticks),
+        actions=len(actions),
+        entry_id=actions[0].entry_id if actions else 0,
+        **details,
+    )
+
+
+def staff_named(
+    session: Session, cases: list[ComplaintCase], actions: dict[int, list[ComplaintAction]]
+) -> dict[int, Staff]:
+    """Every staff member the cases and their actions name: registrant, respondent, handler."""
+    ids = {case.staff_id for case in cases} | {c.respondent_id for c in cases if c.respondent_id}
+    for rows in actions.values():
+        for row in rows:
+            ids.add(row.staff_id)
+            handler = json.loads(row.payload).get("handler_id")
+            if handler:
+                ids.add(handler)
+    if not ids:
+        return {}
+    return {staff.id: staff for staff in session.exec(select(Staff).where(Staff.id.in_(ids)))}
+
+
+def views_of(session: Session, cases: list[ComplaintCase], zone: ZoneInfo) -> list[CaseView]:
+    """Views of ``cases``, in their order, with two more queries for all of them."""
+    actions = actions_of(session, [case.id for case in cases])
+    who = staff_named(session, cases, actions)
+    return [case_view(case, actions.get(case.id, []), who, zone) for case in cases]
+
+
+def action_views(actions: list[ComplaintAction], who: dict[int, Staff]) -> list[CaseActionView]:
+    return [
+        CaseActionView(
+            action=row.action,
+            payload=_named(from_json(row.payload), who),
+            staff_no=who[row.staff_id].staff_no,
+            staff_name=who[row.staff_id].name,
+            at=row.at,
+            entry_id=row.entry_id,
+        )
+        for row in actions
+    ]
+
+
+def _named(payload: dict[str, Any], who: dict[int, Staff]) -> dict[str, Any]:
+    """The payload with the handler it names as ``handler_no`` and ``handler_name`` too."""
+    handler = who.get(payload.get("handler_id"))
+    if handler is not None:
+        payload = {**payload, "handler_no": handler.staff_no, "handler_name": handler.name}
+    return payload
+
+
+def handler_id_of(actions: list[ComplaintAction], case: ComplaintCase) -> int:
+    handler = case.staff_id
+    for row in actions:
+        handler = json.loads(row.payload).get("handler_id", handler)
+    return handler
+
+
+def sync_open_complaint(session: Session, case: ComplaintCase, view: CaseView, handler_id: int):
+    """Make the open-cases index agree with ``view``, the case as it is now."""
+    row = session.get(OpenComplaint, case.id)
+    if view.status in FINISHED:
+        if row is not None:
+            session.delete(row)
+        return
+    if row is None:
+        row = OpenComplaint(case_id=case.id, branch_id=case.branch_id)
+    row.status, row.handler_id = view.status, handler_id
+    session.add(row)
+
+
+def next_number(session: Session, branch_id: int, day: date) -> str:
+    """The next case number of the branch for ``day`` (local): ``TS-YYYYMMDD-NNN``."""
+    prefix = f"TS-{day:%Y%m%d}-"
+    last = session.exec(
+        select(func.max(ComplaintCase.number)).where(
+            (ComplaintCase.branch_id == branch_id) & ComplaintCase.number.startswith(prefix)
+        )
+    ).first()
+    return f"{prefix}{int(last.removeprefix(prefix)) + 1 if last else 1:03d}"

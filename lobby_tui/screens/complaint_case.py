@@ -1,0 +1,208 @@
+"""One complaint case: every field (the complainant's name and contact masked), its clock and
+its whole timeline. Its keys record the next step, each in a small dialog."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from lobby_tui.domain.complaints import Action, Status, check_step
+from lobby_tui.domain.masking import mask, mask_name
+from lobby_tui.domain.text import visible
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.complaint_text import (
+    action_label,
+    code_label,
+    severity_text,
+    status_label,
+    time_left,
+)
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.header import DutyHeader
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import CaseActionView, CaseSaved, CaseTimeline, CaseView, StaffInfo
+
+# What each key records; the dialog asks for what the rule asks.
+STEP_KEYS = (
+    ("t", Action.START, N_("In hand")),
+    ("x", Action.EXTEND, N_("Extend")),
+    ("p", Action.PAUSE, N_("Pause")),
+    ("r", Action.RESUME, N_("Resume")),
+    ("f", Action.NEW_FACTS, N_("New facts")),
+    ("d", Action.DECIDE, N_("Decision")),
+    ("u", Action.FOLLOW_UP, N_("Follow-up call")),
+    ("c", Action.CLOSE, N_("Close the case")),
+    ("w", Action.WITHDRAW, N_("Withdrawn")),
+    ("a", Action.REASSIGN, N_("Reassign")),
+)
+# Details of a step as shown in the timeline, in this order.
+DETAIL_LABELS = {
+    "reason": N_("reason"),
+    "days": N_("days added"),
+    "approver": N_("approved by"),
+    "facts": N_("facts"),
+    "decision": N_("decision"),
+    "told_by": N_("customer told by"),
+    "told_at": N_("told at"),
+    "satisfaction": N_("satisfaction"),
+    "handler_name": N_("handler"),
+    "note": N_("note"),
+}
+CODED = {"told_by": "told_by", "satisfaction": "satisfaction"}
+
+
+class CaseScreen(LobbyScreen):
+    BINDINGS = [
+        *(
+            Binding(key, f"step('{action}')", label, id=f"complaint_{action}")
+            for key, action, label in STEP_KEYS
+        ),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, timeline: CaseTimeline, staff: list[StaffInfo]) -> None:
+            super().__init__()
+            self.timeline = timeline
+            self.staff = staff
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__()
+        self.case_id = case_id
+        self.timeline: CaseTimeline | None = None
+        self.staff: list[StaffInfo] = []
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        with VerticalScroll(id="detail-box"):
+            yield Static(_("Complaint case"), classes="panel-title", id="case-title")
+            yield Static("", id="case-fields")
+            yield Static(_("Timeline"), classes="panel-title")
+            yield Static("", id="case-timeline")
+            yield Static(
+                _(
+                    "t in hand · x extend · p pause · r resume · f new facts · d decision · "
+                    "u follow-up call · c close · w withdrawn · a reassign · Esc desk"
+                ),
+                classes="hint",
+            )
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="complaint-case", exit_on_error=False)
+    def _load(self) -> None:
+        store, actor = self.app.store, self.app.actor
+        timeline = store.complaint_timeline(actor, self.case_id)
+        self.post_message(self.Loaded(timeline, store.complaint_staff(actor)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        self.timeline, self.staff = event.timeline, event.staff
+        case = event.timeline.case
+        title = Text(f"{case.number}  ", style="bold")
+        title.append(status_label(case.status), style="bold")
+        if case.open and case.deadline.stopped is None:
+            title.append("  ")
+            title.append_text(time_left(case, self.app.clock()))
+        self.query_one("#case-title", Static).update(title)
+        self.query_one("#case-fields", Static).update(self._fields(case))
+        self.query_one("#case-timeline", Static).update(self._steps(event.timeline.actions))
+
+    def _when(self, moment) -> str:
+        return moment.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def _fields(self, case: CaseView) -> Text:
+        clock, now = case.deadline, self.app.clock()
+        respondent = f"{case.respondent_name} ({case.respondent_no})" if case.respondent_no else ""
+        lines: list[tuple[str, str | Text]] = [
+            (_("Received at"), self._when(case.received_at)),
+            (_("Channel"), code_label("channel", case.channel)),
+            (_("Business"), code_label("business", case.business)),
+            (_("Cause"), code_label("cause", case.cause)),
+            (_("Severity"), severity_text(case.severity)),
+            (_("Complainant"), mask_name(case.complainant_name) or ""),
+            (_("Contact"), mask(case.complainant_contact) or ""),
+            (_("Staff complained about"), respondent),
+            (_("Ticket"), case.ticket or ""),
+            (_("Handler"), f"{case.handler_name} ({case.handler_no})"),
+            (_("Registered by"), f"{case.registered_by_name} ({case.registered_by_no})"),
+            (_("Facts"), mask(case.facts) or ""),
+            (_("The customer's request"), mask(case.request) or ""),
+            (
+                _("Due"),
+                _("{due} ({days} days allowed, {extensions} extensions, {pauses} pauses)").format(
+                    due=clock.due_on(now).isoformat(),
+                    days=clock.allowed_days,
+                    extensions=clock.extensions,
+                    pauses=clock.pauses,
+                ),
+            ),
+            (_("Decision"), mask(case.decision) or ""),
+            (_("Customer told by"), code_label("told_by", case.told_by)),
+            (_("Told at"), self._when(case.told_at)),
+            (_("Satisfaction"), code_label("satisfaction", case.satisfaction)),
+            (_("Closed at"), self._when(case.closed_at)),
+            (_("Reason for the withdrawal"), mask(case.withdraw_reason) or ""),
+        ]
+        shown = Text()
+        for label, value in lines:
+            if not value:
+                continue
+            shown.append(f"{label}: ", style="bold")
+            if isinstance(value, Text):
+                shown.append_text(value)
+            else:
+                shown.append(visible(value, keep_newlines=True))
+            shown.append("\n")
+        return shown
+
+    def _steps(self, actions: list[CaseActionView]) -> Text:
+        shown = Text()
+        for step in actions:
+            shown.append(f"{self._when(step.at)}  {action_label(step.action)}", style="bold")
+            shown.append(f" · {step.staff_name} ({step.staff_no})\n")
+            for name, label in DETAIL_LABELS.items():
+                value = step.payload.get(name)
+                if value is None or value == "":
+                    continue
+                if name in CODED:
+                    value = code_label(CODED[name], value)
+                elif name == "told_at":
+                    value = self._when(value)
+                shown.append(f"    {_(label)}: ")
+                shown.append(visible(mask(str(value)) or "") + "\n")
+            if step.payload.get("customer_told"):
+                shown.append("    " + _("customer told of the extension") + "\n")
+        return shown
+
+    def action_step(self, action: str) -> None:
+        if self.timeline is None:
+            return
+        case = self.timeline.case
+        refused = check_step(Status(case.status), case.deadline.paused, Action(action))
+        if refused:  # said at once; the store checks again when the step is saved
+            self.notify(_(refused), severity="warning")
+            return
+        from lobby_tui.screens.complaint_step import StepDialog
+
+        dialog = StepDialog(Action(action), case, self.staff)
+        self.app.push_screen(dialog, callback=self._stepped)
+
+    def _stepped(self, saved: CaseSaved | None) -> None:
+        if saved is not None:
+            self.app.entry_saved(saved.entry, added=True)
+            self.reload()

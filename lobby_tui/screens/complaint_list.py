@@ -1,0 +1,173 @@
+"""The complaint list (F5 F5, or l in open items): cases of any day, filtered by status,
+severity, overdue and handler; open ones by time left. Enter opens the case."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+from lobby_tui.domain.complaints import Status
+from lobby_tui.domain.masking import mask_name
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.timeline import plain
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import CaseView
+
+# The status filter steps through these with s: every case, the open ones, then each status.
+STATUS_FILTERS: tuple[str | None, ...] = (None, "open", *Status)
+SEVERITY_FILTERS: tuple[str | None, ...] = (None, "red", "yellow", "green")
+
+
+class ComplaintListScreen(LobbyScreen):
+    BINDINGS = [
+        Binding("s", "cycle_status", N_("Status"), id="complaints_status"),
+        Binding("v", "cycle_severity", N_("Severity"), id="complaints_severity"),
+        Binding("o", "toggle_overdue", N_("Overdue"), id="complaints_overdue"),
+        Binding("h", "toggle_mine", N_("Mine"), id="complaints_mine"),
+        Binding("enter", "open_case", N_("Open the case"), id="complaints_open"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, cases: list[CaseView]) -> None:
+            super().__init__()
+            self.cases = cases
+
+    def __init__(self) -> None:
+        super().__init__(id="complaint_list")
+        self.cases: list[CaseView] = []
+        self.status: str | None = "open"
+        self.severity: str | None = None
+        self.overdue = False
+        self.mine = False
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        yield Static(_("Complaints"), classes="panel-title")
+        yield Static("", id="complaints-filters", markup=False)
+        yield DataTable(id="complaints-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="complaints-status", markup=False)
+        yield Static(
+            _("s status · v severity · o overdue · h mine / all · Enter the case · Esc desk"),
+            classes="hint",
+        )
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        table = self.query_one(DataTable)
+        table.add_column(_("Case"), key="number", width=15)
+        table.add_column(_("Received"), key="received", width=11)
+        table.add_column(_("Severity"), key="severity", width=8)
+        table.add_column(_("Status"), key="status", width=12)
+        table.add_column(_("Time left"), key="left", width=22)
+        table.add_column(_("Handler"), key="handler", width=10)
+        table.add_column(_("Cause"), key="cause", width=14)
+        table.add_column(_("Complainant"), key="complainant", width=8)
+        table.add_column(_("Facts"), key="facts")
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._show_filters()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="complaint-list", exit_on_error=False)
+    def _load(self) -> None:
+        actor = self.app.actor
+        cases = self.app.store.complaint_cases(
+            actor,
+            status=self.status,
+            severity=self.severity,
+            overdue=self.overdue,
+            handler_no=actor.staff_no if self.mine else None,
+            now=self.app.clock(),
+        )
+        self.post_message(self.Loaded(cases))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        self.cases = event.cases
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        now, zone = self.app.clock(), self.app.zone
+        for case in event.cases:
+            table.add_row(
+                case.number,
+                case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                severity_text(case.severity),
+                Text(status_label(case.status), end=""),
+                time_left(case, now),
+                plain(case.handler_name, 10),
+                plain(code_label("cause", case.cause), 14),
+                plain(mask_name(case.complainant_name), 8),
+                plain(case.facts, 200),
+                key=str(case.id),
+            )
+        if event.cases:
+            table.move_cursor(row=min(max(keep, 0), len(event.cases) - 1))
+        status = "" if event.cases else _("No complaint matches.")
+        self.query_one("#complaints-status", Static).update(status)
+
+    def _show_filters(self) -> None:
+        parts = [
+            _("status: {value}").format(
+                value=_("all")
+                if self.status is None
+                else _("open")
+                if self.status == "open"
+                else status_label(self.status)
+            ),
+            _("severity: {value}").format(
+                value=code_label("severity", self.severity) if self.severity else _("all")
+            ),
+        ]
+        if self.overdue:
+            parts.append(_("overdue only"))
+        parts.append(_("my cases") if self.mine else _("every handler"))
+        self.query_one("#complaints-filters", Static).update(" · ".join(parts))
+
+    def action_cycle_status(self) -> None:
+        self.status = _next(STATUS_FILTERS, self.status)
+        self.reload()
+
+    def action_cycle_severity(self) -> None:
+        self.severity = _next(SEVERITY_FILTERS, self.severity)
+        self.reload()
+
+    def action_toggle_overdue(self) -> None:
+        self.overdue = not self.overdue
+        self.reload()
+
+    def action_toggle_mine(self) -> None:
+        self.mine = not self.mine
+        self.reload()
+
+    def on_data_table_row_selected(self) -> None:
+        # Enter on a table row: the table takes the key before the screen's binding sees it.
+        self.action_open_case()
+
+    def action_open_case(self) -> None:
+        table = self.query_one(DataTable)
+        if self.cases and table.cursor_row >= 0:
+            from lobby_tui.screens.complaint_case import CaseScreen
+
+            case = self.cases[min(table.cursor_row, len(self.cases) - 1)]
+            self.app.push_screen(CaseScreen(case.id))
+
+
+def _next(values: tuple[str | None, ...], current: str | None) -> str | None:
+    return values[(values.index(current) + 1) % len(values)]
