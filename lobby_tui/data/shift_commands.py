@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
-from lobby_tui.data.access import audit, authorize, the_branch, validate_fields
+from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
@@ -33,7 +33,7 @@ class ShiftCommands:
         the same, and the audit log says so."""
         validate_fields(("note", validation.check_length(note)))
         with self.db.write() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
+            staff = authorize(session, actor, Permission.WRITE_ENTRY)
             shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
             if shift is None or shift.staff_id != staff.id or shift.signed_out_at is not None:
                 audit(session, "sign_out", actor, shift_id=actor.shift_id, handover="no_shift")
@@ -62,11 +62,11 @@ class ShiftCommands:
             return _handover_view(session, shift)
 
     def acknowledge_handover(self, actor: Actor, shift_id: int) -> HandoverView:
-        """Record that ``actor`` read the handover of ``shift_id``. The first acknowledgement is
-        kept on the shift, who and when; a later one does not replace it and is audited as a
-        read. Its author cannot acknowledge their own note."""
+        """Record that ``actor``, signed in on a shift, read the handover of ``shift_id``. The
+        first acknowledgement is kept on the shift, who and when; a later one does not replace
+        it and is audited as a read. Its author cannot acknowledge their own note."""
         with self.db.write() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
+            staff = writer(session, actor)
             shift = session.get(Shift, shift_id)
             if shift is None or shift.branch_id != staff.branch_id or shift.handover_note is None:
                 raise StoreError(N_("There is no such handover."))

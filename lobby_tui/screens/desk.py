@@ -19,13 +19,14 @@ from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import DeskSnapshot, EntryView, OpenItem
+    from lobby_tui.data.views import ChecklistDay, DeskSnapshot, EntryView, OpenItem
 
 
 class DeskScreen(EntryActions, LobbyScreen):
@@ -38,6 +39,11 @@ class DeskScreen(EntryActions, LobbyScreen):
         def __init__(self, snapshot: DeskSnapshot) -> None:
             super().__init__()
             self.snapshot = snapshot
+
+    class ChecksLoaded(Message):
+        def __init__(self, days: list[ChecklistDay]) -> None:
+            super().__init__()
+            self.days = days
 
     class OpenLoaded(Message):
         def __init__(self, items: list[OpenItem]) -> None:
@@ -54,6 +60,7 @@ class DeskScreen(EntryActions, LobbyScreen):
             with Vertical(id="desk-side"):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")
+                yield Static("", id="desk-checks")
                 yield Static(_("Open items"), classes="panel-title")
                 yield Static("", id="desk-open")
                 yield Static(_("Database"), classes="panel-title")
@@ -82,6 +89,7 @@ class DeskScreen(EntryActions, LobbyScreen):
     def reload(self) -> None:
         if self.app.actor is not None:
             self._load()
+            self._load_checks()
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
@@ -108,6 +116,15 @@ class DeskScreen(EntryActions, LobbyScreen):
         self._show_counts(self.snapshot)
         if entry.status in ("pending", "follow_up"):
             self._load_open_items()
+
+    @work(thread=True, exclusive=True, group="desk-checks", exit_on_error=False)
+    def _load_checks(self) -> None:
+        days = self.app.store.checklists_of_day(self.app.actor, self.app.today())
+        self.post_message(self.ChecksLoaded(days))
+
+    @on(ChecksLoaded)
+    def _show_checks(self, event: ChecksLoaded) -> None:
+        self.query_one("#desk-checks", Static).update(day_marks(event.days))
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:
