@@ -16,7 +16,9 @@ from lobby_tui.screens.handover import HandoverNoteScreen, HandoverReadScreen
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.form import Form
 from tests.conftest import ADMIN, LOBBY, settle, sign_in
-from tests.store_fixtures import (
+
+# The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
+from tests.store_fixtures import (  # noqa: F401
     ADMIN_NO,
     ADMIN_PIN,
     LOBBY_NO,
@@ -25,12 +27,11 @@ from tests.store_fixtures import (
     REVIEWER_PIN,
     add_staff,
     audit_actions,
+    db_path_fixture,
+    lobby_fixture,
     rows,
+    store_fixture,
 )
-from tests.store_fixtures import admin_fixture as admin  # noqa: F401
-from tests.store_fixtures import db_path_fixture as db_path  # noqa: F401
-from tests.store_fixtures import lobby_fixture as lobby  # noqa: F401
-from tests.store_fixtures import store_fixture as store  # noqa: F401
 
 NOTE = "A023 still waiting for 王芳; call 13812345678 back about the card"
 
