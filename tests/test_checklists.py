@@ -18,7 +18,7 @@ from lobby_tui.domain.validation import ValidationError
 from lobby_tui.screens.checklists import ChecklistsScreen
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.widgets.timeline import Timeline
-from tests.conftest import LOBBY, settle, sign_in
+from tests.conftest import LOBBY, settle, sign_in, type_back_to_back
 
 # The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
@@ -170,3 +170,21 @@ async def test_an_empty_problem_note_goes_back_to_the_item_unanswered(db, make_a
         assert (items.cursor_row, screen.answers) == (0, {})
         assert app.focused is items
     assert rows(db, "SELECT count(*) FROM check_result") == [(0,)]
+
+
+async def test_a_fast_typist_walks_the_mid_day_check_without_waiting(db, make_app):
+    midday = default_lists().checklist["midday"]
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f9")
+        await settle(pilot)
+        keys = ["2", "o", "enter", "p", *"paper low, 1 roll", "enter", *"o" * (len(midday) - 3)]
+        type_back_to_back(app, keys)
+        await settle(pilot)
+        status = str(app.screen.query_one("#checks-status", Static).content)
+        assert status.startswith("Mid-day check saved; problems logged as #")
+
+    stored = rows(db, "SELECT item, ok, note FROM check_result ORDER BY id")
+    assert [row[0] for row in stored] == [item.code for item in midday]
+    assert [row for row in stored if not row[1]] == [(midday[2].code, 0, "paper low, 1 roll")]

@@ -6,6 +6,7 @@ answer the walk is stored in one go, and each problem becomes a ``check`` entry 
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -36,18 +37,25 @@ WALK_ACTIONS = {"ok", "problem"}
 
 
 class ChecklistsScreen(LobbyScreen):
+    # Priority bindings run in the order keys are typed (see widgets/form.py): "p" then the
+    # note's first letter, or Enter then "o", land where they were meant to.
     BINDINGS = [
-        Binding("o", "ok", N_("OK"), id="check_ok"),
-        Binding("p", "problem", N_("Problem"), id="check_problem"),
+        Binding("o", "ok", N_("OK"), id="check_ok", priority=True),
+        Binding("p", "problem", N_("Problem"), id="check_problem", priority=True),
+        Binding("enter", "enter", N_("OK"), id="check_enter", show=False, priority=True),
         *(
-            Binding(str(n), f"pick({n})", N_("Pick"), id=f"check_pick_{n}", show=False)
+            Binding(
+                str(n), f"pick({n})", N_("Pick"), id=f"check_pick_{n}", show=False, priority=True
+            )
             for n in range(1, len(CHECKLIST_PHASES) + 1)
         ),
     ]
     DEFAULT_CSS = """
-    #checks-box { margin: 1 2; height: 1fr; width: 100%; }
-    #checks-lists { height: auto; max-height: 6; }
-    #checks-items { height: 1fr; }
+    #checks-box {
+        margin: 1 2; padding: 0 2; height: 1fr; border: round $primary; background: $panel;
+    }
+    #checks-lists { height: auto; }
+    #checks-items { height: auto; max-height: 24; }
     #checks-note { display: none; margin: 1 0 0 0; }
     #checks-note.-shown { display: block; }
     #checks-status { height: auto; color: $success; text-style: bold; }
@@ -72,15 +80,11 @@ class ChecklistsScreen(LobbyScreen):
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
-        with Vertical(id="checks-box", classes="box"):
+        with Vertical(id="checks-box"):
             yield Static(_("Checklists"), id="checks-title", classes="box-title")
             yield DataTable(id="checks-lists", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="checks-items", cursor_type="row", zebra_stripes=True)
-            yield Input(
-                id="checks-note",
-                placeholder=_("What is wrong? Enter: save · Enter on nothing: back"),
-                max_length=NOTE_MAX_LENGTH,
-            )
+            yield Input(id="checks-note", max_length=NOTE_MAX_LENGTH)
             yield Static("", id="checks-status", markup=False)
             yield Static("", id="checks-hint", classes="hint")
         yield LobbyFooter()
@@ -138,7 +142,7 @@ class ChecklistsScreen(LobbyScreen):
         self._hide_note()
         lists = self.query_one("#checks-lists", DataTable)
         lists.display = True
-        lists.focus()
+        self.set_focus(lists)
         self.query_one("#checks-hint", Static).update(
             _("1–3 or Enter: walk a checklist · Esc: back to the desk")
         )
@@ -147,11 +151,19 @@ class ChecklistsScreen(LobbyScreen):
     def action_pick(self, number: int) -> None:
         self._walk(CHECKLIST_PHASES[number - 1])
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "checks-lists":
-            self._walk(event.row_key.value)
-        else:
+    async def action_enter(self) -> None:
+        """Enter walks the checklist under the cursor, answers OK, or saves the note."""
+        if self._note_open():
+            # The note's last keys may still wait in its queue: let it type them first.
+            typed = asyncio.get_running_loop().create_future()
+            if self.query_one("#checks-note", Input).call_later(typed.set_result, None):
+                await typed
+            self._note_given()
+        elif self.checklist is not None:
             self.action_ok()
+        else:
+            row = self.query_one("#checks-lists", DataTable).cursor_row
+            self._walk(CHECKLIST_PHASES[max(0, row)])
 
     # -- walking its items -----------------------------------------------------------------
 
@@ -170,12 +182,15 @@ class ChecklistsScreen(LobbyScreen):
             table.add_row(str(number), Text(item.label(language)), "", key=item.code)
         table.display = True
         table.move_cursor(row=0)
-        table.focus()
+        self.set_focus(table)
         self.query_one("#checks-status", Static).update("")
+        self._walk_hint()
+        self.refresh_bindings()
+
+    def _walk_hint(self) -> None:
         self.query_one("#checks-hint", Static).update(
             _("o or Enter: OK · p: a problem, with its note · ↑↓: another item · Esc: leave")
         )
-        self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         walking = self.checklist is not None and not self._note_open()
@@ -196,18 +211,23 @@ class ChecklistsScreen(LobbyScreen):
             self._answer(item, ok=True)
 
     def action_problem(self) -> None:
-        if self._current() is None:
+        if (item := self._current()) is None:
             return
+        self.query_one("#checks-hint", Static).update(
+            Text(
+                _("{item}: what is wrong? Enter: save · Enter on nothing: back").format(
+                    item=item.label(locale.language())
+                )
+            )
+        )
         note = self.query_one("#checks-note", Input)
         note.value = ""
         note.add_class("-shown")
-        note.focus()
+        self.set_focus(note)
         self.refresh_bindings()
 
-    @on(Input.Submitted, "#checks-note")
-    def _note_given(self, event: Input.Submitted) -> None:
-        event.stop()
-        text = event.value.strip()
+    def _note_given(self) -> None:
+        text = self.query_one("#checks-note", Input).value.strip()
         item = self._current()
         self._hide_note()
         if item is not None and text:
@@ -221,7 +241,8 @@ class ChecklistsScreen(LobbyScreen):
         note.remove_class("-shown")
         note.value = ""
         if self.checklist is not None:
-            self.query_one("#checks-items", DataTable).focus()
+            self.set_focus(self.query_one("#checks-items", DataTable))
+            self._walk_hint()
         self.refresh_bindings()
 
     def _answer(self, item: Choice, *, ok: bool, note: str | None = None) -> None:
@@ -234,7 +255,7 @@ class ChecklistsScreen(LobbyScreen):
             result = Text("✓ " + _("OK"), style="bold green")
         else:
             result = Text("✗ " + _("problem") + ": ", style="bold red") + plain(note, 120)
-        table.update_cell(item.code, "result", result)
+        table.update_cell(item.code, "result", result, update_width=True)
         codes = [choice.code for choice in self.items]
         here = codes.index(item.code)
         later = [

@@ -57,7 +57,10 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
 
     DEFAULT_CSS = """
     HandoverNoteScreen { align: center middle; }
-    #handover-box { width: 90; max-height: 90%; }
+    #handover-box {
+        width: 96; height: auto; max-height: 90%; padding: 0 2;
+        border: round $primary; background: $panel;
+    }
     #handover-note-form TextArea { height: 6; }
     #handover-empty { color: $warning; }
     """
@@ -68,7 +71,7 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
             self.kept = kept
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="handover-box", classes="box"):
+        with VerticalScroll(id="handover-box"):
             yield Static(_("Sign out: handover to the next shift"), classes="box-title")
             yield Static(_("What stays open"), classes="panel-title")
             yield Static(_("Reading…"), id="handover-open")
@@ -133,7 +136,9 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         Binding("enter", "acknowledge", N_("Acknowledge"), id="handover_acknowledge"),
     ]
     DEFAULT_CSS = """
-    #handover-read { margin: 1 2; height: 1fr; width: 100%; }
+    #handover-read {
+        margin: 1 2; padding: 0 2; height: 1fr; border: round $primary; background: $panel;
+    }
     #handover-note { padding: 1 0; }
     """
 
@@ -151,7 +156,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         handover = self.handover
         written = handover.written_at.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
         yield DutyHeader()
-        with VerticalScroll(id="handover-read", classes="box"):
+        with VerticalScroll(id="handover-read"):
             yield Static(_("Handover from the last shift"), classes="box-title")
             yield Static(
                 Text(
