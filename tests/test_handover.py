@@ -161,7 +161,7 @@ async def test_signing_out_asks_for_the_note_and_the_next_sign_in_shows_it(db, m
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, HandoverNoteScreen)
-        assert "1 pending hand-offs" in str(dialog.query_one("#handover-open", Static).content)
+        assert "pending hand-offs: 1" in str(dialog.query_one("#handover-open", Static).content)
         assert "empty" in str(dialog.query_one("#handover-empty", Static).content)
         await pilot.press(*"A023 waits for Wang", "ctrl+s")
         await settle(pilot)

@@ -97,7 +97,7 @@ class ChecklistsScreen(LobbyScreen):
         lists.add_column(_("Today"), key="today")
         items = self.query_one("#checks-items", DataTable)
         items.add_column("", key="key", width=3)
-        items.add_column(_("Item"), key="item", width=36)
+        items.add_column(_("Item"), key="item")
         items.add_column(_("Result"), key="result")
         self._show_picker()
         self._load_days()

@@ -29,7 +29,7 @@ def open_summary_text(summary: OpenSummary, zone: ZoneInfo, lists: BranchLists) 
         return Text(_("Nothing stays open."))
     order = [*OPEN_KIND_LABELS, *(kind for kind in summary.counts if kind not in OPEN_KIND_LABELS)]
     counts = [
-        f"{summary.counts[kind]} {_(OPEN_KIND_LABELS.get(kind, kind))}"
+        _("{what}: {n}").format(what=_(OPEN_KIND_LABELS.get(kind, kind)), n=summary.counts[kind])
         for kind in order
         if summary.counts.get(kind)
     ]
