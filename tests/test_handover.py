@@ -15,7 +15,7 @@ from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.handover import HandoverNoteScreen, HandoverReadScreen
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.form import Form
-from tests.conftest import ADMIN, LOBBY, settle, sign_in
+from tests.conftest import ADMIN, LOBBY, settle, sign_in, type_back_to_back
 
 # The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
@@ -198,7 +198,8 @@ async def test_an_empty_note_is_said_and_esc_keeps_the_shift_open(db, make_app):
         await app.run_action("sign_out")
         await settle(pilot)
         assert app.screen.query_one(Form).values() == {"note": ""}
-        await pilot.press("ctrl+s")
+        type_back_to_back(app, ["ctrl+s", "ctrl+s"])  # an impatient second press
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
     assert rows(db, "SELECT handover_note FROM shift") == [("",)]
+    assert len(rows(db, "SELECT id FROM audit_event WHERE action = 'sign_out'")) == 1

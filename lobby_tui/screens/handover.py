@@ -42,7 +42,9 @@ class _ShowsOpenItems:
     """Loads what stays open in the branch into ``#handover-open``."""
 
     def load_open_items(self) -> None:
-        self.run_worker(self._read_open_items, thread=True, group="handover-open")
+        self.run_worker(
+            self._read_open_items, thread=True, group="handover-open", exit_on_error=False
+        )
 
     def _read_open_items(self) -> None:
         self.post_message(OpenLoaded(self.app.store.open_for_handover(self.app.actor)))
@@ -102,7 +104,14 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
             _("The note is empty: the next shift gets only the open items above.") if empty else ""
         )
 
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._sent = False  # a second Ctrl+S while the first is being written signs out once
+
     def save(self, fields: dict[str, str]) -> None:
+        if self._sent:
+            return
+        self._sent = True
         note = fields["note"] if fields["note"].strip() else ""
         store, actor = self.app.store, self.app.actor
         self.app.writes.put(
@@ -121,6 +130,7 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
     @on(WriteRefused)
     def _refused(self, event: WriteRefused) -> None:
         event.stop()
+        self._sent = False
         from lobby_tui.domain.validation import ValidationError
 
         if isinstance(event.error, ValidationError):
