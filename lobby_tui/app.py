@@ -27,7 +27,7 @@ from lobby_tui.writes import WriteQueue, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.store import Store
-    from lobby_tui.data.views import Actor, BranchInfo, EntryView, StaffInfo
+    from lobby_tui.data.views import Actor, BranchInfo, EntryView, HandoverView, StaffInfo
     from lobby_tui.screens.entry_form import EntryFormScreen
     from lobby_tui.widgets.header import DutyHeader
 
@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 COMING = {
     "log": N_("Log browser"),
     "summary": N_("Day summary"),
-    "checklists": N_("Checklists"),
 }
 # The sign-in screen is the first frame; every other screen, the command palette and the whole
 # database layer are imported when first needed, so that frame is drawn as soon as Textual can.
@@ -49,6 +48,8 @@ def _commands():
 
 # Actions that need a signed-in, unlocked session.
 STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
+# The handover is read and acknowledged before the desk and its screens.
+NOT_DURING_HANDOVER = STAFF_ACTIONS - {"lock"}
 
 
 class LobbyApp(App):
@@ -163,7 +164,12 @@ class LobbyApp(App):
         """Today in branch time."""
         return branch_today(self.zone, self.clock())
 
-    def signed_in(self, actor: Actor, drafts: dict[str, dict[str, str]]) -> None:
+    def signed_in(
+        self,
+        actor: Actor,
+        drafts: dict[str, dict[str, str]],
+        handover: HandoverView | None = None,
+    ) -> None:
         self.actor = actor
         self.locked = False
         self._last_input = monotonic()
@@ -171,6 +177,15 @@ class LobbyApp(App):
         from lobby_tui.screens.desk import DeskScreen
 
         self.push_screen(DeskScreen(id="desk"))
+        if handover is not None:
+            from lobby_tui.screens.handover import HandoverReadScreen
+
+            self.push_screen(HandoverReadScreen(handover), callback=self._restore_drafts)
+        else:
+            self._restore_drafts()
+
+    def _restore_drafts(self, _acknowledged: object = None) -> None:
+        drafts = self.drafts
         if drafts:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
             name = next(iter(drafts))
@@ -186,10 +201,19 @@ class LobbyApp(App):
         header.show(branch=branch, staff=staff, zone=self.zone)
 
     def action_sign_out(self) -> None:
-        self.sign_out(notice=_("Signed out."))
+        """Ask for the handover note; its dialog signs out with one key (Ctrl+S)."""
+        if self.screen.id != "handover-note":
+            from lobby_tui.screens.handover import HandoverNoteScreen
 
-    def sign_out(self, notice: str) -> None:
-        if self.actor is not None:
+            self.push_screen(HandoverNoteScreen(id="handover-note"))
+
+    def handed_over(self, kept: bool) -> None:
+        """The shift was signed out with its handover note (``kept``: stored on the shift)."""
+        notice = _("Signed out. The handover note is kept.") if kept else _("Signed out.")
+        self.sign_out(notice, shift_closed=True)
+
+    def sign_out(self, notice: str, *, shift_closed: bool = False) -> None:
+        if self.actor is not None and not shift_closed:
             self._close_shift(self.actor)
         self.actor = None
         self.locked = False
@@ -243,6 +267,8 @@ class LobbyApp(App):
     # -- screens --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in NOT_DURING_HANDOVER and self.screen.id == "handover":
+            return False
         return not (action in STAFF_ACTIONS and (self.actor is None or self.locked))
 
     async def action_screen(self, name: str) -> None:
@@ -262,6 +288,10 @@ class LobbyApp(App):
             from lobby_tui.screens.complaint_list import ComplaintListScreen
 
             await self.push_screen(ComplaintListScreen())
+        elif name == "checklists":
+            from lobby_tui.screens.checklists import ChecklistsScreen
+
+            await self.push_screen(ChecklistsScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 

@@ -7,13 +7,18 @@ import io
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from textual.widgets import Static
 
 from lobby_tui import locale
 from lobby_tui.config import load_settings
+from lobby_tui.data.views import Actor
+from lobby_tui.domain.roles import Role
 from lobby_tui.locale.build import extract, po_path
+from lobby_tui.screens.checklists import ChecklistsScreen
 from lobby_tui.screens.complaint_case import CaseScreen
 from lobby_tui.screens.complaint_list import ComplaintListScreen
 from lobby_tui.screens.desk import DeskScreen
+from lobby_tui.screens.handover import HandoverNoteScreen, HandoverReadScreen
 from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
 from lobby_tui.screens.note import NoteScreen
@@ -88,6 +93,8 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         assert str(app.screen.query_one(".panel-title").content) == "今日值班日志"
         await pilot.press("ctrl+p", *"note")
         await pilot.pause(0.3)
+        await pilot.press("escape")
+        await walk_the_checks_and_hand_over(pilot)
     assert sorted(locale.missing) == []
 
 
@@ -135,6 +142,34 @@ async def a_complaint_in_chinese(pilot) -> None:
     await settle(pilot)
     await pilot.press("escape")
     await settle(pilot)
+
+
+async def walk_the_checks_and_hand_over(pilot) -> None:
+    """F9 with a problem, the sign-out dialog, and two readers of the handover note."""
+    app = pilot.app
+    await pilot.press("f9")
+    await settle(pilot)
+    assert isinstance(app.screen, ChecklistsScreen)
+    await pilot.press("1", "p", "enter", "p", *"no paper", "enter", *"o" * 6)
+    await settle(pilot)
+    await pilot.press("escape")
+    await settle(pilot)
+    await app.run_action("sign_out")
+    await settle(pilot)
+    assert isinstance(app.screen, HandoverNoteScreen)
+    await pilot.press(*"A023", "ctrl+s")
+    await settle(pilot)
+    for staff_no, pin in (("1001", "111111"), ("1002", "222222")):
+        app.store.add_staff(Actor.console(), staff_no, staff_no, Role.LOBBY, pin)
+        await sign_in(pilot, staff_no, pin)
+        assert isinstance(app.screen, HandoverReadScreen)
+        shown = " ".join(str(text.content) for text in app.screen.query(Static))
+        assert ("9001" in shown, "已于" in shown) == (True, staff_no == "1002")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+        app.sign_out(notice="")  # as a locked-out terminal does: no dialog, no note
+        await settle(pilot)
 
 
 def test_the_language_comes_from_the_flag_then_the_config_then_the_environment(tmp_path):

@@ -85,3 +85,17 @@ def test_the_desk_on_a_morning(snap_compare, make_app, fixed_folder, language):
         await steady(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=signed_in)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_the_opening_check_half_walked(snap_compare, make_app, fixed_folder, language):
+    app = app_for(make_app, branch_db(fixed_folder / "branch.sqlite"), language)
+
+    async def walking(pilot):
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("1", "o", "o", "p", *"left half dark", "enter", "o", "p")
+        await steady(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=walking)

@@ -205,3 +205,25 @@ class OpenComplaint(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id")
     status: str = Field(max_length=16)
     handler_id: int = Field(foreign_key="staff.id")
+
+
+class CheckResult(SQLModel, table=True):
+    """One item of a checklist as found on a walk of it: OK, or a problem with its note and the
+    ``check`` entry it became. The rows of one walk share their shift, checklist and ``at``.
+
+    Never updated or deleted (a trigger refuses): a later walk adds rows of its own.
+    """
+
+    __tablename__ = "check_result"
+    __table_args__ = (Index("ix_check_result_branch_at", "branch_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    shift_id: int = Field(foreign_key="shift.id", index=True)
+    checklist: str = Field(max_length=16)
+    item: str = Field(max_length=32)
+    ok: bool
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    entry_id: int | None = Field(default=None, foreign_key="entry.id")
+    staff_id: int = Field(foreign_key="staff.id")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -14,6 +14,7 @@ from lobby_tui.data.access import (
     staff_info,
     validate_fields,
 )
+from lobby_tui.data.checklist_commands import ChecklistCommands
 from lobby_tui.data.complaint_commands import ComplaintCommands
 from lobby_tui.data.complaint_queries import ComplaintQueries
 from lobby_tui.data.engine import Database, database_url
@@ -25,6 +26,7 @@ from lobby_tui.data.models import (
     Staff,
 )
 from lobby_tui.data.pins import hash_pin
+from lobby_tui.data.shift_commands import ShiftCommands
 from lobby_tui.data.staff_commands import StaffCommands
 from lobby_tui.data.views import (
     Actor,
@@ -38,7 +40,15 @@ from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
 
-class Store(StaffCommands, EntryCommands, HandoffCommands, ComplaintCommands, ComplaintQueries):
+class Store(
+    StaffCommands,
+    EntryCommands,
+    HandoffCommands,
+    ComplaintCommands,
+    ComplaintQueries,
+    ShiftCommands,
+    ChecklistCommands,
+):
     """The duty log in one database."""
 
     def __init__(self, database: Database) -> None:

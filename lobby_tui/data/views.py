@@ -263,3 +263,66 @@ class ComplaintDay:
     opened: list[CaseView]
     closed: list[CaseView]
     overdue: list[CaseView]
+
+
+class OpenSummary:
+    """What stays open in the branch, for a handover: how many of each kind (``handoff``,
+    ``follow_up``), how many follow-ups are overdue, and the oldest few items."""
+
+    counts: dict[str, int]
+    overdue: int
+    oldest: list[OpenItem]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True)
+class HandoverView:
+    """A shift's handover note (empty when its author left it empty on purpose), who wrote it
+    and when they signed out, and who acknowledged it first, and when (None until then)."""
+
+    shift_id: int
+    note: str
+    staff_no: str
+    staff_name: str
+    written_at: datetime
+    acknowledged_by_no: str | None = None
+    acknowledged_by_name: str | None = None
+    acknowledged_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class CheckAnswer:
+    """One item of a checklist walk: OK, or a problem with its note. ``label`` is the item as
+    staff saw it; a problem's ``check`` entry reads "label: note"."""
+
+    item: str
+    label: str
+    ok: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ChecklistRun:
+    """A checklist walk as stored: when, and the ``check`` entries its problems became."""
+
+    checklist: str
+    at: datetime
+    items: int
+    entries: list[EntryView]
+
+
+@dataclass(frozen=True)
+class ChecklistDay:
+    """One checklist (``opening``, ``midday``, ``closing``) on a branch day: whether it was
+    walked, how many problems were found (over every walk of it that day), and who walked it
+    last and when."""
+
+    checklist: str
+    done: bool
+    problems: int = 0
+    last_at: datetime | None = None
+    staff_no: str | None = None
+    staff_name: str | None = None

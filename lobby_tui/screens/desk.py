@@ -20,6 +20,7 @@ from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
@@ -27,7 +28,7 @@ from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import CaseView, DeskSnapshot, EntryView, OpenItem
+    from lobby_tui.data.views import CaseView, ChecklistDay, DeskSnapshot, EntryView, OpenItem
 
 
 class DeskScreen(EntryActions, LobbyScreen):
@@ -40,6 +41,11 @@ class DeskScreen(EntryActions, LobbyScreen):
         def __init__(self, snapshot: DeskSnapshot) -> None:
             super().__init__()
             self.snapshot = snapshot
+
+    class ChecksLoaded(Message):
+        def __init__(self, days: list[ChecklistDay]) -> None:
+            super().__init__()
+            self.days = days
 
     class OpenLoaded(Message):
         def __init__(self, items: list[OpenItem]) -> None:
@@ -61,6 +67,7 @@ class DeskScreen(EntryActions, LobbyScreen):
             with Vertical(id="desk-side"):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")
+                yield Static("", id="desk-checks")
                 yield Static(_("Open items"), classes="panel-title")
                 yield Static("", id="desk-open")
                 yield Static(_("Database"), classes="panel-title")
@@ -91,6 +98,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         if self.app.actor is not None:
             self._load()
             self._load_complaints()
+            self._load_checks()
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
@@ -129,6 +137,15 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.complaints = event.cases
         if self.snapshot is not None:
             self.query_one("#desk-open", Static).update(self._open_items(self.snapshot.open_items))
+
+    @work(thread=True, exclusive=True, group="desk-checks", exit_on_error=False)
+    def _load_checks(self) -> None:
+        days = self.app.store.checklists_of_day(self.app.actor, self.app.today())
+        self.post_message(self.ChecksLoaded(days))
+
+    @on(ChecksLoaded)
+    def _show_checks(self, event: ChecksLoaded) -> None:
+        self.query_one("#desk-checks", Static).update(day_marks(event.days))
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:

@@ -21,7 +21,7 @@ from lobby_tui.widgets.form import FieldSpec, Form
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
-    from lobby_tui.data.views import Actor, BranchInfo, SignInRefused, StaffInfo
+    from lobby_tui.data.views import Actor, BranchInfo, HandoverView, SignInRefused, StaffInfo
 
 REFUSALS = {
     "unknown": N_("The staff number or the PIN is wrong."),
@@ -32,10 +32,16 @@ REFUSALS = {
 
 class SignInScreen(LobbyScreen):
     class SignedIn(Message):
-        def __init__(self, actor: Actor, drafts: dict[str, dict[str, str]]) -> None:
+        def __init__(
+            self,
+            actor: Actor,
+            drafts: dict[str, dict[str, str]],
+            handover: HandoverView | None,
+        ) -> None:
             super().__init__()
             self.actor = actor
             self.drafts = drafts
+            self.handover = handover
 
     class Refused(Message):
         def __init__(self, field: str, message: str) -> None:
@@ -116,7 +122,8 @@ class SignInScreen(LobbyScreen):
         except SignInRefused as refusal:
             self.post_message(self.Refused("pin", refusal_message(refusal, self.app.zone)))
         else:
-            self.post_message(self.SignedIn(actor, self.app.store.drafts(actor)))
+            store = self.app.store
+            self.post_message(self.SignedIn(actor, store.drafts(actor), store.last_handover(actor)))
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:
@@ -127,7 +134,7 @@ class SignInScreen(LobbyScreen):
 
     @on(SignedIn)
     def _signed_in(self, event: SignedIn) -> None:
-        self.app.signed_in(event.actor, event.drafts)
+        self.app.signed_in(event.actor, event.drafts, event.handover)
 
 
 def _required(values: dict[str, str]) -> dict[str, str]:
