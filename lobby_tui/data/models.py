@@ -7,7 +7,7 @@ are rewritten and deleted.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -149,3 +149,17 @@ class OpenEntry(SQLModel, table=True):
     branch_id: int = Field(foreign_key="branch.id")
     kind: str = Field(max_length=16)
     since: datetime = Field(sa_type=UTCDateTime())
+
+
+class Review(SQLModel, table=True):
+    """A reviewer's sign-off of a branch day, with their comment. Never updated or deleted (a
+    trigger refuses): signing a day again adds another sign-off beside the first."""
+
+    __table_args__ = (Index("ix_review_branch_day", "branch_id", "day", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    day: date
+    reviewer_id: int = Field(foreign_key="staff.id")
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
