@@ -24,6 +24,7 @@ from lobby_tui.data.models import (
 )
 from lobby_tui.data.pins import hash_pin
 from lobby_tui.data.staff_commands import StaffCommands
+from lobby_tui.data.summary_queries import SummaryQueries
 from lobby_tui.data.views import (
     Actor,
     BranchInfo,
@@ -36,7 +37,7 @@ from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
 
-class Store(StaffCommands, EntryCommands, HandoffCommands):
+class Store(StaffCommands, EntryCommands, HandoffCommands, SummaryQueries):
     """The duty log in one database."""
 
     def __init__(self, database: Database) -> None:
