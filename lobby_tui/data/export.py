@@ -150,19 +150,23 @@ def write_xlsx(rows: Iterable[dict[str, Any]], out: BinaryIO) -> int:
     sheet.append(FIELDS)
     per_day: Counter[tuple[date, str]] = Counter()
     count = 0
-    for row in rows:
-        cells = []
-        for name in FIELDS:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(name, row[name]))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # typed text is never a formula, even when it starts with =
-            elif name in DATETIME_FIELDS:
-                cell.number_format = DATETIME_FORMAT
-            cells.append(cell)
-        sheet.append(cells)
-        day = datetime.fromisoformat(row["occurred_at"]).date()
-        per_day[day, "voided" if row["voided"] else row["kind"]] += 1
-        count += 1
+    try:
+        for row in rows:
+            cells = []
+            for name in FIELDS:
+                cell = WriteOnlyCell(sheet, value=_xlsx_value(name, row[name]))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # typed text is never a formula, even if it starts with =
+                elif name in DATETIME_FIELDS:
+                    cell.number_format = DATETIME_FORMAT
+                cells.append(cell)
+            sheet.append(cells)
+            day = datetime.fromisoformat(row["occurred_at"]).date()
+            per_day[day, "voided" if row["voided"] else row["kind"]] += 1
+            count += 1
+    except BaseException:
+        sheet.close()  # ends openpyxl's row stream now, not whenever it is garbage collected
+        raise
     _summary_sheet(workbook, per_day)
     workbook.save(out)
     return count
