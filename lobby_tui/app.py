@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 COMING = {
     "complaint": N_("Complaints"),
     "log": N_("Log browser"),
-    "summary": N_("Day summary"),
     "checklists": N_("Checklists"),
 }
 # The sign-in screen is the first frame; every other screen, the command palette and the whole
@@ -257,6 +256,10 @@ class LobbyApp(App):
             from lobby_tui.screens.open_items import OpenItemsScreen
 
             await self.push_screen(OpenItemsScreen())
+        elif name == "summary":
+            from lobby_tui.screens.summary import SummaryScreen
+
+            await self.push_screen(SummaryScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 

@@ -71,7 +71,7 @@ def test_the_report_speaks_the_language_asked_for(reported: Reported) -> None:
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert lines[0] == "# 陆家嘴支行 (SH0101) 2026-11-28 当日工作总结"
-    assert "| 成功率 | 50%（已结束 4 笔中完成 2 笔） |" in lines
+    assert "| 成功率 | 50%（2/4） |" in lines
     assert f"| **#{reported.voided_id} 在签字后作废** | {reported.voided_at} 8001 |" in lines
 
 
@@ -126,7 +126,7 @@ EXPECTED = """\
 | completed | 2 |
 | returned | 1 |
 | no-show | 1 |
-| success rate | 50% (2 of 4 closed) |
+| success rate | 50% (2/4) |
 | with product interest | 3 |
 | referrals sold | 1 |
 

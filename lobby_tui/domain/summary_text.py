@@ -70,7 +70,7 @@ def sections(summary: DaySummary, lists: BranchLists) -> list[Section]:
                 Line(_("no-show"), str(handoffs.no_show)),
                 Line(
                     _("success rate"),
-                    _("{rate:.0%} ({completed} of {closed} closed)").format(
+                    _("{rate:.0%} ({completed}/{closed})").format(
                         rate=rate, completed=handoffs.completed, closed=handoffs.closed
                     )
                     if rate is not None
@@ -160,19 +160,20 @@ def bar(count: int, most: int, width: int = BAR_WIDTH) -> str:
 
 def markdown(summary: DaySummary, lists: BranchLists) -> str:
     """The whole summary as a Markdown document (``lobby-tui report``)."""
+    item, value, hour, count = _("item"), _("value"), _("hour"), _("count")
     out = [f"# {_md(title(summary))}", ""]
     for section in sections(summary, lists):
-        out += [f"## {_md(section.title)}", "", f"| {_('item')} | {_('value')} |", "|---|---|"]
+        out += [f"## {_md(section.title)}", "", f"| {item} | {value} |", "|---|---|"]
         for line in section.lines:
             label = f"**{_md(line.label)}**" if line.warn else _md(line.label)
             out.append(f"| {label} | {_md(line.value)} |")
         out.append("")
     most = max(summary.by_hour)
-    out += [f"## {_('Entries per hour')}", "", f"| {_('hour')} | {_('count')} | |"]
-    out.append("|---|---:|---|")
-    for hour in chart_hours(summary.by_hour):
-        count = summary.by_hour[hour]
-        out.append(f"| {hour:02d}:00 | {count} | {bar(count, most)} |")
+    flow = _("Entries per hour")
+    out += [f"## {flow}", "", f"| {hour} | {count} | |", "|---|---:|---|"]
+    for at_hour in chart_hours(summary.by_hour):
+        entries = summary.by_hour[at_hour]
+        out.append(f"| {at_hour:02d}:00 | {entries} | {bar(entries, most)} |")
     out.append("")
     return "\n".join(out)
 
