@@ -132,6 +132,7 @@ class SummaryScreen(LobbyScreen):
             day = parse_past_day(event.value, self.app.today())
         except ValueError as refused:
             error.update(_(str(refused)))
+            event.input.select_all()  # typing again replaces it; emptied, Enter leaves the field
             return
         error.update("")
         self.set_focus(None)
