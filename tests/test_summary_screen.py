@@ -98,6 +98,11 @@ async def test_lobby_staff_read_the_summary_but_cannot_sign_it_off(day_db, make_
         screen = await open_summary(pilot)
         shown = [b.binding.key for b in screen.active_bindings.values() if b.binding.show]
         assert "s" not in shown and "p" in shown
+        await pilot.press("f1")
+        listed = [str(cell) for cell in app.screen.query_one("#help-keys").get_column_at(1)]
+        assert "Previous day" in listed and "Sign off" not in listed
+        await pilot.press("escape")
+        screen = await open_summary(pilot)
 
         await pilot.press("s")
         await settle(pilot)

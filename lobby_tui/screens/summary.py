@@ -60,9 +60,9 @@ class SummaryScreen(LobbyScreen):
         self.day = day
         self.summary: DaySummary | None = None
         if not self.may_sign_off:
-            # Lobby staff do not see the key; pressed anyway, it says why it does nothing.
+            # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
             table = self._bindings.key_to_bindings
-            table["s"] = [replace(binding, show=False) for binding in table["s"]]
+            table["s"] = [replace(b, show=False, description="") for b in table["s"]]
 
     @property
     def may_sign_off(self) -> bool:
