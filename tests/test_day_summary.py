@@ -86,6 +86,8 @@ def write_the_day(store: Store, lobby: Actor) -> dict[str, int]:
         store.update_handoff(lobby, entry_id, "accepted")
     store.update_handoff(lobby, sold, "completed", product_sold=True)
     store.update_handoff(lobby, not_sold, "completed", product_sold=False)
+    # A revised hand-off is counted from its revision, the others from their row as written.
+    store.revise_entry(lobby, not_sold, {"text": "客户改约明天再谈"}, "补充")
     store.update_handoff(lobby, returned, "returned")
     store.update_handoff(lobby, no_show, "no_show")
     return ids

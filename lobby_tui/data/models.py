@@ -163,3 +163,7 @@ class Review(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="staff.id")
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+# Follow-ups due on a day are found by their date, whichever day their enquiry was written.
+Index("ix_entry_follow_up_due", Entry.branch_id, Entry.follow_up_due)

@@ -1,35 +1,27 @@
 """The day summary (F8, ``lobby-tui report``) and the reviewers' sign-off of a day.
 
-Counts are of the day's entries in their latest revision. Kinds and hours never change after an
-entry is written, but business type, priority, product interest and follow-up date may be
-revised, and a revision keeps its values as JSON: counting those in SQL would mean a second,
-dialect-specific reading of the revisions beside ``entries.latest_values``. So the day's
-entries (a few hundred at a busy branch) are read once through ``entries.views_of`` and counted
-here; the few counts that belong to other tables are each one small SQL aggregate below.
+The day's entries are counted in ``day_counts``; what else the summary says (follow-ups due,
+complaints, checks, sign-offs) is one small query each, below.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, union
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, the_branch
+from lobby_tui.data.day_counts import count_day
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, Entry, Review, Revision, Staff
-from lobby_tui.data.views import Actor, EntryView, StoreError
+from lobby_tui.data.views import Actor, StoreError
 from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds
 from lobby_tui.domain.day_summary import (
-    HOURS,
     ComplaintTally,
     DaySummary,
     FollowUpTally,
-    HandoffTally,
     LateChange,
     SignOff,
 )
@@ -73,33 +65,22 @@ def summarize(session: Session, branch: Branch, day: date) -> DaySummary:
     """The summary of ``day`` at ``branch``, read inside ``session``."""
     zone = branch_zone(branch.time_zone)
     start, end = day_bounds(day, zone)
-    rows = session.exec(
-        select(Entry, Staff)
-        .join(Staff, Staff.id == Entry.staff_id)
-        .where((Entry.branch_id == branch.id) & (Entry.occurred_at >= start))
-        .where(Entry.occurred_at < end)
-        .order_by(Entry.occurred_at, Entry.id)
-    ).all()
-    views = entries.views_of(session, list(rows))
-    counted = [view for view in views if not view.voided]
-    handoffs = [view for view in counted if view.kind == Kind.HANDOFF]
+    counts = count_day(session, branch.id, day, zone)
     sign_offs = sign_offs_of(session, branch.id, day)
     return DaySummary(
         branch_code=branch.code,
         branch_name=branch.name,
         time_zone=branch.time_zone,
         day=day,
-        total=len(counted),
-        voided=len(views) - len(counted),
-        by_kind=dict(Counter(view.kind for view in counted)),
-        by_business=dict(Counter(view.business for view in counted if view.business)),
-        by_priority=dict(
-            Counter(view.priority for view in counted if view.priority not in (None, "none"))
-        ),
-        by_hour=hourly(counted, zone),
-        handoffs=handoff_tally(handoffs),
-        referrals=sum(1 for view in handoffs if view.referral),
-        referrals_sold=sum(1 for view in handoffs if view.referral and view.product_sold),
+        total=counts.kinds.total(),
+        voided=counts.voided,
+        by_kind=dict(counts.kinds),
+        by_business=dict(counts.business),
+        by_priority=dict(counts.priority),
+        by_hour=counts.by_hour,
+        handoffs=counts.handoffs,
+        referrals=counts.referrals,
+        referrals_sold=counts.referrals_sold,
         follow_ups=follow_ups_due(session, branch.id, start, end),
         complaints=complaint_counts(session, branch.id, start, end),
         checks_done=checks_done(session, branch.id, start, end),
@@ -108,42 +89,27 @@ def summarize(session: Session, branch: Branch, day: date) -> DaySummary:
     )
 
 
-def hourly(views: Iterable[EntryView], zone: ZoneInfo) -> tuple[int, ...]:
-    """Entries per hour of the day in branch time, 0 to 23."""
-    hours = Counter(view.occurred_at.astimezone(zone).hour for view in views)
-    return tuple(hours.get(hour, 0) for hour in range(HOURS))
-
-
-def handoff_tally(handoffs: Iterable[EntryView]) -> HandoffTally:
-    """Hand-offs by their latest outcome (``EntryView.status``)."""
-    status = Counter(view.status for view in handoffs)
-    return HandoffTally(
-        open=status["pending"] + status["accepted"],
-        completed=status["completed"],
-        returned=status["returned"],
-        no_show=status["no_show"],
-    )
-
-
 def follow_ups_due(
     session: Session, branch_id: int, start: datetime, end: datetime
 ) -> FollowUpTally:
     """Follow-ups due between ``start`` and ``end``, of enquiries written on any day, not
     voided, with the due date of their latest revision; and how many of them are done."""
+    # Two sets, each found by an index: due that day as written, or with a revised due date.
+    due_as_written = select(Entry.id).where(
+        (Entry.branch_id == branch_id)
+        & (Entry.follow_up_due >= start)
+        & (Entry.follow_up_due < end)
+    )
     revised_due = select(Revision.entry_id).where(
         (Revision.action == "revise") & Revision.new_values.contains('"follow_up_due"')
     )
     rows = session.exec(
         select(Entry, Staff)
         .join(Staff, Staff.id == Entry.staff_id)
-        .where(Entry.branch_id == branch_id)
-        .where(
-            or_(
-                (Entry.follow_up_due >= start) & (Entry.follow_up_due < end),
-                Entry.id.in_(revised_due),
-            )
-        )
+        .where(Entry.id.in_(union(due_as_written, revised_due)))
     ).all()
+    # The branch is checked here: in SQL it would lead the database to scan the branch's entries.
+    rows = [(entry, author) for entry, author in rows if entry.branch_id == branch_id]
     due = [
         view
         for view in entries.views_of(session, list(rows))

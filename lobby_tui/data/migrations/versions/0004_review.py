@@ -1,4 +1,5 @@
-"""Day sign-off and review (issue 5): a reviewer's sign-off of a branch day, append-only.
+"""Day sign-off and review (issue 5): a reviewer's sign-off of a branch day, append-only;
+an index to find the follow-ups due on a day.
 
 Revision ID: 0004
 Revises: 0003
@@ -28,8 +29,11 @@ def upgrade() -> None:
     )
     op.create_index("ix_review_branch_day", "review", ["branch_id", "day", "id"])
     refuse_changes("review")
+    # A plain CREATE INDEX: the entry table and its append-only triggers stay as they are.
+    op.create_index("ix_entry_follow_up_due", "entry", ["branch_id", "follow_up_due"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_entry_follow_up_due", table_name="entry")
     op.drop_index("ix_review_branch_day", table_name="review")
     op.drop_table("review")
