@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import subprocess
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +36,7 @@ CONTROLS = "红字\x1b[31m\x07完\t制表\n第二行"
 @dataclass(frozen=True)
 class Exported:
     path: Path
+    workbook_path: Path
     workbook: Workbook
     csv_header: list[str]
     ids: dict[str, int]
@@ -75,7 +79,7 @@ def exported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     assert run.stderr == f"5 entries written to {workbook_path}.\n"
     csv_run = cli("export --format csv --db", path)
     header = next(csv.reader(io.StringIO(csv_run.stdout.lstrip("\ufeff"))))
-    return Exported(path, load_workbook(workbook_path), header, ids, cli)
+    return Exported(path, workbook_path, load_workbook(workbook_path), header, ids, cli)
 
 
 def entries_of(exported: Exported) -> dict[int, dict]:
@@ -193,3 +197,29 @@ def test_the_writer_takes_rows_from_the_data_layer_as_the_log_browser_will(tmp_p
         row[11] for row in load_workbook(target)["entries"].iter_rows(min_row=2, values_only=True)
     ]
     assert (count, texts) == (3, ["开门", "午间检查", "关门"])
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_opens_the_workbook_with_dates_chinese_and_formulas_as_text(
+    exported: Exported, tmp_path: Path
+) -> None:
+    # Every sheet as CSV (LibreOffice 7.2+): comma, UTF-8, quoted text, formatted as shown.
+    as_csv = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    source = tmp_path / "log.xlsx"
+    shutil.copy(exported.workbook_path, source)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", as_csv, "--outdir", str(tmp_path), str(source)],
+        env={**os.environ, "HOME": str(tmp_path)},
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    with (tmp_path / "log-entries.csv").open(encoding="utf-8", newline="") as handle:
+        shown = {row["id"]: row for row in csv.DictReader(handle)}
+
+    deposit = shown[str(exported.ids["deposit"])]
+    assert deposit["occurred_at"] == "2026-11-28 10:05:00"
+    assert deposit["text"] == "老人存一年定期，女儿电话 139****1111"
+    assert shown[str(exported.ids["formula"])]["text"] == FORMULA
+    summary = (tmp_path / "log-summary.csv").read_text(encoding="utf-8").splitlines()
+    assert summary[1].startswith("2026-11-27,")
