@@ -62,7 +62,11 @@ class SummaryScreen(LobbyScreen):
         if not self.may_sign_off:
             # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
             table = self._bindings.key_to_bindings
-            table["s"] = [replace(b, show=False, description="") for b in table["s"]]
+            for key, bindings in table.items():
+                table[key] = [
+                    replace(b, show=False, description="") if b.id == "summary_sign_off" else b
+                    for b in bindings
+                ]
 
     @property
     def may_sign_off(self) -> bool:
