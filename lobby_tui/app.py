@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 # Screens that later releases build; their keys say so until then.
 COMING = {
     "log": N_("Log browser"),
-    "summary": N_("Day summary"),
 }
 # The sign-in screen is the first frame; every other screen, the command palette and the whole
 # database layer are imported when first needed, so that frame is drawn as soon as Textual can.
@@ -292,6 +291,10 @@ class LobbyApp(App):
             from lobby_tui.screens.checklists import ChecklistsScreen
 
             await self.push_screen(ChecklistsScreen())
+        elif name == "summary":
+            from lobby_tui.screens.summary import SummaryScreen
+
+            await self.push_screen(SummaryScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 

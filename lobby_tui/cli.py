@@ -9,13 +9,9 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import sys
-import tempfile
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TextIO
 
 from lobby_tui import __version__, locale
 from lobby_tui.config import (
@@ -83,15 +79,19 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--entries", type=int, default=None)
     demo.add_argument("--no-open", action="store_true", help="build it, do not open the TUI")
 
-    export = commands.add_parser("export", help="export entries as JSON Lines or CSV")
+    export = commands.add_parser("export", help="export entries as JSON Lines, CSV or xlsx")
     _common(export, top=False)
     export.add_argument(
         "--complaints", action="store_true", help="one row per complaint case instead"
     )
-    export.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    export.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl")
     export.add_argument("--from", dest="first_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="last_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+
+    report = commands.add_parser("report", help="print a day's summary as Markdown")
+    _common(report, top=False)
+    report.add_argument("--date", dest="day", type=_day, metavar="YYYY-MM-DD", help="today if none")
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     _common(migrate, top=False)
@@ -119,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             "staff": _staff,
             "demo": _demo,
             "export": _export,
+            "report": _report,
             "migrate": _migrate,
         }[args.command]
         return handler(args, settings)
@@ -281,9 +282,19 @@ def _replace_old_demo(db: str) -> None:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.export import COMPLAINT_FIELDS, FIELDS, complaint_rows, export_rows, write
+    from lobby_tui.data.export import (
+        BINARY_FORMATS,
+        COMPLAINT_FIELDS,
+        FIELDS,
+        complaint_rows,
+        export_rows,
+        write,
+        write_to_path,
+    )
     from lobby_tui.data.views import Actor, StoreError
 
+    if args.format in BINARY_FORMATS and not args.out:
+        raise CliError(_("an xlsx workbook is not for a terminal: name its file with --out"))
     store = _open(settings)
     try:
         read, fields = (
@@ -293,7 +304,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         if not args.out:
             write(rows, sys.stdout, args.format, fields)
             return 0
-        count = _write_file(Path(args.out), lambda out: write(rows, out, args.format, fields))
+        count = write_to_path(rows, Path(args.out), args.format, fields)
     except StoreError as error:
         raise _refusal(error) from None
     except OSError as error:
@@ -304,18 +315,22 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _write_file(path: Path, writer: Callable[[TextIO], int]) -> int:
-    """Write through a temporary file beside ``path``, put in place only once complete, so a
-    failed export never leaves a file that looks like an empty or partial one."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+def _report(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.views import Actor
+    from lobby_tui.domain.clock import branch_today, branch_zone
+    from lobby_tui.domain.summary_text import markdown
+
+    store = _open(settings)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            count = writer(out)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return count
+        branch = store.branch()
+        if branch is None:
+            raise CliError(_("This database has no branch yet: run the first-run setup."))
+        day = args.day or branch_today(branch_zone(branch.time_zone))
+        summary = store.day_summary(Actor.console(), day)
+    finally:
+        store.close()
+    sys.stdout.write(markdown(summary, settings.lists))
+    return 0
 
 
 def _migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -23,6 +23,7 @@ from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
 from lobby_tui.screens.note import NoteScreen
 from lobby_tui.screens.setup import SetupScreen
+from lobby_tui.screens.summary import SummaryScreen
 from tests.conftest import settle, sign_in
 
 
@@ -91,6 +92,15 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert str(app.screen.query_one(".panel-title").content) == "今日值班日志"
+        await pilot.press("f8")  # the day summary, a refused day, and the admin's sign-off
+        await settle(pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("right", "d", *"13-45", "enter", "backspace", "enter", "p", "t")
+        await settle(pilot)
+        await pilot.press("s", *"已阅", "enter")
+        await settle(pilot)
+        assert "已阅" in str(app.screen.query_one("#summary-sign-off").render())
+        await pilot.press("escape")
         await pilot.press("ctrl+p", *"note")
         await pilot.pause(0.3)
         await pilot.press("escape")

@@ -1,16 +1,23 @@
-"""Exports of the duty log and of the complaint cases: JSON Lines and CSV, personal data masked.
+"""Exports of the duty log and of the complaint cases: JSON Lines, CSV and xlsx workbooks,
+personal data masked.
 
-One row per entry in its latest revision, or per complaint case as it stands. Times are ISO
-8601 with the branch's offset.
+One row per entry in its latest revision, or per complaint case as it stands. Times are ISO 8601
+with the branch's offset; in a workbook they are real date-times in branch time (spreadsheets
+know no zones).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
+import re
+import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
-from typing import Any, TextIO
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView
@@ -35,7 +42,9 @@ FIELDS = (
     "revision",
     "voided",
 )
-FORMATS = ("jsonl", "csv")
+FORMATS = ("jsonl", "csv", "xlsx")
+# Formats written as bytes, never to a terminal.
+BINARY_FORMATS = frozenset({"xlsx"})
 
 
 def export_row(entry: EntryView, branch: BranchInfo) -> dict[str, Any]:
@@ -204,3 +213,131 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+# -- xlsx -------------------------------------------------------------------------------------
+
+ENTRIES_SHEET = "entries"
+COMPLAINTS_SHEET = "complaints"
+SUMMARY_SHEET = "summary"
+DATETIME_FIELDS = (
+    "occurred_at",
+    "recorded_at",
+    "received_at",
+    "decided_at",
+    "told_at",
+    "closed_at",
+)
+DATE_FIELDS = ("due",)
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
+DATE_FORMAT = "yyyy-mm-dd"
+COLUMN_WIDTHS = {"occurred_at": 20, "recorded_at": 20, "text": 60, "outcome": 40}
+# Characters the xlsx format cannot hold (C0 controls but tab and line feed; carriage return is
+# kept as the format allows it), shown as their control pictures instead, as on screen.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def write_xlsx(
+    rows: Iterable[dict[str, Any]], out: BinaryIO, fields: tuple[str, ...] = FIELDS
+) -> int:
+    """Write ``rows`` (``export_row`` or ``complaint_row`` dicts, any number, with the columns
+    ``fields``) as a workbook to ``out``; return how many were written.
+
+    Entries go to sheet ``entries``, times as date-times in branch time, and sheet ``summary``
+    counts them per day and kind, voided ones apart; complaint cases go to sheet
+    ``complaints``. Written in openpyxl's streaming mode, so a large export holds no more than
+    one row in memory.
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    entries = fields == FIELDS
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(ENTRIES_SHEET if entries else COMPLAINTS_SHEET)
+    sheet.freeze_panes = "A2"
+    for number, name in enumerate(fields, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = COLUMN_WIDTHS.get(name, 12)
+    sheet.append(fields)
+    per_day: Counter[tuple[date, str]] = Counter()
+    count = 0
+    try:
+        for row in rows:
+            cells = []
+            for name in fields:
+                cell = WriteOnlyCell(sheet, value=_xlsx_value(name, row[name]))
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # typed text is never a formula, even if it starts with =
+                elif name in DATETIME_FIELDS:
+                    cell.number_format = DATETIME_FORMAT
+                elif name in DATE_FIELDS:
+                    cell.number_format = DATE_FORMAT
+                cells.append(cell)
+            sheet.append(cells)
+            if entries:
+                day = datetime.fromisoformat(row["occurred_at"]).date()
+                per_day[day, "voided" if row["voided"] else row["kind"]] += 1
+            count += 1
+    except BaseException:
+        sheet.close()  # ends openpyxl's row stream now, not whenever it is garbage collected
+        raise
+    if entries:
+        _summary_sheet(workbook, per_day)
+    workbook.save(out)
+    return count
+
+
+def _xlsx_value(name: str, value: Any) -> Any:
+    if name in DATETIME_FIELDS and value:
+        # The branch's wall time: the offset in the row is the branch's own, dropped exactly.
+        return datetime.fromisoformat(value).replace(tzinfo=None)
+    if name in DATE_FIELDS and value:
+        return date.fromisoformat(value)
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub(lambda match: chr(0x2400 + ord(match.group())), value)
+    return value
+
+
+def _summary_sheet(workbook: Any, per_day: Counter[tuple[date, str]]) -> None:
+    from openpyxl.cell import WriteOnlyCell
+
+    from lobby_tui.domain.kinds import Kind
+
+    kinds = [str(kind) for kind in Kind]
+    sheet = workbook.create_sheet(SUMMARY_SHEET)
+    sheet.column_dimensions["A"].width = 12
+    sheet.append(["day", *kinds, "total", "voided"])
+    for day in sorted({day for day, _ in per_day}):
+        counts = [per_day[day, kind] for kind in kinds]
+        cell = WriteOnlyCell(sheet, value=day)
+        cell.number_format = DATE_FORMAT
+        sheet.append([cell, *counts, sum(counts), per_day[day, "voided"]])
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def write_to_path(
+    rows: Iterable[dict[str, Any]], path: Path, fmt: str, fields: tuple[str, ...] = FIELDS
+) -> int:
+    """Write ``rows`` (with the columns ``fields``) to the file ``path`` as ``fmt`` (any of
+    ``FORMATS``); return how many.
+
+    Written through a temporary file beside ``path``, put in place only once complete, so a
+    failed export never leaves a file that looks like an empty or partial one.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        if fmt in BINARY_FORMATS:
+            with os.fdopen(handle, "wb") as binary:
+                count = write_xlsx(rows, binary, fields)
+        else:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as text:
+                count = write(rows, text, fmt, fields)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return count

@@ -7,7 +7,7 @@ are rewritten and deleted.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -227,3 +227,21 @@ class CheckResult(SQLModel, table=True):
     entry_id: int | None = Field(default=None, foreign_key="entry.id")
     staff_id: int = Field(foreign_key="staff.id")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class Review(SQLModel, table=True):
+    """A reviewer's sign-off of a branch day, with their comment. Never updated or deleted (a
+    trigger refuses): signing a day again adds another sign-off beside the first."""
+
+    __table_args__ = (Index("ix_review_branch_day", "branch_id", "day", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    day: date
+    reviewer_id: int = Field(foreign_key="staff.id")
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False))
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+# Follow-ups due on a day are found by their date, whichever day their enquiry was written.
+Index("ix_entry_follow_up_due", Entry.branch_id, Entry.follow_up_due)

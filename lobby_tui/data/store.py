@@ -28,6 +28,7 @@ from lobby_tui.data.models import (
 from lobby_tui.data.pins import hash_pin
 from lobby_tui.data.shift_commands import ShiftCommands
 from lobby_tui.data.staff_commands import StaffCommands
+from lobby_tui.data.summary_queries import SummaryQueries
 from lobby_tui.data.views import (
     Actor,
     BranchInfo,
@@ -48,6 +49,7 @@ class Store(
     ComplaintQueries,
     ShiftCommands,
     ChecklistCommands,
+    SummaryQueries,
 ):
     """The duty log in one database."""
 

@@ -265,6 +265,7 @@ class ComplaintDay:
     overdue: list[CaseView]
 
 
+@dataclass(frozen=True)
 class OpenSummary:
     """What stays open in the branch, for a handover: how many of each kind (``handoff``,
     ``follow_up``), how many follow-ups are overdue, and the oldest few items."""

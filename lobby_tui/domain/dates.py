@@ -68,3 +68,29 @@ def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
     if moment > now + _MOMENT_SLACK:
         raise ValueError(N_("That time has not come yet."))
     return moment
+
+
+PAST_DATE_FORMATS = N_("Write a day as 2026-11-28, 11-28 or -1 (yesterday).")
+_OFFSET = re.compile(r"^([+-])([0-9]{1,4})$")
+
+
+def parse_past_day(text: str, today: date) -> date:
+    """The day ``text`` names looking back from ``today``: ``2026-11-28``, ``11-28`` (the latest
+    such day not after today) or ``-1`` (days back; ``+1`` days on). ValueError (with a msgid)
+    when it names no day or one after today: a day to review has begun."""
+    text = text.strip()
+    try:
+        if match := _OFFSET.match(text):
+            days = int(match.group(2))
+            day = today + timedelta(days=days if match.group(1) == "+" else -days)
+        elif match := _MONTH_DAY.match(text):
+            day = date(today.year, int(match.group(1)), int(match.group(2)))
+            if day > today:
+                day = day.replace(year=today.year - 1)
+        else:
+            day = date.fromisoformat(text)
+    except (ValueError, OverflowError):
+        raise ValueError(PAST_DATE_FORMATS) from None
+    if day > today:
+        raise ValueError(N_("That day has not come yet."))
+    return day

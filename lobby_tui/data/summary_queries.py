@@ -1,0 +1,197 @@
+"""The day summary (F8, ``lobby-tui report``) and the reviewers' sign-off of a day.
+
+The day's entries are counted in ``day_counts``; what else the summary says (follow-ups due,
+complaints, checks, sign-offs) is one small query each, below.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, union
+from sqlmodel import Session, select
+
+from lobby_tui.data import entries
+from lobby_tui.data.access import audit, authorize, the_branch
+from lobby_tui.data.day_counts import count_day
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import Branch, Entry, Review, Revision, Staff
+from lobby_tui.data.views import Actor, StoreError
+from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds
+from lobby_tui.domain.day_summary import (
+    ComplaintTally,
+    DaySummary,
+    FollowUpTally,
+    LateChange,
+    SignOff,
+)
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Permission
+from lobby_tui.domain.validation import ValidationError
+from lobby_tui.locale import N_
+
+COMMENT_MAX_LENGTH = 2_000
+
+
+class SummaryQueries:
+    db: Database
+
+    def day_summary(self, actor: Actor, day: date) -> DaySummary:
+        """The summary of ``day`` (a branch day) with its sign-offs and the entries changed
+        since the last one. Anyone who may read the log may read it."""
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            return summarize(session, branch, day)
+
+    def sign_off(self, actor: Actor, day: date, comment: str = "") -> SignOff:
+        """Sign ``day`` off as a reviewer, with a comment (may be empty). Only reviewers (and
+        admins) may; a day not yet begun cannot be signed. Signing again adds a sign-off."""
+        if len(comment) > COMMENT_MAX_LENGTH:
+            raise ValidationError("comment", N_("The comment is longer than 2,000 characters."))
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.REVIEW)
+            branch = session.get(Branch, staff.branch_id)
+            if day > branch_today(branch_zone(branch.time_zone)):
+                raise StoreError(N_("A day that has not begun cannot be signed off."))
+            review = Review(branch_id=branch.id, day=day, reviewer_id=staff.id, comment=comment)
+            session.add(review)
+            session.flush()
+            audit(session, "sign_off", actor, day=day.isoformat(), review_id=review.id)
+            return SignOff(staff.staff_no, staff.name, review.comment, review.at)
+
+
+def summarize(session: Session, branch: Branch, day: date) -> DaySummary:
+    """The summary of ``day`` at ``branch``, read inside ``session``."""
+    zone = branch_zone(branch.time_zone)
+    start, end = day_bounds(day, zone)
+    counts = count_day(session, branch.id, day, zone)
+    sign_offs = sign_offs_of(session, branch.id, day)
+    return DaySummary(
+        branch_code=branch.code,
+        branch_name=branch.name,
+        time_zone=branch.time_zone,
+        day=day,
+        total=counts.kinds.total(),
+        voided=counts.voided,
+        by_kind=dict(counts.kinds),
+        by_business=dict(counts.business),
+        by_priority=dict(counts.priority),
+        by_hour=counts.by_hour,
+        handoffs=counts.handoffs,
+        referrals=counts.referrals,
+        referrals_sold=counts.referrals_sold,
+        follow_ups=follow_ups_due(session, branch.id, start, end),
+        complaints=complaint_counts(session, branch.id, start, end),
+        checks_done=checks_done(session, branch.id, start, end),
+        sign_offs=sign_offs,
+        changed_after_sign_off=changed_since(session, branch.id, start, end, sign_offs),
+    )
+
+
+def follow_ups_due(
+    session: Session, branch_id: int, start: datetime, end: datetime
+) -> FollowUpTally:
+    """Follow-ups due between ``start`` and ``end``, of enquiries written on any day, not
+    voided, with the due date of their latest revision; and how many of them are done."""
+    # Two sets, each found by an index: due that day as written, or with a revised due date.
+    due_as_written = select(Entry.id).where(
+        (Entry.branch_id == branch_id)
+        & (Entry.follow_up_due >= start)
+        & (Entry.follow_up_due < end)
+    )
+    revised_due = select(Revision.entry_id).where(
+        (Revision.action == "revise") & Revision.new_values.contains('"follow_up_due"')
+    )
+    rows = session.exec(
+        select(Entry, Staff)
+        .join(Staff, Staff.id == Entry.staff_id)
+        .where(Entry.id.in_(union(due_as_written, revised_due)))
+    ).all()
+    # The branch is checked here: in SQL it would lead the database to scan the branch's entries.
+    rows = [(entry, author) for entry, author in rows if entry.branch_id == branch_id]
+    due = [
+        view
+        for view in entries.views_of(session, list(rows))
+        if not view.voided
+        and view.status in (entries.OPEN_FOLLOW_UP, "done")
+        and start <= view.follow_up_due < end
+    ]
+    return FollowUpTally(due=len(due), done=sum(1 for view in due if view.status == "done"))
+
+
+# -- integration points: counts kept in other tables ----------------------------------------
+
+
+def complaint_counts(
+    session: Session, branch_id: int, start: datetime, end: datetime
+) -> ComplaintTally:
+    """Complaints opened, closed and overdue on the day.
+
+    Until complaint cases are stored, every complaint entry of the day (not voided) counts as
+    one opened; closing and deadlines belong to the cases.
+    """
+    voided = select(Revision.entry_id).where(Revision.action == "void")
+    opened = session.exec(
+        select(func.count())
+        .select_from(Entry)
+        .where((Entry.branch_id == branch_id) & (Entry.kind == Kind.COMPLAINT))
+        .where((Entry.occurred_at >= start) & (Entry.occurred_at < end))
+        .where(Entry.id.not_in(voided))
+    ).one()
+    return ComplaintTally(opened=opened)
+
+
+def checks_done(session: Session, branch_id: int, start: datetime, end: datetime) -> int:
+    """How many checks were done on the day.
+
+    Until checklist results are stored, the day's ``check`` entries (not voided) are counted.
+    """
+    voided = select(Revision.entry_id).where(Revision.action == "void")
+    return session.exec(
+        select(func.count())
+        .select_from(Entry)
+        .where((Entry.branch_id == branch_id) & (Entry.kind == Kind.CHECK))
+        .where((Entry.occurred_at >= start) & (Entry.occurred_at < end))
+        .where(Entry.id.not_in(voided))
+    ).one()
+
+
+# -- sign-offs ------------------------------------------------------------------------------
+
+
+def sign_offs_of(session: Session, branch_id: int, day: date) -> tuple[SignOff, ...]:
+    """The sign-offs of ``day``, oldest first."""
+    rows = session.exec(
+        select(Review, Staff)
+        .join(Staff, Staff.id == Review.reviewer_id)
+        .where((Review.branch_id == branch_id) & (Review.day == day))
+        .order_by(Review.at, Review.id)
+    ).all()
+    return tuple(
+        SignOff(staff.staff_no, staff.name, review.comment, review.at) for review, staff in rows
+    )
+
+
+def changed_since(
+    session: Session,
+    branch_id: int,
+    start: datetime,
+    end: datetime,
+    sign_offs: tuple[SignOff, ...],
+) -> tuple[LateChange, ...]:
+    """Revisions and voids of the day's entries made after the last sign-off, oldest first."""
+    if not sign_offs:
+        return ()
+    rows = session.exec(
+        select(Revision, Staff.staff_no)
+        .join(Entry, Entry.id == Revision.entry_id)
+        .join(Staff, Staff.id == Revision.staff_id)
+        .where((Entry.branch_id == branch_id) & (Entry.occurred_at >= start))
+        .where((Entry.occurred_at < end) & (Revision.created_at > sign_offs[-1].at))
+        .order_by(Revision.created_at, Revision.id)
+    ).all()
+    return tuple(
+        LateChange(revision.entry_id, revision.action, revision.created_at, staff_no)
+        for revision, staff_no in rows
+    )

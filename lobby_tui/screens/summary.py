@@ -1,0 +1,262 @@
+"""F8 day summary: a day's counts and hourly flow, its sign-offs, and the reviewer's sign-off.
+
+The text and numbers are the report's (domain/summary_text.py); only their layout is here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from functools import partial
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import Input, Label, Static
+
+from lobby_tui.domain import summary_text
+from lobby_tui.domain.dates import parse_past_day
+from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hour_chart import HourChart
+from lobby_tui.writes import WriteJob, WriteRefused
+
+if TYPE_CHECKING:
+    from lobby_tui.domain.day_summary import DaySummary, SignOff
+
+COMMENT_LIMIT = 2_000
+# The sections drawn in the grid; the last one, the sign-off, goes beside the chart.
+GRID_SECTIONS = 7
+
+
+class SummaryScreen(LobbyScreen):
+    AUTO_FOCUS = ""  # keys go to the screen: the day field takes them only when asked
+    BINDINGS = [
+        Binding("left,p", "step(-1)", N_("Previous day"), id="summary_previous"),
+        Binding("right,n", "step(1)", N_("Next day"), id="summary_next"),
+        Binding("t", "today", N_("Today"), id="summary_today"),
+        Binding("d", "pick_day", N_("Go to day"), id="summary_pick_day"),
+        Binding("s", "sign_off", N_("Sign off"), id="summary_sign_off"),
+        Binding("up", "scroll(-1)", show=False, id="summary_scroll_up"),
+        Binding("down", "scroll(1)", show=False, id="summary_scroll_down"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, summary: DaySummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def __init__(self, day: date | None = None) -> None:
+        super().__init__(id="summary")
+        self.day = day
+        self.summary: DaySummary | None = None
+        if not self.may_sign_off:
+            # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
+            table = self._bindings.key_to_bindings
+            for key, bindings in table.items():
+                table[key] = [
+                    replace(b, show=False, description="") if b.id == "summary_sign_off" else b
+                    for b in bindings
+                ]
+
+    @property
+    def may_sign_off(self) -> bool:
+        actor = self.app.actor
+        return actor is not None and allows(actor.role, Permission.REVIEW)
+
+    def compose(self) -> ComposeResult:
+        yield DutyHeader()
+        with VerticalScroll(id="summary-body", can_focus=False):
+            yield Static("", id="summary-title", classes="panel-title", markup=False)
+            with Horizontal(id="summary-day-row"):
+                yield Label(_("Day"), id="summary-day-label")
+                yield Input(id="summary-day", max_length=10, restrict=r"[0-9+\-]*", compact=True)
+                yield Static("", id="summary-day-error", markup=False)
+            with Grid(id="summary-grid"):
+                for number in range(GRID_SECTIONS):
+                    yield Static("", id=f"summary-section-{number}", classes="summary-section")
+            with Horizontal(id="summary-lower"):
+                with Vertical(id="summary-chart-box"):
+                    yield Static(_("Entries per hour"), classes="panel-title")
+                    yield HourChart(id="summary-chart")
+                with Vertical(id="summary-sign-off-box"):
+                    yield Static("", id="summary-sign-off")
+        yield Static(self._hint(), classes="hint")
+        yield LobbyFooter()
+
+    def _hint(self) -> str:
+        hint = _("←/p previous day · →/n next day · t today · d go to a day")
+        return hint + (_(" · s sign off") if self.may_sign_off else "")
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        self.day = self.day or self.app.today()
+        self._load(self.day)
+
+    def on_screen_resume(self) -> None:
+        if self.day is not None:
+            self._load(self.day)
+
+    # -- choosing the day -----------------------------------------------------------------
+
+    def action_step(self, days: int) -> None:
+        day = self.day + timedelta(days=days)
+        if day > self.app.today():
+            self.notify(_("That day has not come yet."), severity="warning")
+            return
+        self._show_day(day)
+
+    def action_today(self) -> None:
+        self._show_day(self.app.today())
+
+    def action_pick_day(self) -> None:
+        field = self.query_one("#summary-day", Input)
+        field.focus()
+        field.select_all()
+
+    @on(Input.Submitted, "#summary-day")
+    def _day_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        error = self.query_one("#summary-day-error", Static)
+        if not event.value.strip():  # nothing typed: back to the day shown
+            event.input.value = self.day.isoformat()
+            error.update("")
+            self.set_focus(None)
+            return
+        try:
+            day = parse_past_day(event.value, self.app.today())
+        except ValueError as refused:
+            error.update(_(str(refused)))
+            event.input.select_all()  # typing again replaces it; emptied, Enter leaves the field
+            return
+        error.update("")
+        self.set_focus(None)
+        self._show_day(day)
+
+    def _show_day(self, day: date) -> None:
+        self.day = day
+        self.query_one("#summary-day-error", Static).update("")
+        self._load(day)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#summary-body").scroll_relative(y=lines, animate=False)
+
+    # -- the summary ----------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
+    def _load(self, day: date) -> None:
+        self.post_message(self.Loaded(self.app.store.day_summary(self.app.actor, day)))
+
+    @on(Loaded)
+    def _show(self, event: Loaded) -> None:
+        summary = event.summary
+        if summary.day != self.day:
+            return  # an older request, answered after the reviewer moved on
+        self.summary = summary
+        self.query_one("#summary-title", Static).update(summary_text.title(summary))
+        field = self.query_one("#summary-day", Input)
+        if not field.has_focus:
+            field.value = summary.day.isoformat()
+        sections = summary_text.sections(summary, self.app.settings.lists)
+        for number, section in enumerate(sections[:GRID_SECTIONS]):
+            self.query_one(f"#summary-section-{number}", Static).update(_section(section, 27))
+        self.query_one("#summary-sign-off", Static).update(_section(sections[-1], 70))
+        chart = self.query_one(HourChart)
+        chart.show(summary.by_hour, summary_text.chart_hours(summary.by_hour))
+
+    # -- sign-off -------------------------------------------------------------------------
+
+    def action_sign_off(self) -> None:
+        if not self.may_sign_off:
+            self.notify(_("Only reviewers can sign a day off."), severity="warning")
+            return
+        if self.summary is None:
+            return
+        self.app.push_screen(SignOffScreen(self.summary), callback=self._signed)
+
+    def _signed(self, sign_off: SignOff | None) -> None:
+        if sign_off is not None:
+            self.notify(_("{day} signed off.").format(day=self.day.isoformat()))
+            self._load(self.day)
+
+
+def _section(section: summary_text.Section, width: int) -> Text:
+    """A section as lines of label and value, the values lined up by terminal cells, the
+    labels cut to leave ``width`` cells for both."""
+    values = max((cell_len(line.value) for line in section.lines), default=0)
+    labels = max((cell_len(line.label) for line in section.lines), default=0)
+    room = max(8, min(labels, width - values - 1))
+    shown = Text(section.title + "\n", style="bold")
+    for line in section.lines:
+        label = line.label
+        if cell_len(label) > room:
+            label = set_cell_size(label, room - 1) + "…"
+        pad = " " * (room + 1 - cell_len(label))
+        style = "bold red" if line.warn else ""
+        shown.append(f"{label}{pad}{line.value}\n", style=style)
+    shown.rstrip()
+    return shown
+
+
+class SignedOff(Message):
+    def __init__(self, sign_off: SignOff) -> None:
+        super().__init__()
+        self.sign_off = sign_off
+
+
+class SignOffScreen(LobbyModal):
+    """The reviewer's comment, then the sign-off through the write queue."""
+
+    def __init__(self, summary: DaySummary) -> None:
+        super().__init__(id="sign_off")
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        day = self.summary.day.isoformat()
+        with Vertical(id="sign-off-box", classes="box"):
+            yield Static(_("Sign off {day}").format(day=day), classes="box-title")
+            changed = len(self.summary.changed_after_sign_off)
+            if changed:
+                yield Static(
+                    _("{n} entries changed since the last sign-off.").format(n=changed),
+                    id="sign-off-changed",
+                )
+            comment = FieldSpec("comment", _("Comment"), max_length=COMMENT_LIMIT)
+            yield Form([comment], on_submit=self.save, id="sign-off-form")
+            yield Static(_("Enter or Ctrl+S: sign off · Esc: back to the desk"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(Form).focus_first()
+
+    def save(self, fields: dict[str, str]) -> None:
+        store, actor = self.app.store, self.app.actor
+        run = partial(store.sign_off, actor, self.summary.day, fields["comment"].strip())
+        self.app.writes.put(WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused))
+
+    @on(SignedOff)
+    def _done(self, event: SignedOff) -> None:
+        event.stop()
+        self.dismiss(event.sign_off)
+
+    @on(WriteRefused)
+    def _refused(self, event: WriteRefused) -> None:
+        event.stop()
+        from lobby_tui.data.views import StoreError
+        from lobby_tui.domain.validation import ValidationError
+
+        error = event.error
+        if isinstance(error, ValidationError):
+            self.query_one(Form).set_error("comment", _(error.message))
+        elif isinstance(error, StoreError):
+            self.query_one(Form).set_error("comment", _(str(error)))
+        else:
+            self.app.report_failure(error)
