@@ -84,7 +84,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         table.add_column(_("Since"), key="since", width=11)
         table.add_column(_("Kind"), key="kind", width=10)
         table.add_column(_("Ticket"), key="ticket", width=6)
-        table.add_column(_("Status"), key="status", width=14)
+        table.add_column(_("Status"), key="status", width=22)
         table.add_column(_("To / contact"), key="target", width=20)
         table.add_column(_("Entry"), key="text")
         table.focus()

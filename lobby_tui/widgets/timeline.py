@@ -35,7 +35,7 @@ class Timeline(DataTable):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column(_("Time"), key="time", width=5)
-        self.add_column(_("Kind"), key="kind", width=8)
+        self.add_column(_("Kind"), key="kind", width=9)
         self.add_column(_("Ticket"), key="ticket", width=6)
         self.add_column(_("Staff"), key="staff", width=10)
         self.add_column(_("Entry"), key="text", width=20)
