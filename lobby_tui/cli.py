@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader of the output left (``export | head``): stop quietly, as other tools do,
+        # and keep Python from reporting the pipe again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as error:
         # The database layer's own errors (unreadable file, not a database, server refused).
         print(f"lobby-tui: {_one_line(error)}", file=sys.stderr)
@@ -307,6 +313,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         count = write_to_path(rows, Path(args.out), args.format, fields)
     except StoreError as error:
         raise _refusal(error) from None
+    except BrokenPipeError:
+        raise
     except OSError as error:
         raise CliError(f"{error.filename or args.out}: {error.strerror}") from None
     written = _("{count} complaint cases written to {path}.") if args.complaints else None

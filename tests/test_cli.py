@@ -8,6 +8,8 @@ and exit status 1, never a traceback.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -274,3 +276,22 @@ def test_a_named_config_file_that_does_not_exist_is_refused(
     run = cli("export --db", branch_db, LOBBY_TUI_CONFIG=str(missing))
 
     assert str(missing) in run.error_line()
+
+
+def test_an_export_read_only_in_part_stops_quietly(cli: Cli, branch_db: Path) -> None:
+    write_notes(branch_db, *(f"note {n} " + "x" * 200 for n in range(2000)))
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "lobby_tui", "export", "--db", str(branch_db), "--format", "csv"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cli.cwd,
+        env=cli.env,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    header = reader.stdout.readline()  # as `| head -1` does, then the reader goes away
+    reader.stdout.close()
+    errors = reader.stderr.read().decode()
+    status = reader.wait(timeout=60)
+
+    assert header.decode("utf-8-sig").startswith("id,occurred_at")
+    assert (status, errors) == (141, "")
