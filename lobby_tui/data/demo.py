@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, func, insert
 from sqlmodel import select
 
+from lobby_tui.data import log_index
 from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Shift, Staff
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, StoreError
@@ -247,6 +248,9 @@ def build_demo(
                     connection.execute(insert(EntryEvent), events)
                 if still_open:
                     connection.execute(insert(OpenEntry), still_open)
+        # What the log browser filters and searches on, derived in bulk like the entries.
+        with store.db.write() as session:
+            log_index.fill(session.connection(), rebuild_indexes=True)
     finally:
         store.close()
     staff = [(staff_no, str(role), pin) for staff_no, role, pin in DEMO_ACCOUNTS]

@@ -17,6 +17,7 @@ from lobby_tui.data.access import (
 from lobby_tui.data.engine import Database, database_url
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
+from lobby_tui.data.log_queries import LogQueries
 from lobby_tui.data.migrate import current_revision, upgrade
 from lobby_tui.data.models import (
     Branch,
@@ -36,7 +37,7 @@ from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
 
-class Store(StaffCommands, EntryCommands, HandoffCommands):
+class Store(StaffCommands, EntryCommands, HandoffCommands, LogQueries):
     """The duty log in one database."""
 
     def __init__(self, database: Database) -> None:
