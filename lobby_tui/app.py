@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 # Screens that later releases build; their keys say so until then.
 COMING = {
     "complaint": N_("Complaints"),
-    "log": N_("Log browser"),
     "summary": N_("Day summary"),
     "checklists": N_("Checklists"),
 }
@@ -257,6 +256,10 @@ class LobbyApp(App):
             from lobby_tui.screens.open_items import OpenItemsScreen
 
             await self.push_screen(OpenItemsScreen())
+        elif name == "log":
+            from lobby_tui.screens.log_browser import LogBrowserScreen
+
+            await self.push_screen(LogBrowserScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 

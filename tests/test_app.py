@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
+from lobby_tui.app import COMING
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor
 from lobby_tui.screens.desk import DeskScreen
@@ -195,10 +197,12 @@ async def test_f1_lists_every_key(db, make_app):
 
 
 async def test_screens_of_later_releases_say_they_are_coming(db, make_app):
+    if not COMING:
+        pytest.skip("every screen is built")
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
-        await pilot.press("f7")
+        await app.run_action(f"screen('{next(iter(COMING))}')")
         await pilot.pause()
         assert any("coming" in str(n.message) for n in app._notifications)
         assert isinstance(app.screen, DeskScreen)

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, TextIO
 
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor, BranchInfo, EntryView
+from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter
 from lobby_tui.domain.clock import branch_zone
 from lobby_tui.domain.masking import mask
 
@@ -107,3 +107,21 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
+
+
+def log_rows(store: Store, actor: Actor, log_filter: LogFilter) -> Iterator[dict[str, Any]]:
+    """Rows of the entries the log browser's filter shows (F7), oldest first.
+
+    Permission and audit happen now; the rows are read as they are consumed.
+    """
+    entries = store.log_entries(actor, log_filter)
+    branch = store.branch()
+    return (export_row(entry, branch) for entry in entries)
+
+
+def write_file(rows: Iterable[dict[str, Any]], path: str, fmt: str) -> int:
+    """Write ``rows`` to a new file at ``path`` as ``fmt``; return how many were written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        return write(rows, out, fmt)
