@@ -147,6 +147,7 @@ class LogBrowserScreen(LobbyScreen):
         event.stop()
         if self.log_filter is not None:
             self._apply_filter()
+            self.query_one(LogView).focus()
 
     def action_search(self) -> None:
         self.query_one("#log-text", Input).focus()
