@@ -14,6 +14,7 @@ from lobby_tui.locale.build import extract, po_path
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
+from lobby_tui.screens.log_browser import LogBrowserScreen
 from lobby_tui.screens.note import NoteScreen
 from lobby_tui.screens.setup import SetupScreen
 from tests.conftest import settle, sign_in
@@ -82,6 +83,22 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await settle(pilot)
         assert isinstance(app.screen, DeskScreen)
         assert str(app.screen.query_one(".panel-title").content) == "今日值班日志"
+        await pilot.press("f7")  # the log browser: a search, a refused date, no match, export
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        await pilot.press("slash", *"A023", "enter", "end")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape", "f7")
+        await settle(pilot)
+        await pilot.press("slash", "tab", *"yesterday", "enter")
+        await pilot.press("slash", "tab", "ctrl+u", "enter", *"邮政")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("escape")
         await pilot.press("ctrl+p", *"note")
         await pilot.pause(0.3)
     assert sorted(locale.missing) == []

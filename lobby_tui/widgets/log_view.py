@@ -38,7 +38,7 @@ PREFETCH = 60
 WIDTHS = {"time": 17, "kind": 9, "ticket": 7, "staff": 11}
 
 
-class LogView(ScrollView, can_focus=True):
+class LogView(ScrollView, can_focus=True, inherit_bindings=False):
     DEFAULT_CSS = """
     LogView {
         height: 1fr;
