@@ -172,8 +172,12 @@ def _views(session: Session, ids: list[int]) -> list[EntryView]:
     """The entries of ``ids`` in their latest revision, in the order of ``ids``."""
     if not ids:
         return []
-    rows = session.exec(
-        select(Entry, Staff).join(Staff, Staff.id == Entry.staff_id).where(Entry.id.in_(ids))
-    ).all()
-    by_id = {entry.id: (entry, author) for entry, author in rows}
-    return entries.views_of(session, [by_id[entry_id] for entry_id in ids])
+    # Plain rows, not ORM objects: a page is read often and only read. Each row carries the
+    # entry's columns and its author's number and name, so it serves as both.
+    rows = session.connection().execute(
+        select(Entry.__table__, Staff.staff_no, Staff.name)
+        .join(Staff, Staff.id == Entry.staff_id)
+        .where(Entry.id.in_(ids))
+    )
+    by_id = {row.id: row for row in rows}
+    return entries.views_of(session, [(by_id[entry_id], by_id[entry_id]) for entry_id in ids])
