@@ -108,7 +108,11 @@ def run(args: argparse.Namespace) -> SectionResult:
         )
     budget = f"≤ {MEMORY_MB} MB"
     rows.append(Row("peak RSS while browsing", f"{rss:.0f} MB", budget, verdict(rss <= MEMORY_MB)))
-    notes = [f"{args.runs} runs per measure after {args.warmup} warm-up (the app: no warm-up)"]
+    notes = [
+        f"{args.runs} runs per measure after {args.warmup} warm-up (the app: no warm-up)",
+        "raw sqlite3 replays the page's statements and fetches their rows; the data layer also "
+        "checks the reader, replays revisions and builds an EntryView per row",
+    ]
     if db.built_because:
         notes.append(f"{million.CACHE} was built by this run: {db.built_because}")
     data = {
