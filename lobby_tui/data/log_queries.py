@@ -89,6 +89,22 @@ class LogQueries:
             audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
         return self._log_batches(info, log_filter)
 
+    @property
+    def export_formats(self) -> tuple[str, ...]:
+        """The formats an export from F7 can be written in: those of ``lobby-tui export``."""
+        from lobby_tui.data.export import FORMATS
+
+        return FORMATS
+
+    def export_log(self, actor: Actor, log_filter: LogFilter, path: str, fmt: str) -> int:
+        """Write the entries matching ``log_filter`` to a new file; how many were written.
+
+        Audited as an export, like ``lobby-tui export``; refused to roles without EXPORT.
+        """
+        from lobby_tui.data import export
+
+        return export.write_file(export.log_rows(self, actor, log_filter), path, fmt)
+
     def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
         after: Key | None = None
         while True:

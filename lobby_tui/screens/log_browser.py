@@ -225,17 +225,15 @@ class LogBrowserScreen(LobbyScreen):
             if choice is not None:
                 self._export(log_filter, *choice)
 
-        self.app.push_screen(LogExportScreen(self.app.today()), chosen)
+        formats = self.app.store.export_formats
+        self.app.push_screen(LogExportScreen(self.app.today(), formats), chosen)
 
     @work(thread=True, group="log-export", exit_on_error=False)
     def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:
-        from lobby_tui.data import export
         from lobby_tui.data.views import StoreError
 
         try:
-            count = export.write_file(
-                export.log_rows(self.app.store, self.app.actor, log_filter), path, fmt
-            )
+            count = self.app.store.export_log(self.app.actor, log_filter, path, fmt)
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)

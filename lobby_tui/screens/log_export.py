@@ -19,27 +19,29 @@ from lobby_tui.screens.base import LobbyModal
 class LogExportScreen(LobbyModal):
     """Dismissed with ``(path, format)``, or None when cancelled."""
 
+    DEFAULT_CSS = """
+    LogExportScreen { align: center middle; }
+    """
     BINDINGS = [
         Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_export"),
         Binding("ctrl+s", "export", N_("Export"), id="confirm_export"),
     ]
 
-    def __init__(self, today: date) -> None:
+    def __init__(self, today: date, formats: tuple[str, ...]) -> None:
         super().__init__(id="log-export")
         self.today = today
+        self.formats = formats
 
     def compose(self) -> ComposeResult:
-        from lobby_tui.data.export import FORMATS
-
         with Vertical(id="export-box", classes="box"):
             yield Static(_("Export the entries this filter shows"), classes="box-title")
             yield Select(
-                [(fmt, fmt) for fmt in FORMATS],
-                value=FORMATS[0],
+                [(fmt, fmt) for fmt in self.formats],
+                value=self.formats[0],
                 allow_blank=False,
                 id="export-format",
             )
-            yield Input(self._path(FORMATS[0]), id="export-path")
+            yield Input(self._path(self.formats[0]), id="export-path")
             yield Static("", id="export-error", markup=False)
             yield Static(_("Enter or Ctrl+S: export · Esc: cancel"), classes="hint")
 
