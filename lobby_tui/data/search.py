@@ -52,6 +52,9 @@ MAX_QUERY_LENGTH = 200
 # browser's ordered index is walked and each row checked against them, which stops after a page.
 FEW_MATCHES = 5000
 
+BULK_HASH_SIZE = 64 * 1024 * 1024
+DEFAULT_HASH_SIZE = 1024 * 1024
+
 _TRIGRAM = table(TRIGRAM_TABLE, column("rowid"))
 _CHARS = table(CHARS_TABLE, column("rowid"))
 
@@ -228,11 +231,20 @@ def fill(connection: Connection) -> None:
     if connection.dialect.name != "sqlite":
         return
     register_functions(connection, [("lobby_char_tokens", char_tokens)])
+    # A bigger in-memory batch of terms before each write to the index: half the time for a
+    # million entries. Set back afterwards, as everyday writes index one entry at a time.
+    _hash_size(connection, BULK_HASH_SIZE)
     connection.exec_driver_sql(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES ('rebuild')")
     connection.exec_driver_sql(
         f"INSERT INTO {CHARS_TABLE}(rowid, chars) "
         "SELECT entry_id, lobby_char_tokens(search_text) FROM entry_current"
     )
+    _hash_size(connection, DEFAULT_HASH_SIZE)
+
+
+def _hash_size(connection: Connection, size: int) -> None:
+    for name in SEARCH_TABLES:
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}, rank) VALUES ('hashsize', {size})")
 
 
 def register_functions(connection: Connection, functions: Iterable[tuple[str, Callable]]) -> None:
