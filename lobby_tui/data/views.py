@@ -187,6 +187,8 @@ class LogFilter:
 
     ``first_day``/``last_day`` are branch days, inclusive; ``marker`` is ``revised`` (corrected
     at least once) or ``void``; ``text`` is searched as ``lobby_tui.data.search`` describes.
+    A complaint-status filter belongs here once complaint cases exist (issue 4), with its
+    condition in ``log_queries._conditions``.
     """
 
     first_day: date | None = None
