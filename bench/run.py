@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import browser
 import first_frame
 import keystrokes
 import save_latency
@@ -58,6 +59,11 @@ SECTIONS: list[Section] = [
         "Ctrl+S to the entry committed and on the desk's timeline, on 1,000,000 entries",
         save_latency.run,
         save_latency.add_arguments,
+    ),
+    Section(
+        "browser",
+        "the log browser (F7) on 1,000,000 entries: pages, filters, search, memory, raw SQL",
+        browser.run,
     ),
 ]
 

@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from lobby_tui.screens.entry_form import EntryFormScreen
     from lobby_tui.widgets.header import DutyHeader
 
-# Screens that later releases build; their keys say so until then.
-COMING = {
-    "log": N_("Log browser"),
-}
 # The sign-in screen is the first frame; every other screen, the command palette and the whole
 # database layer are imported when first needed, so that frame is drawn as soon as Textual can.
 
@@ -271,9 +267,6 @@ class LobbyApp(App):
         return not (action in STAFF_ACTIONS and (self.actor is None or self.locked))
 
     async def action_screen(self, name: str) -> None:
-        if name in COMING:
-            self.notify(_("{screen}: coming in a later release.").format(screen=_(COMING[name])))
-            return
         if name == "complaint" and self.screen.id == "complaint":
             name = "complaint_list"  # F5 twice: from registering to the list of cases
         if self.screen.id == name:
@@ -295,6 +288,10 @@ class LobbyApp(App):
             from lobby_tui.screens.summary import SummaryScreen
 
             await self.push_screen(SummaryScreen())
+        elif name == "log":
+            from lobby_tui.screens.log_browser import LogBrowserScreen
+
+            await self.push_screen(LogBrowserScreen())
         else:
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 

@@ -194,16 +194,6 @@ async def test_f1_lists_every_key(db, make_app):
         assert isinstance(app.screen, DeskScreen)
 
 
-async def test_screens_of_later_releases_say_they_are_coming(db, make_app):
-    app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *LOBBY)
-        await pilot.press("f7")
-        await pilot.pause()
-        assert any("coming" in str(n.message) for n in app._notifications)
-        assert isinstance(app.screen, DeskScreen)
-
-
 async def test_the_keymap_in_the_config_remaps_a_binding(db, make_app):
     app = make_app(db, keymap={"note": "ctrl+n"})
     async with app.run_test(size=(120, 40)) as pilot:

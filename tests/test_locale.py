@@ -21,6 +21,7 @@ from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.handover import HandoverNoteScreen, HandoverReadScreen
 from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
+from lobby_tui.screens.log_browser import LogBrowserScreen
 from lobby_tui.screens.note import NoteScreen
 from lobby_tui.screens.setup import SetupScreen
 from lobby_tui.screens.summary import SummaryScreen
@@ -100,6 +101,21 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await pilot.press("s", *"已阅", "enter")
         await settle(pilot)
         assert "已阅" in str(app.screen.query_one("#summary-sign-off").render())
+        await pilot.press("f7")  # the log browser: a search, a refused date, no match, export
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        await pilot.press("slash", *"A023", "enter", "end")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape", "f7")
+        await settle(pilot)
+        await pilot.press("slash", "tab", *"yesterday", "enter")
+        await pilot.press("slash", "tab", "ctrl+u", "enter", *"邮政")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
         await pilot.press("escape")
         await pilot.press("ctrl+p", *"note")
         await pilot.pause(0.3)

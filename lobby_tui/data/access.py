@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries
+from lobby_tui.data import entries, log_index
 from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
 from lobby_tui.data.models import (
     AuditEvent,
@@ -249,8 +249,10 @@ def may_change(session: Session, actor: Actor, staff: Staff, entry: Entry) -> bo
 
 
 def after_change(session: Session, entry: Entry) -> EntryView:
-    """The entry as it is after a revision or an event, with the open-items index kept up."""
+    """The entry as it is after a revision or an event, with the open-items index and the
+    log browser's index kept up."""
     session.flush()
     view = entries.current_view(session, entry)
     entries.sync_open_entry(session, entry, view)
+    log_index.sync(session, entry, view)
     return view

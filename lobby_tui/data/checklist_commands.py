@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlmodel import select
 
-from lobby_tui.data import entries
+from lobby_tui.data import entries, log_index
 from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, CheckResult, Entry, Staff
@@ -50,7 +50,9 @@ class ChecklistCommands:
                     )
                     session.add(entry)
                     session.flush()
-                    written.append(entries.entry_view(entry, staff, [], []))
+                    view = entries.entry_view(entry, staff, [], [])
+                    log_index.sync(session, entry, view)
+                    written.append(view)
                 session.add(
                     CheckResult(
                         branch_id=staff.branch_id,

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from lobby_tui.data import complaints, entries
+from lobby_tui.data import complaints, entries, log_index
 from lobby_tui.data.access import (
     audit,
     staff_by_no,
@@ -367,6 +367,7 @@ def _record(
     )
     session.add(entry)
     session.flush()
+    log_index.sync(session, entry, entries.current_view(session, entry))
     row = ComplaintAction(
         case_id=case.id,
         action=action,

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Row, func, insert
 from sqlmodel import select
 
+from lobby_tui.data import log_index
 from lobby_tui.data.demo_complaints import add_complaints
 from lobby_tui.data.models import Entry, EntryEvent, OpenEntry, Shift, Staff
 from lobby_tui.data.store import Store
@@ -252,6 +253,9 @@ def build_demo(
                 if still_open:
                     connection.execute(insert(OpenEntry), still_open)
         add_complaints(store, branch.id, shifts, zone, now, random.Random(seed + 2))
+        # What the log browser filters and searches on, derived in bulk like the entries.
+        with store.db.write() as session:
+            log_index.fill(session.connection(), rebuild_indexes=True)
     finally:
         store.close()
     staff = [(staff_no, str(role), pin) for staff_no, role, pin in DEMO_ACCOUNTS]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from lobby_tui.data import entries
+from lobby_tui.data import entries, log_index
 from lobby_tui.data.access import (
     after_change,
     audit,
@@ -89,6 +89,7 @@ class EntryCommands:
             session.flush()
             view = entries.entry_view(entry, staff, [], [])
             entries.sync_open_entry(session, entry, view)
+            log_index.sync(session, entry, view)
             return view
 
     def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:

@@ -245,3 +245,33 @@ class Review(SQLModel, table=True):
 
 # Follow-ups due on a day are found by their date, whichever day their enquiry was written.
 Index("ix_entry_follow_up_due", Entry.branch_id, Entry.follow_up_due)
+
+
+class EntryCurrent(SQLModel, table=True):
+    """An entry as it is now, in the columns the log browser filters on, and its searchable text.
+
+    Working state, not a record: derived from the entry and its revisions and rewritten by the
+    store in the same transaction as they are, so that a filter on a revised business type or on
+    void entries reads one indexed table instead of replaying every revision. ``search_text`` is
+    the ticket, text and outcome, masked as they are shown: search finds what staff can see.
+    """
+
+    __tablename__ = "entry_current"
+    __table_args__ = (
+        Index("ix_entry_current_order", "branch_id", "occurred_at", "entry_id"),
+        Index("ix_entry_current_kind", "branch_id", "kind", "occurred_at", "entry_id"),
+        Index("ix_entry_current_staff", "branch_id", "staff_id", "occurred_at", "entry_id"),
+        Index("ix_entry_current_revised", "branch_id", "revised", "occurred_at", "entry_id"),
+        Index("ix_entry_current_voided", "branch_id", "voided", "occurred_at", "entry_id"),
+    )
+
+    entry_id: int = Field(foreign_key="entry.id", primary_key=True)
+    branch_id: int = Field(foreign_key="branch.id")
+    occurred_at: datetime = Field(sa_type=UTCDateTime())
+    staff_id: int = Field(foreign_key="staff.id")
+    kind: str = Field(max_length=16)
+    business: str | None = Field(default=None, max_length=32)
+    priority: str | None = Field(default=None, max_length=16)
+    revised: bool = False
+    voided: bool = False
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False))

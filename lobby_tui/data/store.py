@@ -20,6 +20,7 @@ from lobby_tui.data.complaint_queries import ComplaintQueries
 from lobby_tui.data.engine import Database, database_url
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
+from lobby_tui.data.log_queries import LogQueries
 from lobby_tui.data.migrate import current_revision, upgrade
 from lobby_tui.data.models import (
     Branch,
@@ -50,6 +51,7 @@ class Store(
     ShiftCommands,
     ChecklistCommands,
     SummaryQueries,
+    LogQueries,
 ):
     """The duty log in one database."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 
@@ -327,3 +327,36 @@ class ChecklistDay:
     last_at: datetime | None = None
     staff_no: str | None = None
     staff_name: str | None = None
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    """What the log browser (F7) shows: every field left empty shows every entry.
+
+    ``first_day``/``last_day`` are branch days, inclusive; ``marker`` is ``revised`` (corrected
+    at least once) or ``void``; ``text`` is searched as ``lobby_tui.data.search`` describes.
+    A complaint-status filter belongs here once complaint cases exist (issue 4), with its
+    condition in ``log_queries._conditions``.
+    """
+
+    first_day: date | None = None
+    last_day: date | None = None
+    staff_no: str | None = None
+    kind: str | None = None
+    business: str | None = None
+    priority: str | None = None
+    marker: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log browser, newest first, in the entries' latest revision.
+
+    ``newer``/``older``: whether entries matching the filter lie beyond the first / last row.
+    A page's rows continue another's through their keys: ``(occurred_at, id)`` of an edge row.
+    """
+
+    entries: list[EntryView]
+    newer: bool
+    older: bool

@@ -1,0 +1,432 @@
+"""Section browser: the log browser (F7) on 1,000,000 entries.
+
+Budgets (DESIGN.md §6): first page ≤ 150 ms, page step ≤ 16 ms, filter change ≤ 100 ms; text
+search ≤ 100 ms (3+ characters) and ≤ 250 ms (1–2 Chinese characters); ≤ 150 MB peak RSS while
+browsing; the page query through the data layer ≤ 2 × the same SQL through raw `sqlite3`.
+
+- Through the app: the real app headless on a copy of the million-entry demo database, signed in
+  as its reviewer. Timed from the key (sent as save_latency sends Ctrl+S) until the log view
+  holds the rows, polled every half millisecond: F7 to the first page, a filter
+  change (a kind picked), a search typed then Enter, and the End key (the oldest page).
+- The data layer alone (`Store.log_page`, no UI): the same and each page step, p50 / p90.
+- The same first page shown by the log view and by Textual's DataTable, in a bare app: each is
+  handed the page's 100 entries and then draws the lines on screen (for DataTable, after the
+  sizing of rows and columns that it otherwise leaves to its idle handler).
+- The data layer's page against the same statements replayed through raw `sqlite3`, fetched
+  the same way; and its main statement (the keyset query) alone against raw.
+- Peak RSS: a separate process browses (pages down 200 times, End, Home, searches) and reports
+  its own maximum resident set size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import million
+from pilot_app import run_app, settle, signed_in
+from results import BenchError, Row, SectionResult, ms, percentile, verdict
+
+DEMO_REVIEWER = ("2001", "222222")
+FIRST_PAGE, PAGE_STEP, FILTER_CHANGE = 0.150, 0.016, 0.100
+SEARCH_LONG, SEARCH_SHORT = 0.100, 0.250
+MEMORY_MB, RAW_RATIO = 150, 2.0
+# A ticket number, a 3-character word, and the 2-character Chinese words staff type most.
+LONG_QUERIES = ("A023", "贵宾室", "ATM")
+SHORT_QUERIES = ("吞卡", "客户", "汇率")
+FILTERS: dict[str, dict[str, Any]] = {
+    "kind = check": {"kind": "check"},
+    "business = forex": {"business": "forex"},
+    "priority = disability": {"priority": "disability"},
+    "staff = 2001": {"staff_no": "2001"},
+    "void only": {"marker": "void"},
+    "one day, 3 days ago": {"days_ago": 3},
+}
+
+
+def run(args: argparse.Namespace) -> SectionResult:
+    with million.working_copy(args.rebuild_million) as db:
+        ui = run_app(lambda: _through_the_app(db.path, args.runs))
+        layer = _data_layer(db.path, args.runs, args.warmup)
+        shown = run_app(lambda: _log_view_and_data_table(db.path, args.runs))
+        raw = _against_raw(db.path, args.runs, args.warmup)
+        rss = _peak_rss(db.path)
+
+    def p50_p90(values: list[float]) -> str:
+        return f"{ms(percentile(values, 50))} / {ms(percentile(values, 90))}"
+
+    def row(name: str, values: list[float], budget: float) -> Row:
+        p90 = percentile(values, 90)
+        return Row(name, p50_p90(values), f"p90 ≤ {ms(budget)}", verdict(p90 <= budget))
+
+    rows = [
+        Row("database", f"{db.entries:,} entries"),
+        row("app: F7 → first page on screen (p50 / p90)", ui["first_page"], FIRST_PAGE),
+        row("app: kind picked → rows on screen", ui["filter"], FILTER_CHANGE),
+        row("app: search typed, Enter → rows on screen (吞卡)", ui["search"], SEARCH_SHORT),
+        row("app: End → the oldest page on screen", ui["oldest"], FIRST_PAGE),
+        row("app: PageDown → drawn (a fetch when due)", ui["page_down"], PAGE_STEP),
+        row("data layer: first page", layer["first page"], FIRST_PAGE),
+        row("data layer: page step down, mid-log", layer["page step down"], PAGE_STEP),
+        row("data layer: page step up, mid-log", layer["page step up"], PAGE_STEP),
+        row("data layer: the oldest page", layer["oldest page"], FIRST_PAGE),
+    ]
+    for name in FILTERS:
+        rows.append(row(f"data layer: filter {name}", layer[f"filter {name}"], FILTER_CHANGE))
+    for query in LONG_QUERIES:
+        name = f"data layer: search {query!r} (3+)"
+        rows.append(row(name, layer[f"search {query}"], SEARCH_LONG))
+    for query in SHORT_QUERIES:
+        name = f"data layer: search {query!r} (2 Chinese)"
+        rows.append(row(name, layer[f"search {query}"], SEARCH_SHORT))
+    ratio = statistics.median(shown["data_table"]) / statistics.median(shown["log_view"])
+    rows += [
+        Row("first page drawn: log view (p50 / p90)", p50_p90(shown["log_view"])),
+        Row("first page drawn: DataTable (p50 / p90)", p50_p90(shown["data_table"])),
+        Row("DataTable / log view (p50)", f"{ratio:.1f} ×"),
+    ]
+    for name, (ours, theirs) in raw.items():
+        factor = statistics.median(ours) / statistics.median(theirs)
+        rows.append(
+            Row(
+                f"{name}: data layer / raw sqlite3 (p50 {ms(statistics.median(ours))}"
+                f" vs {ms(statistics.median(theirs))})",
+                f"{factor:.2f} ×",
+                f"≤ {RAW_RATIO:.0f} ×",
+                verdict(factor <= RAW_RATIO),
+            )
+        )
+    budget = f"≤ {MEMORY_MB} MB"
+    rows.append(Row("peak RSS while browsing", f"{rss:.0f} MB", budget, verdict(rss <= MEMORY_MB)))
+    notes = [
+        f"{args.runs} runs per measure after {args.warmup} warm-up (the app: no warm-up)",
+        "raw sqlite3 replays the page's statements and fetches their rows; the data layer also "
+        "checks the reader, replays revisions and builds an EntryView per row",
+    ]
+    if db.built_because:
+        notes.append(f"{million.CACHE} was built by this run: {db.built_because}")
+    data = {
+        "ui_ms": {k: [v * 1000 for v in vs] for k, vs in ui.items()},
+        "data_layer_ms": {k: [v * 1000 for v in vs] for k, vs in layer.items()},
+        "drawn_ms": {k: [v * 1000 for v in vs] for k, vs in shown.items()},
+        "raw_ms": {k: [[v * 1000 for v in vs] for vs in pair] for k, pair in raw.items()},
+        "peak_rss_mb": rss,
+    }
+    return SectionResult(rows, data, notes)
+
+
+# -- through the app ---------------------------------------------------------------------------
+
+
+async def _until(pilot, done: Callable[[], bool]) -> None:
+    """Wait, letting the app run, until ``done()``; an app that never gets there fails."""
+    deadline = perf_counter() + 30
+    while perf_counter() < deadline:
+        if done():
+            return
+        await asyncio.sleep(0.0005)
+    raise BenchError("the log browser never showed its rows")
+
+
+async def _through_the_app(db: Path, runs: int) -> dict[str, list[float]]:
+    from lobby_tui.widgets.log_view import LogView
+
+    found: dict[str, list[float]] = {
+        k: [] for k in ("first_page", "filter", "search", "oldest", "page_down")
+    }
+    async with signed_in(db, *DEMO_REVIEWER) as pilot:
+        app = pilot.app
+        for _ in range(runs):
+            started = perf_counter()
+            app.simulate_key("f7")
+            await _until(pilot, lambda: app.screen.id == "log" and _rows(app))
+            found["first_page"].append(perf_counter() - started)
+            await settle(pilot)
+            view = app.screen.query_one(LogView)
+
+            for _ in range(5):
+                cursor = view.cursor
+                started = perf_counter()
+                app.simulate_key("pagedown")
+                await _until(pilot, lambda v=view, c=cursor: v.cursor != c and not v.waiting)
+                found["page_down"].append(perf_counter() - started)
+
+            await _press_settled(pilot, "ctrl+f", "enter", "down", "down", "down", "down", "down")
+            generation = app.screen.generation
+            started = perf_counter()
+            app.simulate_key("enter")  # the fifth kind: checks
+            await _until(pilot, lambda g=generation: _shown_after(app, g))
+            found["filter"].append(perf_counter() - started)
+            await settle(pilot)
+
+            await _press_settled(pilot, "ctrl+f", "enter", "home", "enter", "slash", *"吞卡")
+            generation = app.screen.generation
+            started = perf_counter()
+            app.simulate_key("enter")
+            await _until(pilot, lambda g=generation: _shown_after(app, g))
+            found["search"].append(perf_counter() - started)
+            await settle(pilot)
+
+            started = perf_counter()
+            app.simulate_key("end")
+            await _until(pilot, lambda v=view: not v.waiting and not v.older)
+            found["oldest"].append(perf_counter() - started)
+            await pilot.press("escape")
+            await settle(pilot)
+    return found
+
+
+async def _press_settled(pilot, *keys: str) -> None:
+    """Untimed keys, each let through the app before the next (a Select's overlay opens)."""
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+def _rows(app) -> bool:
+    from lobby_tui.widgets.log_view import LogView
+
+    views = app.screen.query(LogView)
+    return bool(views and views.first().rows)
+
+
+def _shown_after(app, generation: int) -> bool:
+    from lobby_tui.widgets.log_view import LogView
+
+    screen = app.screen
+    reading = any(w.group == "log-page" and not w.is_finished for w in app.workers)
+    return screen.generation > generation and not reading and bool(screen.query_one(LogView).rows)
+
+
+# -- the data layer --------------------------------------------------------------------------
+
+
+def _timed(function: Callable[[], Any], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        function()
+    samples = []
+    for _ in range(runs):
+        started = perf_counter()
+        function()
+        samples.append(perf_counter() - started)
+    return samples
+
+
+def _data_layer(db: Path, runs: int, warmup: int) -> dict[str, list[float]]:
+    from datetime import timedelta
+
+    from lobby_tui.data.log_queries import key_of
+    from lobby_tui.data.store import Store
+    from lobby_tui.data.views import LogFilter
+
+    store = Store.open(str(db))
+    try:
+        actor = store.sign_in(*DEMO_REVIEWER)
+        everything = LogFilter()
+        newest = store.log_page(actor, everything)
+        # An entry half-way down the log: its id is about half the newest one's in a demo.
+        middle = store.entry_history(actor, newest.entries[0].id // 2).entry
+        key = key_of(middle)
+        found = {
+            "first page": _timed(lambda: store.log_page(actor, everything), runs, warmup),
+            "page step down": _timed(
+                lambda: store.log_page(actor, everything, before=key), runs, warmup
+            ),
+            "page step up": _timed(
+                lambda: store.log_page(actor, everything, after=key), runs, warmup
+            ),
+            "oldest page": _timed(
+                lambda: store.log_page(actor, everything, oldest=True), runs, warmup
+            ),
+        }
+        today = newest.entries[0].occurred_at.date()
+        for name, fields in FILTERS.items():
+            if "days_ago" in fields:
+                day = today - timedelta(days=fields["days_ago"])
+                log_filter = LogFilter(first_day=day, last_day=day)
+            else:
+                log_filter = LogFilter(**fields)
+            found[f"filter {name}"] = _timed(
+                lambda f=log_filter: store.log_page(actor, f), runs, warmup
+            )
+        for query in (*LONG_QUERIES, *SHORT_QUERIES):
+            found[f"search {query}"] = _timed(
+                lambda q=query: store.log_page(actor, LogFilter(text=q)), runs, warmup
+            )
+    finally:
+        store.close()
+    return found
+
+
+# -- drawn: the log view against DataTable -------------------------------------------------------
+
+
+async def _log_view_and_data_table(db: Path, runs: int) -> dict[str, list[float]]:
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+    from textual.widgets import DataTable
+
+    from lobby_tui.data.store import Store
+    from lobby_tui.data.views import LogFilter
+    from lobby_tui.domain.clock import branch_zone
+    from lobby_tui.domain.lists import default_lists
+    from lobby_tui.widgets.log_view import LogView
+
+    store = Store.open(str(db))
+    try:
+        page = store.log_page(store.sign_in(*DEMO_REVIEWER), LogFilter())
+    finally:
+        store.close()
+    zone, lists = branch_zone(None), default_lists()
+
+    class Both(App):
+        def compose(self) -> ComposeResult:
+            yield LogView(zone, lists, id="view")
+            yield DataTable(id="table")
+
+    found: dict[str, list[float]] = {"log_view": [], "data_table": []}
+    app = Both()
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = app.query_one(LogView)
+        table = app.query_one(DataTable)
+        table.add_columns("time", "kind", "ticket", "staff", "entry")
+        await pilot.pause()
+        for _ in range(runs):
+            started = perf_counter()
+            view.show_page(page)
+            view.render_lines(Region(0, 0, view.size.width, view.size.height))
+            found["log_view"].append(perf_counter() - started)
+
+            started = perf_counter()
+            table.clear()
+            # The usual approach: each row's cells as Text, the table sizing its columns.
+            table.add_rows(
+                [
+                    (
+                        entry.occurred_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                        entry.kind,
+                        Text(entry.ticket or ""),
+                        Text(entry.staff_name),
+                        Text(entry.text or ""),
+                    )
+                    for entry in page.entries
+                ]
+            )
+            # What DataTable leaves to its idle handler: sizing the rows and columns it was given.
+            await table._on_idle(None)
+            table.render_lines(Region(0, 0, table.size.width, table.size.height))
+            found["data_table"].append(perf_counter() - started)
+            await pilot.pause()
+    return found
+
+
+# -- against raw sqlite3 ---------------------------------------------------------------------
+
+
+def _against_raw(db: Path, runs: int, warmup: int) -> dict[str, tuple[list[float], list[float]]]:
+    from sqlalchemy import event
+
+    from lobby_tui.data.log_queries import _page_ids
+    from lobby_tui.data.store import Store
+    from lobby_tui.data.views import LogFilter
+
+    store = Store.open(str(db))
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        statements.append((statement, parameters))
+
+    try:
+        actor = store.sign_in(*DEMO_REVIEWER)
+        branch = store.branch()
+        log_filter = LogFilter(kind="enquiry")
+        event.listen(store.db.engine, "before_cursor_execute", capture)
+        store.log_page(actor, log_filter)
+        whole = list(statements)
+        statements.clear()
+        with store.db.read() as session:
+            _page_ids(session.connection(), branch, log_filter, None, False, 100)
+        keyset = [s for s in statements if "entry_current" in s[0]]
+        event.remove(store.db.engine, "before_cursor_execute", capture)
+
+        def page_query() -> None:
+            with store.db.read() as session:
+                _page_ids(session.connection(), branch, log_filter, None, False, 100)
+
+        found = {
+            "whole page (Store.log_page, every statement)": (
+                _timed(lambda: store.log_page(actor, log_filter), runs, warmup),
+                _timed(lambda: _replay(db, whole), runs, warmup),
+            ),
+            "keyset page query alone": (
+                _timed(page_query, runs, warmup),
+                _timed(lambda: _replay(db, keyset), runs, warmup),
+            ),
+        }
+    finally:
+        store.close()
+    return found
+
+
+def _replay(db: Path, statements: list[tuple[str, Any]]) -> None:
+    with closing(sqlite3.connect(db, isolation_level=None)) as connection:
+        connection.execute("BEGIN")
+        for statement, parameters in statements:
+            if statement.strip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+                continue
+            connection.execute(statement, parameters).fetchall()
+        connection.execute("COMMIT")
+
+
+# -- memory --------------------------------------------------------------------------------------
+
+BROWSE = r"""
+import asyncio, json, resource, sys
+sys.path.insert(0, sys.argv[2])
+from pilot_app import settle, signed_in
+from pathlib import Path
+
+async def browse():
+    async with signed_in(Path(sys.argv[1]), "2001", "222222") as pilot:
+        await pilot.press("f7")
+        await settle(pilot)
+        for _ in range(200):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.press("home")
+        await settle(pilot)
+        for query in ("客户", "A023", "吞卡"):
+            await pilot.press("slash", *query, "enter")
+            await settle(pilot)
+            for _ in range(20):
+                await pilot.press("pagedown")
+                await settle(pilot)
+
+asyncio.run(browse())
+print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+"""
+
+
+def _peak_rss(db: Path) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", BROWSE, str(db), str(Path(__file__).parent)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise BenchError("the browsing process failed", done.stderr[-2000:])
+    return json.loads(done.stdout.strip().splitlines()[-1]) / 1024

@@ -1,0 +1,200 @@
+"""The log browser's queries (F7): any page of the whole log, filtered, by keyset.
+
+A page is found from the key ``(occurred_at, id)`` of the row next to it, never by OFFSET, so
+the last page of a million entries costs what the first does; rows that share a timestamp are
+told apart by their id. Filters and search read ``entry_current`` (see ``log_index``), whose
+indexes all end in ``(occurred_at, entry_id)``; the page's rows are then read in their latest
+revision.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, select, true, tuple_
+from sqlmodel import Session
+
+from lobby_tui.data import entries
+from lobby_tui.data.access import audit, authorize, branch_info, the_branch
+from lobby_tui.data.engine import Database
+from lobby_tui.data.models import Branch, Entry, EntryCurrent, Staff
+from lobby_tui.data.search import TextMatch, search_terms, unindexed
+from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
+from lobby_tui.domain.clock import branch_zone, day_bounds
+from lobby_tui.domain.roles import Permission
+
+PAGE_SIZE = 100
+EXPORT_BATCH = 1000
+MARKERS = ("revised", "void")
+Key = tuple[datetime, int]
+
+
+def key_of(entry: EntryView) -> Key:
+    """Where an entry sits in the log's order, to ask for the page before or after it."""
+    return entry.occurred_at, entry.id
+
+
+class LogQueries:
+    db: Database
+
+    def log_page(
+        self,
+        actor: Actor,
+        log_filter: LogFilter,
+        *,
+        before: Key | None = None,
+        after: Key | None = None,
+        oldest: bool = False,
+        size: int = PAGE_SIZE,
+    ) -> LogPage:
+        """A page of the entries matching ``log_filter``, newest first.
+
+        By default the newest; ``before``: the entries just older than that key (the next page
+        down); ``after``: those just newer (the page up); ``oldest``: the last page of all.
+        """
+        if before is not None and after is not None:
+            raise ValueError("a page is either before or after a key")
+        with self.db.read() as session:
+            staff = authorize(session, actor, Permission.READ_LOG)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            upward = after is not None or oldest
+            ids, more = _page_ids(
+                session.connection(),
+                branch_info(branch),
+                log_filter,
+                after if upward else before,
+                upward,
+                size,
+            )
+            views = _views(session, ids)
+        if upward:
+            views.reverse()
+            return LogPage(views, newer=more, older=after is not None)
+        return LogPage(views, newer=before is not None, older=more)
+
+    def log_entries(self, actor: Actor, log_filter: LogFilter) -> Iterator[EntryView]:
+        """Every entry matching ``log_filter``, oldest first, for an export from F7.
+
+        An export: the permission check and the audit event happen at the call, before the
+        first row; the rows are read in batches as they are consumed.
+        """
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.EXPORT)
+            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            info = branch_info(branch)
+            shown = {k: str(v) for k, v in dataclasses.asdict(log_filter).items() if v}
+            audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
+        return self._log_batches(info, log_filter)
+
+    @property
+    def export_formats(self) -> tuple[str, ...]:
+        """The formats an export from F7 can be written in: those of ``lobby-tui export``."""
+        from lobby_tui.data.export import FORMATS
+
+        return FORMATS
+
+    def export_log(self, actor: Actor, log_filter: LogFilter, path: str, fmt: str) -> int:
+        """Write the entries matching ``log_filter`` to a new file; how many were written.
+
+        Audited as an export, like ``lobby-tui export``; refused to roles without EXPORT.
+        """
+        from lobby_tui.data import export
+
+        return export.write_to_path(export.log_rows(self, actor, log_filter), Path(path), fmt)
+
+    def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
+        after: Key | None = None
+        while True:
+            with self.db.read() as session:
+                ids, more = _page_ids(
+                    session.connection(), branch, log_filter, after, True, EXPORT_BATCH
+                )
+                views = _views(session, ids)
+            yield from views
+            if not more:
+                return
+            after = key_of(views[-1])
+
+
+def _page_ids(
+    connection: Connection,
+    branch: BranchInfo,
+    log_filter: LogFilter,
+    key: Key | None,
+    upward: bool,
+    size: int,
+) -> tuple[list[int], bool]:
+    """Up to ``size`` entry ids from ``key`` on (excluded), newest first unless ``upward``; and
+    whether more lie beyond them."""
+    terms = search_terms(log_filter.text)
+    match = TextMatch(connection.dialect.name, terms) if terms else None
+    # With few matches no index is used: the matches are looked up by id and sorted.
+    column: Callable[[Any], Any] = unindexed if match and match.few(connection) else _same
+    conditions = _conditions(connection, branch, log_filter, column)
+    if match is not None:
+        conditions.append(match.condition())
+    order = (column(EntryCurrent.occurred_at), column(EntryCurrent.entry_id))
+    if key is not None:
+        position = tuple_(*order)
+        conditions.append(position > key if upward else position < key)
+    query = (
+        select(EntryCurrent.entry_id)
+        .where(*conditions)
+        .order_by(*(c.asc() if upward else c.desc() for c in order))
+        .limit(size + 1)
+    )
+    ids = list(connection.execute(query).scalars())
+    return ids[:size], len(ids) > size
+
+
+def _same(element: Any) -> Any:
+    return element
+
+
+def _conditions(
+    connection: Connection,
+    branch: BranchInfo,
+    log_filter: LogFilter,
+    column: Callable[[Any], Any],
+) -> list[ColumnElement[bool]]:
+    zone = branch_zone(branch.time_zone)
+    found = [column(EntryCurrent.branch_id) == branch.id]
+    if log_filter.first_day:
+        found.append(column(EntryCurrent.occurred_at) >= day_bounds(log_filter.first_day, zone)[0])
+    if log_filter.last_day:
+        found.append(column(EntryCurrent.occurred_at) < day_bounds(log_filter.last_day, zone)[1])
+    if log_filter.staff_no:
+        staff_id = connection.execute(
+            select(Staff.id).where(Staff.staff_no == log_filter.staff_no)
+        ).scalar()
+        found.append(column(EntryCurrent.staff_id) == (staff_id or -1))
+    for name in ("kind", "business", "priority"):
+        value = getattr(log_filter, name)
+        if value:
+            found.append(column(getattr(EntryCurrent, name)) == value)
+    if log_filter.marker == "revised":
+        found.append(column(EntryCurrent.revised) == true())
+    elif log_filter.marker == "void":
+        found.append(column(EntryCurrent.voided) == true())
+    elif log_filter.marker is not None:
+        raise ValueError(f"marker must be one of {MARKERS}, not {log_filter.marker!r}")
+    return found
+
+
+def _views(session: Session, ids: list[int]) -> list[EntryView]:
+    """The entries of ``ids`` in their latest revision, in the order of ``ids``."""
+    if not ids:
+        return []
+    # Plain rows, not ORM objects: a page is read often and only read. Each row carries the
+    # entry's columns and its author's number and name, so it serves as both.
+    rows = session.connection().execute(
+        select(Entry.__table__, Staff.staff_no, Staff.name)
+        .join(Staff, Staff.id == Entry.staff_id)
+        .where(Entry.id.in_(ids))
+    )
+    by_id = {row.id: row for row in rows}
+    return entries.views_of(session, [(by_id[entry_id], by_id[entry_id]) for entry_id in ids])

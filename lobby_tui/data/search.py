@@ -1,0 +1,255 @@
+"""Text search over the duty log: the one module with SQL of a single database's dialect.
+
+Each entry's current ticket, text and outcome, masked as shown (``entry_current.search_text``),
+is what is searched. A query is split at whitespace into terms; an entry matches when every term
+is a substring of its text, ignoring case.
+
+- SQLite: two FTS5 tables hold the index, rowid = entry id. ``entry_trigram`` (trigram
+  tokenizer, external content on ``entry_current``) serves terms of three characters or more.
+  Trigrams cannot match shorter terms, and ``LIKE`` on an FTS5 table gives wrong answers for
+  Chinese on SQLite 3.40, so ``entry_chars`` (unicode61, contentless) holds the text split into
+  one token per character: a term of one or two characters is a phrase of adjacent tokens.
+  Characters that unicode61 would drop (punctuation, spaces) are written as ``x<hex>`` tokens, so
+  every character can be searched and ``存，款`` never matches ``存款``.
+- Any other database (PostgreSQL): ``ILIKE`` on ``entry_current.search_text``, with ``%``, ``_``
+  and ``\\`` escaped. Not tried against a PostgreSQL server in this release's tests.
+
+The store keeps both indexes current in the transaction that writes or revises an entry.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    column,
+    func,
+    intersect,
+    literal_column,
+    select,
+    table,
+    text,
+)
+
+from lobby_tui.data.models import EntryCurrent
+from lobby_tui.domain.masking import mask
+
+TRIGRAM_TABLE = "entry_trigram"
+CHARS_TABLE = "entry_chars"
+SEARCH_TABLES = (TRIGRAM_TABLE, CHARS_TABLE)
+SHORT_TERM = 2  # terms of at most this many characters use the per-character index
+MAX_TERMS = 8
+MAX_QUERY_LENGTH = 200
+# With at most this many matches, the matches are read and sorted (cheap); with more, the
+# browser's ordered index is walked and each row checked against them, which stops after a page.
+FEW_MATCHES = 5000
+
+BULK_HASH_SIZE = 64 * 1024 * 1024
+DEFAULT_HASH_SIZE = 1024 * 1024
+
+_TRIGRAM = table(TRIGRAM_TABLE, column("rowid"))
+_CHARS = table(CHARS_TABLE, column("rowid"))
+
+
+def searchable_text(ticket: str | None, text_: str | None, outcome: str | None) -> str:
+    """What search sees of an entry: its ticket, text and outcome, masked, one per line."""
+    return f"{ticket or ''}\n{_masked(text_ or '')}\n{_masked(outcome or '')}"
+
+
+# Logs repeat themselves ("Done", "已办结"): a bulk fill meets most texts many times.
+_masked = lru_cache(maxsize=4096)(mask)
+
+
+class _CharToken(dict[int, str]):
+    """``str.translate`` table: a letter or digit stays itself, anything else becomes a hex
+    token; each followed by a space. Filled as characters are first seen."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        token = char if unicodedata.category(char)[0] in "LN" else f"x{code:x}"
+        self[code] = f"{token} "
+        return self[code]
+
+
+_CHAR_TOKENS = _CharToken()
+
+
+def char_tokens(value: str) -> str:
+    """``value`` as the per-character index holds it: lower case, one token per character."""
+    return " xa ".join(_line_tokens(line) for line in value.split("\n"))
+
+
+@lru_cache(maxsize=4096)
+def _line_tokens(line: str) -> str:
+    return line.lower().translate(_CHAR_TOKENS).rstrip()
+
+
+def search_terms(query: str) -> list[str]:
+    """The terms of a query typed by staff: whitespace separates them."""
+    return query[:MAX_QUERY_LENGTH].split()[:MAX_TERMS]
+
+
+def fts_string(term: str) -> str:
+    """``term`` as one FTS5 string: ``"``, ``*``, ``-``, ``NEAR`` and the rest mean nothing
+    inside double quotes, where a double quote is written twice."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def like_pattern(term: str) -> str:
+    """``%term%`` for ``LIKE``/``ILIKE ... ESCAPE '\\'``, the term's own ``%``/``_`` literal."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def is_search_table(name: str) -> bool:
+    """True for the FTS5 tables and their shadow tables, which the models do not describe."""
+    return any(name == t or name.startswith(f"{t}_") for t in SEARCH_TABLES)
+
+
+# -- queries ---------------------------------------------------------------------------------
+
+
+class TextMatch:
+    """The terms of one search, as conditions on ``entry_current`` for this database."""
+
+    def __init__(self, dialect: str, terms: list[str]) -> None:
+        self.dialect = dialect
+        self.terms = terms
+
+    @property
+    def uses_fts(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def _matching_ids(self) -> Select:
+        long = [term for term in self.terms if len(term) > SHORT_TERM]
+        short = [term for term in self.terms if len(term) <= SHORT_TERM]
+        selects = []
+        if long:
+            query = " AND ".join(fts_string(term) for term in long)
+            selects.append(self._fts(_TRIGRAM, TRIGRAM_TABLE, "trigram_query", query))
+        if short:
+            query = " AND ".join(f'"{char_tokens(term)}"' for term in short)
+            selects.append(self._fts(_CHARS, CHARS_TABLE, "chars_query", query))
+        return selects[0] if len(selects) == 1 else intersect(*selects)
+
+    @staticmethod
+    def _fts(fts: Any, name: str, param: str, query: str) -> Select:
+        return select(fts.c.rowid).where(literal_column(name).op("MATCH")(bindparam(param, query)))
+
+    def condition(self) -> ColumnElement[bool]:
+        """Entries whose text holds every term."""
+        if self.uses_fts:
+            return EntryCurrent.entry_id.in_(self._matching_ids())
+        column_ = EntryCurrent.search_text
+        return and_(*(column_.ilike(like_pattern(term), escape="\\") for term in self.terms))
+
+    def few(self, connection: Connection) -> bool:
+        """True when so few entries match that reading them all beats walking the log."""
+        if not self.uses_fts:
+            return False
+        capped = self._matching_ids().limit(FEW_MATCHES + 1).subquery()
+        found = connection.execute(select(func.count()).select_from(capped)).scalar_one()
+        return found <= FEW_MATCHES
+
+
+def unindexed(element: Any) -> Any:
+    """``element`` (a column of ``entry_current``) as SQLite's ``+column``, which no index
+    serves: with few matches, the rows are looked up by id from the matches and sorted, rather
+    than found by walking an index of the whole log."""
+    return literal_column(f"+{element.table.name}.{element.name}", type_=element.type)
+
+
+# -- keeping the index -----------------------------------------------------------------------
+
+
+def create_tables(connection: Connection) -> None:
+    """The FTS5 tables, on SQLite; nothing elsewhere."""
+    if connection.dialect.name != "sqlite":
+        return
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {TRIGRAM_TABLE} USING fts5(search_text, "
+        "content='entry_current', content_rowid='entry_id', tokenize='trigram')"
+    )
+    connection.exec_driver_sql(
+        f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5(chars, content='', "
+        "tokenize='unicode61 remove_diacritics 0')"
+    )
+
+
+def drop_tables(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        for name in SEARCH_TABLES:
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+def index_text(connection: Connection, entry_id: int, old: str | None, new: str) -> None:
+    """Make the search index hold ``new`` for the entry, which held ``old`` (None: nothing).
+
+    Call after ``entry_current`` holds ``new``, in the same transaction.
+    """
+    if connection.dialect.name != "sqlite" or old == new:
+        return
+    if old is not None:
+        _run(connection, "delete", entry_id, old)
+    _run(connection, "insert", entry_id, new)
+
+
+def _run(connection: Connection, action: str, entry_id: int, value: str) -> None:
+    if action == "delete":
+        # An external-content or contentless FTS5 table forgets a row when told its old values.
+        statements = (
+            f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}, rowid, search_text) "
+            "VALUES ('delete', :id, :value)",
+            f"INSERT INTO {CHARS_TABLE}({CHARS_TABLE}, rowid, chars) "
+            "VALUES ('delete', :id, :chars)",
+        )
+    else:
+        statements = (
+            f"INSERT INTO {TRIGRAM_TABLE}(rowid, search_text) VALUES (:id, :value)",
+            f"INSERT INTO {CHARS_TABLE}(rowid, chars) VALUES (:id, :chars)",
+        )
+    for statement in statements:
+        connection.execute(
+            text(statement), {"id": entry_id, "value": value, "chars": char_tokens(value)}
+        )
+
+
+def fill(connection: Connection) -> None:
+    """Index every ``entry_current`` row, in bulk, into empty search tables (SQLite only).
+
+    The per-character split is a Python function that SQLite calls per row; the trigram table
+    reads ``entry_current`` itself.
+    """
+    if connection.dialect.name != "sqlite":
+        return
+    register_functions(connection, [("lobby_char_tokens", char_tokens)])
+    # A bigger in-memory batch of terms before each write to the index: half the time for a
+    # million entries. Set back afterwards, as everyday writes index one entry at a time.
+    _hash_size(connection, BULK_HASH_SIZE)
+    connection.exec_driver_sql(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES ('rebuild')")
+    connection.exec_driver_sql(
+        f"INSERT INTO {CHARS_TABLE}(rowid, chars) "
+        "SELECT entry_id, lobby_char_tokens(search_text) FROM entry_current"
+    )
+    _hash_size(connection, DEFAULT_HASH_SIZE)
+
+
+def _hash_size(connection: Connection, size: int) -> None:
+    for name in SEARCH_TABLES:
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}, rank) VALUES ('hashsize', {size})")
+
+
+def register_functions(connection: Connection, functions: Iterable[tuple[str, Callable]]) -> None:
+    """Python functions that bulk SQL on SQLite calls per row (search text, masking)."""
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        for name, function in functions:
+            raw.create_function(name, function.__code__.co_argcount, function, deterministic=True)

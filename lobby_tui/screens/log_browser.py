@@ -1,0 +1,242 @@
+"""F7 log browser: every entry in the database, newest first, filtered and searched.
+
+The rows come a page at a time from thread workers (keyset pages, ``Store.log_page``); the
+``LogView`` draws only those on screen. A filter change starts again from the newest entry, and
+replies to an older filter are dropped by their generation number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from time import perf_counter
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Select, Static
+
+from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.locale import N_, _
+from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.choices import pairs
+from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.log_view import LogView
+
+if TYPE_CHECKING:
+    from lobby_tui.data.views import LogFilter, LogPage
+
+MARKER_LABELS = {"revised": N_("revised"), "void": N_("void")}
+# Where a complaint-status filter goes once complaint cases exist: a Select beside these.
+SELECTS = ("kind", "business", "priority", "marker")
+
+
+class LogBrowserScreen(LobbyScreen):
+    DEFAULT_CSS = """
+    #log-filters, #log-selects { height: 1; margin: 0 0 1 0; }
+    #log-filters Input { width: 1fr; margin: 0 1 0 0; }
+    #log-filters #log-text { width: 2fr; }
+    #log-selects Select { width: 1fr; margin: 0 1 0 0; }
+    #log-status { height: 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("slash", "search", N_("Search"), id="log_search"),
+        Binding("ctrl+f", "filters", N_("Filters"), id="log_filters"),
+        Binding("ctrl+e", "export", N_("Export"), id="log_export"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, generation: int, where: str, page: LogPage, seconds: float) -> None:
+            super().__init__()
+            self.generation = generation
+            self.where = where
+            self.page = page
+            self.seconds = seconds
+
+    def __init__(self) -> None:
+        super().__init__(id="log")
+        self.generation = 0
+        self.log_filter: LogFilter | None = None
+
+    def compose(self) -> ComposeResult:
+        lists = self.app.settings.lists
+        yield DutyHeader()
+        yield Static(_("Duty log: every entry, newest first"), classes="panel-title")
+        with Horizontal(id="log-filters"):
+            yield Input(placeholder=_("Search text or ticket"), id="log-text", compact=True)
+            yield Input(placeholder=_("From YYYY-MM-DD"), id="log-from", compact=True)
+            yield Input(placeholder=_("To YYYY-MM-DD"), id="log-to", compact=True)
+            yield Input(placeholder=_("Staff no."), id="log-staff", compact=True)
+        with Horizontal(id="log-selects"):
+            kinds = [(_(KIND_LABELS[kind]), str(kind)) for kind in Kind]
+            yield Select(kinds, prompt=_("Any kind"), id="log-kind", compact=True)
+            businesses = [(label, code) for code, label in pairs(lists.business)]
+            yield Select(businesses, prompt=_("Any business"), id="log-business", compact=True)
+            priorities = [(label, code) for code, label in pairs(lists.priorities)]
+            yield Select(priorities, prompt=_("Any priority"), id="log-priority", compact=True)
+            markers = [(_(label), code) for code, label in MARKER_LABELS.items()]
+            yield Select(markers, prompt=_("Revised or not"), id="log-marker", compact=True)
+        yield LogView(self.app.zone, lists, id="log-view")
+        yield Static("", id="log-status", markup=False)
+        yield Static(
+            _(
+                "PgUp/PgDn page · Home newest · End oldest · Enter history · / search · "
+                "Ctrl+E export"
+            ),
+            classes="hint",
+        )
+        yield LobbyFooter()
+
+    def on_mount(self) -> None:
+        self.app.show_identity(self.query_one(DutyHeader))
+        self.query_one(LogView).focus()
+        self._apply_filter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "export":
+            actor = self.app.actor
+            return actor is not None and allows(actor.role, Permission.EXPORT)
+        return True
+
+    # -- the filter -----------------------------------------------------------------------
+
+    def current_filter(self) -> LogFilter | None:
+        """The filter the bar shows, or None (and a warning) when a date is not a date."""
+        from lobby_tui.data.views import LogFilter
+
+        days: list[date | None] = []
+        for name in ("log-from", "log-to"):
+            value = self.query_one(f"#{name}", Input).value.strip()
+            try:
+                days.append(date.fromisoformat(value) if value else None)
+            except ValueError:
+                self.notify(_("Write the date as YYYY-MM-DD."), severity="warning")
+                return None
+        chosen = {}
+        for name in SELECTS:
+            value = self.query_one(f"#log-{name}", Select).value
+            chosen[name] = None if value is Select.NULL else str(value)
+        return LogFilter(
+            first_day=days[0],
+            last_day=days[1],
+            staff_no=self.query_one("#log-staff", Input).value.strip() or None,
+            text=self.query_one("#log-text", Input).value.strip(),
+            **chosen,
+        )
+
+    def _apply_filter(self) -> None:
+        log_filter = self.current_filter()
+        if log_filter is None:
+            return
+        self.log_filter = log_filter
+        self.generation += 1
+        self._fetch(self.generation, log_filter, "newest", None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._apply_filter()
+        self.query_one(LogView).focus()
+
+    @on(Select.Changed)
+    def _selected(self, event: Select.Changed) -> None:
+        event.stop()
+        if self.log_filter is not None:
+            self._apply_filter()
+            self.query_one(LogView).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#log-text", Input).focus()
+
+    def action_filters(self) -> None:
+        self.query_one("#log-kind", Select).focus()
+
+    # -- pages ----------------------------------------------------------------------------
+
+    @on(LogView.NeedPage)
+    def _need_page(self, event: LogView.NeedPage) -> None:
+        view = event.log_view
+        key = None
+        if event.where == "older" and view.rows:
+            key = (view.rows[-1].occurred_at, view.rows[-1].id)
+        elif event.where == "newer" and view.rows:
+            key = (view.rows[0].occurred_at, view.rows[0].id)
+        if self.log_filter is not None:
+            self._fetch(self.generation, self.log_filter, event.where, key)
+
+    @work(thread=True, group="log-page", exit_on_error=False)
+    def _fetch(self, generation: int, log_filter: LogFilter, where: str, key) -> None:
+        store, actor = self.app.store, self.app.actor
+        started = perf_counter()
+        page = store.log_page(
+            actor,
+            log_filter,
+            before=key if where == "older" else None,
+            after=key if where == "newer" else None,
+            oldest=where == "oldest",
+        )
+        self.post_message(self.Loaded(generation, where, page, perf_counter() - started))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        if event.generation != self.generation:
+            return  # a page of a filter no longer shown
+        view = self.query_one(LogView)
+        if event.where == "older":
+            view.add_older(event.page)
+        elif event.where == "newer":
+            view.add_newer(event.page)
+        else:
+            view.show_page(event.page, at_end=event.where == "oldest")
+        self._show_status(view, event.seconds)
+
+    def _show_status(self, view: LogView, seconds: float) -> None:
+        if not view.rows:
+            status = _("No entry matches.")
+        else:
+            status = _("{count} entries in view · last page read in {ms} ms").format(
+                count=len(view.rows), ms=round(seconds * 1000)
+            )
+            if not view.newer:
+                status += " · " + _("newest entry on top")
+            if not view.older:
+                status += " · " + _("oldest entry reached")
+        self.query_one("#log-status", Static).update(status)
+
+    @on(LogView.Chosen)
+    def _chosen(self, event: LogView.Chosen) -> None:
+        from lobby_tui.screens.entry_detail import EntryDetailScreen
+
+        self.app.push_screen(EntryDetailScreen(event.entry.id))
+
+    # -- export ---------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        log_filter = self.current_filter()
+        if log_filter is None:
+            return
+        from lobby_tui.screens.log_export import LogExportScreen
+
+        def chosen(choice: tuple[str, str] | None) -> None:
+            if choice is not None:
+                self._export(log_filter, *choice)
+
+        formats = self.app.store.export_formats
+        self.app.push_screen(LogExportScreen(self.app.today(), formats), chosen)
+
+    @work(thread=True, group="log-export", exit_on_error=False)
+    def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:
+        from lobby_tui.data.views import StoreError
+
+        try:
+            count = self.app.store.export_log(self.app.actor, log_filter, path, fmt)
+        except (StoreError, OSError) as error:
+            message = _(str(error)) if isinstance(error, StoreError) else str(error)
+            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            return
+        message = _("{count} entries exported to {path}").format(count=count, path=path)
+        self.app.call_from_thread(self.notify, message, markup=False)

@@ -1,0 +1,144 @@
+"""F7 as a reviewer meets it: open the log, page down to the oldest entry and back, filter,
+search, open an entry's history, export what the filter shows."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from lobby_tui.data.store import Store
+from lobby_tui.data.views import Actor
+from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Role
+from lobby_tui.screens.desk import DeskScreen
+from lobby_tui.screens.entry_detail import EntryDetailScreen
+from lobby_tui.screens.log_browser import LogBrowserScreen
+from lobby_tui.screens.log_export import LogExportScreen
+from lobby_tui.widgets.log_view import MAX_ROWS, LogView
+from tests.conftest import LOBBY, settle, sign_in
+from tests.store_fixtures import rows
+
+REVIEWER = ("8001", "888888")
+ENTRIES = 730  # more than one window of rows: paging must let rows go and fetch them again
+START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
+
+
+def a_month_of_entries(path: Path) -> list[int]:
+    """A reviewer and ENTRIES entries, several to each second; ids newest first."""
+    store = Store.open(str(path))
+    try:
+        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        lobby = store.sign_in(*LOBBY)
+        written = []
+        for n in range(ENTRIES):
+            kind = Kind.ENQUIRY if n % 10 == 0 else Kind.QUEUE
+            text = "ATM吞卡，客户明天来领" if n == 7 else f"第{n}位客户 customer {n}"
+            at = START + timedelta(minutes=n // 4)
+            written.append(store.add_entry(lobby, kind, at, ticket=f"A{n:03d}", text=text))
+    finally:
+        store.close()
+    return [e.id for e in sorted(written, key=lambda e: (e.occurred_at, e.id), reverse=True)]
+
+
+def shown_ids(view: LogView) -> list[int]:
+    return [entry.id for entry in view.rows]
+
+
+async def test_a_reviewer_pages_to_the_oldest_entry_filters_searches_and_opens_one(
+    db, make_app
+) -> None:
+    newest_first = a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        view = app.screen.query_one(LogView)
+        assert view.current.id == newest_first[0]
+        assert len(view.rows) < ENTRIES  # a page, not the log
+
+        # Page down entry by entry's pages to the very end: every entry passes under the cursor.
+        seen = [view.current.id]
+        for _ in range(ENTRIES):
+            if view.cursor == len(view.rows) - 1 and not view.older:
+                break
+            await pilot.press("pagedown")
+            await settle(pilot)
+            index = shown_ids(view).index(seen[-1])
+            seen += shown_ids(view)[index + 1 : view.cursor + 1]
+        assert seen == newest_first
+        assert len(view.rows) <= MAX_ROWS
+
+        await pilot.press("home")
+        await settle(pilot)
+        assert view.current.id == newest_first[0]
+        await pilot.press("end")
+        await settle(pilot)
+        assert view.current.id == newest_first[-1] and not view.older
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert view.current.id == newest_first[-1 - (view.scrollable_content_region.height - 1)]
+
+        await pilot.press("ctrl+f")  # the kind filter: enquiries only
+        await pilot.press("enter", "down", "down", "enter")
+        await settle(pilot)
+        assert {entry.kind for entry in view.rows} == {"enquiry"}
+        assert len(view.rows) == ENTRIES // 10
+
+        await pilot.press("slash", *"吞卡", "enter")
+        await settle(pilot)
+        assert shown_ids(view) == []  # entry 7 is not an enquiry
+        await pilot.press("ctrl+f", "enter", "up", "up", "enter")  # any kind again
+        await settle(pilot)
+        assert [entry.text for entry in view.rows] == ["ATM吞卡，客户明天来领"]
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDetailScreen)
+        assert app.screen.entry_id == newest_first[ENTRIES - 1 - 7]
+
+
+async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
+    db, make_app, tmp_path
+) -> None:
+    a_month_of_entries(db)
+    out = tmp_path / "enquiries.jsonl"
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+f", "enter", "down", "down", "enter")  # enquiries
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, LogExportScreen)
+        app.screen.query_one("#export-path").value = str(out)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [row["text"] for row in exported[:2]] == [
+        "第0位客户 customer 0",
+        "第10位客户 customer 10",
+    ]
+    assert {row["kind"] for row in exported} == {"enquiry"} and len(exported) == ENTRIES // 10
+    [(detail,)] = rows(db, "SELECT detail FROM audit_event WHERE action = 'export'")
+    assert json.loads(detail)["kind"] == "enquiry"
+
+
+async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> None:
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert app.screen.query_one(LogView).rows
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, DeskScreen)
