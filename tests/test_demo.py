@@ -188,3 +188,16 @@ def test_during_the_day_today_is_filled_up_to_now(tmp_path: Path) -> None:
     today = [e for e in found if day_of(e.occurred_at) == date(2026, 3, 20)]
     assert today
     assert all(e.recorded_at <= noon for e in found)
+
+
+def test_every_code_in_the_demo_is_one_the_branch_lists_name(entries: list[Entry]) -> None:
+    from lobby_tui.domain.lists import default_lists
+
+    lists = default_lists()
+    named = {
+        "business": {choice.code for choice in lists.business},
+        "priority": {choice.code for choice in lists.priorities},
+    }
+    for field, codes in named.items():
+        used = {getattr(entry, field) for entry in entries} - {None}
+        assert used <= codes, (field, used - codes)

@@ -65,10 +65,10 @@ queue 6 account_opening elderly counter -
 queue 8 deposit none counter -
   客户存3万元一年期定期，取号后引导至{n}号窗口 | 已办理，告知到期自动转存
   30,000 yuan into a one-year fixed deposit; sent to counter {n} | Done; rolls over at maturity
-queue 6 withdrawal none self_service -
+queue 6 deposit none self_service -
   客户取现2000元，引导至ATM自助办理，免排队 | 客户自助完成
   Withdrawing 2,000 yuan cash; shown to the ATM instead of queueing | Done at the ATM
-queue 3 withdrawal none counter -
+queue 3 deposit none counter -
   客户未预约取现10万元，先在{n}号窗口取5万元 | 余款已预约次日
   Wants 100,000 yuan cash, not booked: 50,000 now at counter {n} | Rest booked for tomorrow
 queue 4 transfer none self_service -
@@ -191,7 +191,7 @@ def _parse_scenes(table: str) -> list[Scene]:
 
 SCENES = _parse_scenes(SCENES_TABLE)
 # Ticket letters as the dispenser gives them: A for cash, B for the rest, V for VIP customers.
-_PREFIX = {"deposit": "A", "withdrawal": "A"}
+_PREFIX = {"deposit": "A"}
 _CUMULATIVE = list(accumulate(scene.weight for scene in SCENES))
 
 
