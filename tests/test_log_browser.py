@@ -115,7 +115,10 @@ async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert isinstance(app.screen, LogExportScreen)
-        app.screen.query_one("#export-path").value = str(out)
+        await pilot.press("2")  # JSON Lines, after the workbook; on to the file name
+        await settle(pilot)
+        assert app.screen.query_one("#input-path").value.endswith(".jsonl")
+        app.screen.query_one("#input-path").value = str(out)
         await pilot.press("enter")
         await settle(pilot)
 
@@ -127,6 +130,36 @@ async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
     assert {row["kind"] for row in exported} == {"enquiry"} and len(exported) == ENTRIES // 10
     [(detail,)] = rows(db, "SELECT detail FROM audit_event WHERE action = 'export'")
     assert json.loads(detail)["kind"] == "enquiry"
+
+
+async def test_a_reviewer_exports_the_filter_as_a_workbook_by_keyboard_alone(
+    db, make_app, tmp_path
+) -> None:
+    from openpyxl import load_workbook
+
+    a_month_of_entries(db)
+    home = tmp_path / "home"
+    home.mkdir()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+f", "enter", "down", "down", "enter")  # enquiries
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        path = app.screen.query_one("#input-path")
+        assert path.value.endswith(".xlsx")  # the workbook is offered first
+        path.value = str(home / "enquiries.xlsx")
+        await pilot.press("enter", "enter")  # past the format, then export from the file name
+        await settle(pilot)
+
+    sheet = load_workbook(home / "enquiries.xlsx")["entries"]
+    header, *body = sheet.values
+    assert len(body) == ENTRIES // 10
+    assert {row[header.index("kind")] for row in body} == {"enquiry"}
+    assert isinstance(body[0][header.index("occurred_at")], datetime)
 
 
 async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> None:

@@ -1,5 +1,6 @@
-"""Export from F7: where to write the entries the log browser's filter shows, and in which
-format (those of ``lobby-tui export``)."""
+"""Export from F7: in which format (those of ``lobby-tui export``) and to which file the entries
+the log browser's filter shows are written. Keyboard only, like every form: a digit picks the
+format, Enter moves on and exports from the file name."""
 
 from __future__ import annotations
 
@@ -10,61 +11,72 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Input, Select, Static
+from textual.widgets import Static
 
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
+from lobby_tui.widgets.form import FieldSpec, Form
+
+FORMAT_LABELS = {
+    "xlsx": N_("Excel workbook (xlsx)"),
+    "csv": N_("CSV"),
+    "jsonl": N_("JSON Lines"),
+}
 
 
 class LogExportScreen(LobbyModal):
     """Dismissed with ``(path, format)``, or None when cancelled."""
 
-    DEFAULT_CSS = """
-    LogExportScreen { align: center middle; }
-    """
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_export"),
-        Binding("ctrl+s", "export", N_("Export"), id="confirm_export"),
-    ]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_export")]
 
     def __init__(self, today: date, formats: tuple[str, ...]) -> None:
         super().__init__(id="log-export")
         self.today = today
-        self.formats = formats
+        # A reviewer's export is most often read in a spreadsheet: the workbook comes first.
+        self.formats = tuple(sorted(formats, key=lambda fmt: fmt != "xlsx"))
 
     def compose(self) -> ComposeResult:
+        first = self.formats[0]
+        fields = [
+            FieldSpec(
+                "format",
+                _("Format"),
+                kind="pick",
+                choices=tuple((fmt, _(FORMAT_LABELS.get(fmt, fmt))) for fmt in self.formats),
+                default=first,
+            ),
+            FieldSpec("path", _("File")),
+        ]
         with Vertical(id="export-box", classes="box"):
             yield Static(_("Export the entries this filter shows"), classes="box-title")
-            yield Select(
-                [(fmt, fmt) for fmt in self.formats],
-                value=self.formats[0],
-                allow_blank=False,
-                id="export-format",
+            yield Form(fields, validator=self._check, on_submit=self._chosen, id="export-form")
+            yield Static(
+                _(
+                    "1–{last}: format · Enter: next, then export · Ctrl+S: export · Esc: cancel"
+                ).format(last=len(self.formats)),
+                classes="hint",
             )
-            yield Input(self._path(self.formats[0]), id="export-path")
-            yield Static("", id="export-error", markup=False)
-            yield Static(_("Enter or Ctrl+S: export · Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        form = self.query_one(Form)
+        form.load({"path": self._path(self.formats[0])})
+        form.focus_first()
 
     def _path(self, fmt: str) -> str:
         return str(Path.home() / f"lobby-log-{self.today.isoformat()}.{fmt}")
 
-    @on(Select.Changed, "#export-format")
-    def _format_changed(self, event: Select.Changed) -> None:
-        path = self.query_one("#export-path", Input)
-        path.value = str(Path(path.value).with_suffix(f".{event.value}"))
+    @on(Form.Edited)
+    def _format_changed(self) -> None:
+        """The file name follows the format picked, so a workbook is never named .jsonl."""
+        form = self.query_one(Form)
+        values = form.values()
+        path = Path(values["path"].strip() or self._path(values["format"]))
+        if values["format"] and path.suffix != f".{values['format']}":
+            form.load({"path": str(path.with_suffix(f".{values['format']}"))})
 
-    @on(Input.Submitted, "#export-path")
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_export()
+    @staticmethod
+    def _check(values: dict[str, str]) -> dict[str, str]:
+        return {} if values["path"].strip() else {"path": _("Give a file name.")}
 
-    def action_export(self) -> None:
-        path = self.query_one("#export-path", Input).value.strip()
-        if not path:
-            self.query_one("#export-error", Static).update(_("Give a file name."))
-            return
-        fmt = str(self.query_one("#export-format", Select).value)
-        self.dismiss((str(Path(path).expanduser()), fmt))
+    def _chosen(self, values: dict[str, str]) -> None:
+        self.dismiss((str(Path(values["path"].strip()).expanduser()), values["format"]))
