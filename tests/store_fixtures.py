@@ -29,6 +29,16 @@ ADMIN_NO, ADMIN_PIN = "9001", "999999"
 LOBBY_NO, LOBBY_PIN = "1001", "111111"
 REVIEWER_NO, REVIEWER_PIN = "8001", "888888"
 WRONG_PIN = "123456"
+# A complaint as the lobby manager registers it: the ATM kept the customer's card.
+CARD_COMPLAINT = {
+    "channel": "on_site",
+    "business": "bank_cards",
+    "cause": "facilities",
+    "severity": "yellow",
+    "complainant_name": "王先生",
+    "complainant_contact": "13812345678",
+    "facts": "ATM吞卡，客户等了40分钟无人处理，要求当天取回银行卡",
+}
 
 
 def set_up_store(path: Path) -> Store:

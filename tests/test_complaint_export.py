@@ -15,15 +15,10 @@ from lobby_tui.data.export import COMPLAINT_FIELDS, complaint_rows
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import PermissionDenied
 from tests.cli_fixtures import Cli, branch_db_fixture, cli_fixture  # noqa: F401 (fixtures)
-from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, audit_actions
+from tests.store_fixtures import CARD_COMPLAINT, LOBBY_NO, LOBBY_PIN, audit_actions
 
 CARD = {
-    "channel": "on_site",
-    "business": "bank_cards",
-    "cause": "facilities",
-    "severity": "yellow",
-    "complainant_name": "王先生",
-    "complainant_contact": "13812345678",
+    **CARD_COMPLAINT,
     "facts": "ATM吞卡，客户留电话13812345678，要求当天取回",
     "request": "当天取回卡",
     "ticket": "A023",

@@ -17,16 +17,9 @@ from lobby_tui.screens.complaint_list import ComplaintListScreen
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.open_items import OpenItemsScreen
 from tests.conftest import LOBBY, settle, sign_in
+from tests.store_fixtures import CARD_COMPLAINT
 
-CARD = {
-    "channel": "on_site",
-    "business": "bank_cards",
-    "cause": "facilities",
-    "severity": "yellow",
-    "complainant_name": "王先生",
-    "complainant_contact": "13812345678",
-    "facts": "ATM吞卡，客户要求当天取回",
-}
+CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 
 
 def cases_in(path: Path):

@@ -14,6 +14,7 @@ from lobby_tui.domain.clock import branch_zone
 from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
+    CARD_COMPLAINT,
     LOBBY_NO,
     REVIEWER_NO,
     REVIEWER_PIN,
@@ -27,21 +28,11 @@ from tests.store_fixtures import (  # noqa: F401 (fixtures)
 )
 
 SHANGHAI = branch_zone("Asia/Shanghai")
-SWALLOWED_CARD = "ATM吞卡，客户等了40分钟无人处理，要求当天取回银行卡"
+SWALLOWED_CARD = CARD_COMPLAINT["facts"]
 
 
 def register(store: Store, actor: Actor, **changes) -> int:
-    values = {
-        "channel": "on_site",
-        "business": "bank_cards",
-        "cause": "facilities",
-        "severity": "yellow",
-        "complainant_name": "王先生",
-        "complainant_contact": "13812345678",
-        "facts": SWALLOWED_CARD,
-        "request": "当天取回卡并道歉",
-        **changes,
-    }
+    values = {**CARD_COMPLAINT, "request": "当天取回卡并道歉", **changes}
     return store.register_complaint(actor, **values).case.id
 
 

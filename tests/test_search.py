@@ -16,6 +16,7 @@ from lobby_tui.domain.kinds import Kind
 
 # The *_fixture names are pytest fixtures (db_path, store, lobby, admin): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
+    CARD_COMPLAINT,
     db_path_fixture,
     lobby_fixture,
     rows,
@@ -190,15 +191,7 @@ def test_complaint_steps_and_checklist_problems_are_in_the_log_and_its_search(
 ) -> None:
     from lobby_tui.data.views import CheckAnswer
 
-    store.register_complaint(
-        lobby,
-        channel="on_site",
-        business="bank_cards",
-        cause="facilities",
-        severity="yellow",
-        complainant_name="王先生",
-        facts="自助机吞卡，客户急需用卡",
-    )
+    store.register_complaint(lobby, **{**CARD_COMPLAINT, "facts": "自助机吞卡，客户急需用卡"})
     store.record_checklist(
         lobby,
         "opening",

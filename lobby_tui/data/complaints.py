@@ -7,12 +7,13 @@ Times inside an action's JSON payload are ISO 8601 strings in UTC.
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, func, select
 
+from lobby_tui.data import entries
 from lobby_tui.data.models import ComplaintAction, ComplaintCase, OpenComplaint, Staff
 from lobby_tui.data.views import CaseActionView, CaseView
 from lobby_tui.domain.complaints import FINISHED, Action, Status, next_status
@@ -30,21 +31,13 @@ TIMES = frozenset({"told_at"})
 
 
 def to_json(payload: dict[str, Any]) -> str:
-    return json.dumps(
-        {
-            name: value.astimezone(UTC).isoformat() if isinstance(value, datetime) else value
-            for name, value in payload.items()
-        },
-        ensure_ascii=False,
-    )
+    """A step's details as stored, times in UTC (the same JSON as an entry's revision)."""
+    return entries.to_json(payload)
 
 
 def from_json(text: str) -> dict[str, Any]:
-    payload = json.loads(text)
-    for name in TIMES & payload.keys():
-        if payload[name] is not None:
-            payload[name] = datetime.fromisoformat(payload[name]).astimezone(UTC)
-    return payload
+    """A step's details read back, its times aware again."""
+    return entries.from_json(text, TIMES)
 
 
 def actions_of(session: Session, case_ids: list[int]) -> dict[int, list[ComplaintAction]]:

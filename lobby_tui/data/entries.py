@@ -53,10 +53,11 @@ def to_json(values: dict[str, Any]) -> str:
     )
 
 
-def from_json(text: str) -> dict[str, Any]:
-    """Entry values read back from a revision, datetimes aware again."""
+def from_json(text: str, times: frozenset[str] = DATETIMES) -> dict[str, Any]:
+    """Entry values read back from a revision (or the values named ``times`` of other JSON
+    written by ``to_json``), datetimes aware again."""
     values = json.loads(text)
-    for name in DATETIMES & values.keys():
+    for name in times & values.keys():
         if values[name] is not None:
             values[name] = datetime.fromisoformat(values[name]).astimezone(UTC)
     return values
