@@ -8,6 +8,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+# Checklist days are domain values (the day summary holds them), returned as they are.
+from lobby_tui.domain.checklists import ChecklistDay as ChecklistDay
 from lobby_tui.domain.deadlines import Deadline
 from lobby_tui.domain.roles import Role
 
@@ -313,17 +315,3 @@ class ChecklistRun:
     at: datetime
     items: int
     entries: list[EntryView]
-
-
-@dataclass(frozen=True)
-class ChecklistDay:
-    """One checklist (``opening``, ``midday``, ``closing``) on a branch day: whether it was
-    walked, how many problems were found (over every walk of it that day), and who walked it
-    last and when."""
-
-    checklist: str
-    done: bool
-    problems: int = 0
-    last_at: datetime | None = None
-    staff_no: str | None = None
-    staff_name: str | None = None

@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lobby_tui import locale
+from lobby_tui.domain.checklists import CHECKLIST_NAMES, mark, problems_text
 from lobby_tui.domain.day_summary import DaySummary
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
@@ -96,9 +97,17 @@ def sections(summary: DaySummary, lists: BranchLists) -> list[Section]:
                 Line(_("still open"), str(summary.follow_ups.open)),
             ),
         ),
-        Section(_("Checks"), (Line(_("checks done"), str(summary.checks_done)),)),
+        Section(_("Checks"), _checklists(summary)),
         Section(_("Sign-off"), _sign_offs(summary, zone)),
     ]
+
+
+def _checklists(summary: DaySummary) -> tuple[Line, ...]:
+    # "Opening check  ✓ 1 problem": the desk's marks, with the problems found on each walk.
+    return tuple(
+        Line(_(CHECKLIST_NAMES[day.checklist]), f"{mark(day)} {problems_text(day)}".rstrip())
+        for day in summary.checklists
+    )
 
 
 def _counts(counts: dict[str, int], lists: BranchLists, list_name: str) -> tuple[Line, ...]:

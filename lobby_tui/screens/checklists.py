@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from lobby_tui import locale
+from lobby_tui.domain.checklists import CHECKLIST_NAMES
 from lobby_tui.domain.lists import CHECKLIST_PHASES
 from lobby_tui.domain.validation import NOTE_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
-from lobby_tui.widgets.checks import CHECKLIST_NAMES
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import plain
