@@ -269,12 +269,14 @@ class ComplaintDay:
 
 @dataclass(frozen=True)
 class OpenSummary:
-    """What stays open in the branch, for a handover: how many of each kind (``handoff``,
-    ``follow_up``), how many follow-ups are overdue, and the oldest few items."""
+    """What stays open in the branch, for a handover: how many of each kind (``complaint``,
+    ``handoff``, ``follow_up``), how many follow-ups and complaints are overdue, the open
+    complaint cases nearest due first, and the oldest few other items."""
 
     counts: dict[str, int]
     overdue: int
     oldest: list[OpenItem]
+    complaints: list[CaseView] = field(default_factory=list)
 
     @property
     def total(self) -> int:
