@@ -109,9 +109,8 @@ def test_todays_report_says_which_checklists_were_walked_and_their_problems(
     chinese = Cli(tmp_path)(f"report --lang zh --date {today} --db", path)
 
     assert english.returncode == 0, english.stderr
-    assert "| Opening check | ✓ 2 problems |\n| Mid-day check | ✓ |\n" in english.stdout
-    assert "| Closing check | – |" in english.stdout.splitlines()
-    assert "| 营业前检查 | ✓ 2 个问题 |" in chinese.stdout.splitlines()
+    assert "| opening | ✓ · problems: 2 |\n| mid-day | ✓ |\n| closing | – |\n" in english.stdout
+    assert "| 营业前 | ✓ · 问题：2 |" in chinese.stdout.splitlines()
 
 
 def test_a_report_of_a_missing_database_is_one_line(tmp_path: Path) -> None:
@@ -181,9 +180,9 @@ EXPECTED = """\
 
 | item | value |
 |---|---|
-| Opening check | – |
-| Mid-day check | – |
-| Closing check | – |
+| opening | – |
+| mid-day | – |
+| closing | – |
 
 ## Sign-off
 

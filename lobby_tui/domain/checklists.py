@@ -42,9 +42,5 @@ def mark(day: ChecklistDay) -> str:
 
 
 def problems_text(day: ChecklistDay) -> str:
-    """ "1 problem", "3 problems"; "" for none (or a checklist not walked)."""
-    if not day.problems:
-        return ""
-    if day.problems == 1:
-        return _("1 problem")
-    return _("{n} problems").format(n=day.problems)
+    """ "problems: 2"; "" for none (or a checklist not walked)."""
+    return _("problems: {n}").format(n=day.problems) if day.problems else ""

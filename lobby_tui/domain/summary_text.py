@@ -12,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lobby_tui import locale
-from lobby_tui.domain.checklists import CHECKLIST_NAMES, mark, problems_text
+from lobby_tui.domain.checklists import CHECKLIST_SHORT, mark, problems_text
 from lobby_tui.domain.day_summary import DaySummary
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
@@ -103,9 +103,13 @@ def sections(summary: DaySummary, lists: BranchLists) -> list[Section]:
 
 
 def _checklists(summary: DaySummary) -> tuple[Line, ...]:
-    # "Opening check  ✓ 1 problem": the desk's marks, with the problems found on each walk.
+    # "opening  ✓ · problems: 1": the desk's names and marks, and the problems found that day;
+    # the short names leave the value room in a column of the F8 screen.
     return tuple(
-        Line(_(CHECKLIST_NAMES[day.checklist]), f"{mark(day)} {problems_text(day)}".rstrip())
+        Line(
+            _(CHECKLIST_SHORT[day.checklist]),
+            " · ".join(filter(None, (mark(day), problems_text(day)))),
+        )
         for day in summary.checklists
     )
 

@@ -19,6 +19,8 @@ from lobby_tui.widgets.timeline import plain
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseView, OpenItem, OpenSummary
 
+# Cells of a complaint's line, Chinese counted double: it fits the sign-out dialog.
+LINE_WIDTH = 84
 # Each kind of open item the handover lists, in the order it lists them.
 OPEN_KIND_LABELS = {
     "complaint": N_("open complaints"),
@@ -57,12 +59,15 @@ def open_summary_text(
 
 
 def _case_line(case: CaseView, zone: ZoneInfo, now: datetime) -> Text:
-    # Received when, the case number, its time left (red when near or past), then the facts.
+    # Received when, the case number, its time left (red when near or past), then the facts
+    # in what is left of the line, as wide as the other items' lines.
     since = case.received_at.astimezone(zone).strftime("%m-%d %H:%M")
     line = Text(f"  {since:<11} {_('complaint')} {case.number} ")
     line.append_text(time_left(case, now))
     line.append("  ")
-    line.append_text(plain(case.facts, 50))
+    facts = plain(case.facts, 200)
+    facts.truncate(max(10, LINE_WIDTH - line.cell_len), overflow="ellipsis")
+    line.append_text(facts)
     return line
 
 
