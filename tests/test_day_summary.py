@@ -3,8 +3,10 @@
 The lobby manager's day at the branch (branch time, Asia/Shanghai): the opening check at 07:50,
 three customers guided (one revised from a withdrawal by a pregnant customer to an elderly
 customer's deposit), a fourth guided by mistake and voided, three enquiries with follow-ups,
-five hand-offs with every outcome, a complaint, and a note at 23:30. Around it: an enquiry of
-the day before whose follow-up falls due on the 28th, and a note just after midnight.
+five hand-offs with every outcome, a complaint registered at 16:00, a complaint of the 10th
+withdrawn at 09:20, and a note at 23:30. Around it: an enquiry of the day before whose follow-up
+falls due on the 28th, a complaint of 1 November still open (due on the 16th: overdue), one of
+the 21st (due 6 December: not), and a note just after midnight. No checklist was walked.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor, PermissionDenied, StoreError
-from lobby_tui.domain.day_summary import DaySummary, FollowUpTally, HandoffTally
+from lobby_tui.data.views import Actor, CheckAnswer, PermissionDenied, StoreError
+from lobby_tui.domain.day_summary import ComplaintTally, DaySummary, FollowUpTally, HandoffTally
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Role
 
@@ -71,7 +73,11 @@ def write_the_day(store: Store, lobby: Actor) -> dict[str, int]:
     not_sold = add(Kind.HANDOFF, "2026-11-28 15:00", target="relationship_manager", referral=True)
     add(Kind.HANDOFF, "2026-11-28 15:30", target="wealth_manager", referral=True)
     no_show = add(Kind.HANDOFF, "2026-11-28 15:40", target="vip_room", referral=False)
-    add(Kind.COMPLAINT, "2026-11-28 16:00", text="客户投诉等候时间过长")
+    register(store, lobby, "2026-11-01 09:00", "ATM 吞卡未及时处理")
+    withdrawn = register(store, lobby, "2026-11-10 10:00", "理财产品说明不清")
+    register(store, lobby, "2026-11-21 11:00", "叫号屏显示错误")
+    store.withdraw_complaint(lobby, withdrawn, "客户已理解", at=at("2026-11-28 09:20"))
+    register(store, lobby, "2026-11-28 16:00", "客户投诉等候时间过长")
     add(Kind.NOTE, "2026-11-28 23:30", text="夜间巡查：门已锁好")
     add(Kind.NOTE, "2026-11-29 00:10", text="ATM 吞卡")
 
@@ -91,6 +97,20 @@ def write_the_day(store: Store, lobby: Actor) -> dict[str, int]:
     store.update_handoff(lobby, returned, "returned")
     store.update_handoff(lobby, no_show, "no_show")
     return ids
+
+
+def register(store: Store, lobby: Actor, when: str, facts: str) -> int:
+    """A complaint case received at ``when``; its registration is a complaint entry then."""
+    return store.register_complaint(
+        lobby,
+        channel="on_site",
+        business="bank_cards",
+        cause="facilities",
+        severity="yellow",
+        complainant_name="王先生",
+        facts=facts,
+        received_at=at(when),
+    ).case.id
 
 
 @pytest.fixture(name="reviewer")
@@ -115,10 +135,10 @@ def test_the_day_is_counted_per_kind_without_the_voided_entry(summary: DaySummar
         "queue": 3,
         "enquiry": 3,
         "handoff": 5,
-        "complaint": 1,
+        "complaint": 2,  # the case registered at 16:00, the withdrawal at 09:20
         "note": 1,
     }
-    assert (summary.total, summary.voided) == (14, 1)
+    assert (summary.total, summary.voided) == (15, 1)
 
 
 def test_business_and_priority_are_counted_as_last_revised(summary: DaySummary) -> None:
@@ -129,7 +149,7 @@ def test_business_and_priority_are_counted_as_last_revised(summary: DaySummary) 
 
 def test_the_hourly_flow_is_in_branch_hours(summary: DaySummary) -> None:
     expected = [0] * 24
-    for hour, count in {7: 1, 9: 2, 10: 2, 11: 2, 14: 2, 15: 3, 16: 1, 23: 1}.items():
+    for hour, count in {7: 1, 9: 3, 10: 2, 11: 2, 14: 2, 15: 3, 16: 1, 23: 1}.items():
         expected[hour] = count
     assert list(summary.by_hour) == expected
 
@@ -146,9 +166,45 @@ def test_follow_ups_due_that_day_follow_their_revised_dates(summary: DaySummary)
     assert summary.follow_ups == FollowUpTally(due=3, done=1)
 
 
-def test_complaints_and_checks_are_counted_from_their_entries(summary: DaySummary) -> None:
-    assert summary.complaints.opened == 1
-    assert summary.checks_done == 1
+def test_complaints_are_counted_from_their_cases(summary: DaySummary) -> None:
+    # Opened: the 16:00 case. Closed: the case of the 10th, withdrawn that morning (past its
+    # due day, the 25th, but closed at the day's end). Overdue: the case of 1 November.
+    assert summary.complaints == ComplaintTally(opened=1, closed=1, overdue=1)
+
+
+def test_a_day_without_a_checklist_walk_shows_each_checklist_not_done(
+    summary: DaySummary,
+) -> None:
+    # The 07:50 check entry was written by hand, not by walking a checklist.
+    assert [(c.checklist, c.done, c.problems) for c in summary.checklists] == [
+        ("opening", False, 0),
+        ("midday", False, 0),
+        ("closing", False, 0),
+    ]
+
+
+def test_the_opening_checklist_walked_today_is_in_todays_summary_with_its_problem(
+    store: Store, lobby: Actor
+) -> None:
+    store.record_checklist(
+        lobby,
+        "opening",
+        [
+            CheckAnswer("ticket_paper", "取号机纸", False, "纸不足"),
+            CheckAnswer("led_screen", "LED 屏", True),
+        ],
+    )
+    store.record_checklist(lobby, "closing", [CheckAnswer("lobby_clear", "大堂无滞留人员", True)])
+    today = datetime.now(SHANGHAI).date()
+
+    summary = store.day_summary(lobby, today)
+
+    assert [(c.checklist, c.done, c.problems) for c in summary.checklists] == [
+        ("opening", True, 1),
+        ("midday", False, 0),
+        ("closing", True, 0),
+    ]
+    assert summary.checklists[0].staff_no == LOBBY_NO
 
 
 def test_a_day_without_entries_is_all_zeros(store: Store, ids: dict[str, int]) -> None:

@@ -319,6 +319,32 @@ def test_a_reviewer_export_is_audited_under_their_staff_number(store: Store, db_
     assert json.loads(detail) == {"first_day": "2026-11-28", "last_day": None}
 
 
+def test_each_step_of_a_complaint_case_is_exported_with_the_case_number(
+    store: Store, lobby: Actor
+) -> None:
+    case = store.register_complaint(
+        lobby,
+        channel="on_site",
+        business="bank_cards",
+        cause="facilities",
+        severity="yellow",
+        complainant_name="王先生",
+        facts="ATM吞卡",
+    ).case
+    store.start_complaint(lobby, case.id, "已联系ATM管理员")
+    store.add_entry(lobby, Kind.COMPLAINT, text="客户口头抱怨，未受理为案件")
+    store.add_note(lobby, "夜间巡查")
+
+    rows = list(export_rows(store, Actor.console(), None, None))
+
+    assert [(row["kind"], row["complaint_no"]) for row in rows] == [
+        ("complaint", case.number),
+        ("complaint", case.number),
+        ("complaint", None),
+        ("note", None),
+    ]
+
+
 def test_a_lobby_manager_cannot_export_even_through_the_data_layer(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:

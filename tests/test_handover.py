@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from textual.widgets import Static
 
 from lobby_tui.data.store import Store
@@ -34,6 +36,20 @@ from tests.store_fixtures import (  # noqa: F401
 )
 
 NOTE = "A023 still waiting for 王芳; call 13812345678 back about the card"
+CARD = {
+    "channel": "on_site",
+    "business": "bank_cards",
+    "cause": "facilities",
+    "severity": "yellow",
+    "complainant_name": "王先生",
+    "complainant_contact": "13812345678",
+    "facts": "ATM吞卡，客户要求当天取回",
+}
+
+
+def register(store: Store, lobby: Actor, days_ago: int) -> int:
+    received = datetime.now(UTC) - timedelta(days=days_ago)
+    return store.register_complaint(lobby, received_at=received, **CARD).case.id
 
 
 def shift_row(path: Path, shift_id: int) -> tuple:
@@ -70,6 +86,23 @@ def test_the_evening_note_is_read_and_acknowledged_by_the_morning_staff(
         f'{{"handover_shift_id": {lobby.shift_id}}}'
     ]
     assert store.open_for_handover(morning).counts == {"handoff": 1}
+
+
+def test_the_handover_lists_open_complaints_nearest_due_first_without_the_withdrawn(
+    store: Store, lobby: Actor
+) -> None:
+    fresh = register(store, lobby, 1)
+    overdue = register(store, lobby, 20)
+    withdrawn = register(store, lobby, 3)
+    store.withdraw_complaint(lobby, withdrawn, "客户撤回")
+    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm_wang")
+
+    summary = store.open_for_handover(lobby)
+
+    assert summary.counts == {"handoff": 1, "complaint": 2}
+    assert [case.id for case in summary.complaints] == [overdue, fresh]
+    assert summary.overdue == 1  # the case received twenty days ago, five days past due
+    assert [item.kind for item in summary.oldest] == ["handoff"]
 
 
 def test_a_second_reader_does_not_replace_the_first_acknowledgement(
@@ -184,6 +217,47 @@ async def test_signing_out_asks_for_the_note_and_the_next_sign_in_shows_it(db, m
     )
     [(admin_id,)] = rows(db, "SELECT id FROM staff WHERE staff_no = ?", ADMIN[0])
     assert (note, by) == ("A023 waits for Wang", admin_id)
+
+
+async def test_the_evening_shift_hands_over_an_open_complaint_with_its_time_left(db, make_app):
+    store = Store.open(str(db))
+    try:
+        evening = store.sign_in(*LOBBY)
+        fresh = store.register_complaint(
+            evening, received_at=datetime.now(UTC) - timedelta(days=1), **CARD
+        ).case
+        late = store.register_complaint(
+            evening,
+            received_at=datetime.now(UTC) - timedelta(days=20),
+            **{**CARD, "facts": "客户来电13812345678投诉吞卡"},
+        ).case
+        store.sign_out(evening)
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await app.run_action("sign_out")
+        await settle(pilot)
+        leaving = open_text(app)
+        assert leaving.splitlines()[0] == "open complaints: 2  1 overdue"
+        # The nearest due first, each with its number and time left; a phone number masked.
+        assert f"complaint {late.number} 5 days overdue" in leaving.splitlines()[1]
+        assert f"complaint {fresh.number} due in 14 days" in leaving.splitlines()[2]
+        assert "13812345678" not in leaving
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+        await sign_in(pilot, *ADMIN)
+        assert isinstance(app.screen, HandoverReadScreen)
+        arriving = open_text(app)
+        assert f"complaint {late.number} 5 days overdue" in arriving
+        assert f"complaint {fresh.number} due in 14 days" in arriving
+
+
+def open_text(app) -> str:
+    content = app.screen.query_one("#handover-open", Static).render()
+    return content.plain if isinstance(content, Text) else str(content)
 
 
 async def test_an_empty_note_is_said_and_esc_keeps_the_shift_open(db, make_app):

@@ -171,18 +171,32 @@ async def a_complaint_in_chinese(pilot) -> None:
 
 
 async def walk_the_checks_and_hand_over(pilot) -> None:
-    """F9 with a problem, the sign-out dialog, and two readers of the handover note."""
+    """F9 with a problem and F8 saying so, the sign-out dialog with a complaint still open, and
+    two readers of the handover note."""
     app = pilot.app
     await pilot.press("f9")
     await settle(pilot)
     assert isinstance(app.screen, ChecklistsScreen)
     await pilot.press("1", "p", "enter", "p", *"no paper", "enter", *"o" * 6)
     await settle(pilot)
+    await pilot.press("escape", "f8")
+    await settle(pilot)
+    assert "营业前   ✓ · 问题：1" in str(app.screen.query_one("#summary-section-6").render())
     await pilot.press("escape")
     await settle(pilot)
+    app.store.register_complaint(
+        app.actor,
+        channel="on_site",
+        business="bank_cards",
+        cause="facilities",
+        severity="green",
+        complainant_name="Li",
+        facts="queue too long",
+    )
     await app.run_action("sign_out")
     await settle(pilot)
     assert isinstance(app.screen, HandoverNoteScreen)
+    assert "还剩 15 天" in str(app.screen.query_one("#handover-open").render())
     await pilot.press(*"A023", "ctrl+s")
     await settle(pilot)
     for staff_no, pin in (("1001", "111111"), ("1002", "222222")):

@@ -7,11 +7,13 @@ comment of two lines and a pipe, then voids the first deposit after the sign-off
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from lobby_tui.data.views import CheckAnswer
 from lobby_tui.domain.roles import Role
 from tests.cli_fixtures import Cli
 from tests.store_fixtures import (
@@ -83,6 +85,34 @@ def test_a_day_without_entries_reports_zeros_not_an_error(reported: Reported) ->
     assert "| not signed off yet |  |" in run.stdout.splitlines()
 
 
+def test_todays_report_says_which_checklists_were_walked_and_their_problems(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "branch.sqlite"
+    store = set_up_store(path)
+    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    store.record_checklist(
+        lobby,
+        "opening",
+        [
+            CheckAnswer("ticket_paper", "取号机纸", False, "纸不足"),
+            CheckAnswer("led_screen", "LED 屏", False, "左侧不亮"),
+            CheckAnswer("form_desk", "填单台", True),
+        ],
+    )
+    store.record_checklist(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
+    store.close()
+    today = datetime.now(SHANGHAI).date().isoformat()
+
+    english = Cli(tmp_path)(f"report --date {today} --db", path)
+    chinese = Cli(tmp_path)(f"report --lang zh --date {today} --db", path)
+
+    assert english.returncode == 0, english.stderr
+    assert "| opening | ✓ · problems: 2 |\n| mid-day | ✓ |\n| closing | – |\n" in english.stdout
+    assert "| 营业前 | ✓ · 问题：2 |" in chinese.stdout.splitlines()
+
+
 def test_a_report_of_a_missing_database_is_one_line(tmp_path: Path) -> None:
     line = Cli(tmp_path)("report --date 2026-11-28 --db", tmp_path / "none.sqlite").error_line()
 
@@ -99,10 +129,10 @@ EXPECTED = """\
 | guidance | 2 |
 | enquiry | 3 |
 | hand-off | 5 |
-| complaint | 1 |
+| complaint | 2 |
 | check | 1 |
 | note | 1 |
-| total | 13 |
+| total | 14 |
 | void (not counted) | 2 |
 
 ## Business type
@@ -135,8 +165,8 @@ EXPECTED = """\
 | item | value |
 |---|---|
 | opened | 1 |
-| closed | 0 |
-| overdue | 0 |
+| closed | 1 |
+| overdue | 1 |
 
 ## Follow-ups due
 
@@ -150,7 +180,9 @@ EXPECTED = """\
 
 | item | value |
 |---|---|
-| checks done | 1 |
+| opening | – |
+| mid-day | – |
+| closing | – |
 
 ## Sign-off
 
@@ -165,7 +197,7 @@ EXPECTED = """\
 |---|---:|---|
 | 07:00 | 1 | ██████████ |
 | 08:00 | 0 |  |
-| 09:00 | 1 | ██████████ |
+| 09:00 | 2 | ████████████████████ |
 | 10:00 | 2 | ████████████████████ |
 | 11:00 | 2 | ████████████████████ |
 | 12:00 | 0 |  |

@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor
+from lobby_tui.data.views import Actor, CheckAnswer
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Role
 from lobby_tui.screens.desk import DeskScreen
@@ -174,3 +174,42 @@ def test_the_chart_draws_each_hour_in_eighths_of_a_cell():
     assert columns([8, 4, 1, 0], height=1) == ["██ ▄▄ ▁▁   "]
     assert columns([2, 1], height=2) == ["██   ", "██ ██"]
     assert columns([0, 0], height=2) == ["     ", "     "]
+
+
+async def test_f8_shows_the_complaint_cases_and_the_checklists_walked_today(day_db, make_app):
+    store = Store.open(str(day_db))
+    lobby = store.sign_in(*LOBBY)
+    card = {
+        "channel": "on_site",
+        "business": "bank_cards",
+        "cause": "facilities",
+        "severity": "yellow",
+        "complainant_name": "王先生",
+        "facts": "ATM吞卡",
+    }
+    store.register_complaint(lobby, **card)
+    store.register_complaint(lobby, received_at=datetime.now(UTC) - timedelta(days=20), **card)
+    store.record_checklist(
+        lobby, "opening", [CheckAnswer("ticket_paper", "取号机纸", False, "纸不足")]
+    )
+    store.close()
+    app = make_app(day_db, "zh")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        screen = await open_summary(pilot)
+        complaints = text_of(screen, "#summary-section-4").splitlines()
+        checks = text_of(screen, "#summary-section-6").splitlines()
+
+    # Received today: one; the one of twenty days ago is five days past its due day.
+    assert [line.split() for line in complaints] == [
+        ["投诉"],
+        ["新受理", "1"],
+        ["已办结", "0"],
+        ["已逾期", "1"],
+    ]
+    assert [line.split() for line in checks] == [
+        ["检查"],
+        ["营业前", "✓", "·", "问题：1"],
+        ["营业中", "–"],
+        ["营业后", "–"],
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from lobby_tui.data import entries, log_index
 from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
@@ -83,31 +83,37 @@ class ChecklistCommands:
         with self.db.read() as session:
             staff = authorize(session, actor, Permission.READ_LOG)
             branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
-            start, end = day_bounds(day, branch_zone(branch.time_zone))
-            rows = session.exec(
-                select(CheckResult, Staff)
-                .join(Staff, Staff.id == CheckResult.staff_id)
-                .where(
-                    (CheckResult.branch_id == branch.id)
-                    & (CheckResult.at >= start)
-                    & (CheckResult.at < end)
-                )
-                .order_by(CheckResult.at, CheckResult.id)
-            ).all()
-        days = {phase: ChecklistDay(checklist=phase, done=False) for phase in CHECKLIST_PHASES}
-        for result, who in rows:
-            earlier = days.get(result.checklist)
-            if earlier is None:  # a checklist this release does not know
-                continue
-            days[result.checklist] = ChecklistDay(
-                checklist=result.checklist,
-                done=True,
-                problems=earlier.problems + (not result.ok),
-                last_at=result.at,
-                staff_no=who.staff_no,
-                staff_name=who.name,
-            )
-        return list(days.values())
+            return checklist_day(session, branch, day)
+
+
+def checklist_day(session: Session, branch: Branch, day: date) -> list[ChecklistDay]:
+    """The checklists of ``branch`` on ``day`` (branch time), as ``checklists_of_day`` says.
+    For the desk and the day summary."""
+    start, end = day_bounds(day, branch_zone(branch.time_zone))
+    rows = session.exec(
+        select(CheckResult, Staff)
+        .join(Staff, Staff.id == CheckResult.staff_id)
+        .where(
+            (CheckResult.branch_id == branch.id)
+            & (CheckResult.at >= start)
+            & (CheckResult.at < end)
+        )
+        .order_by(CheckResult.at, CheckResult.id)
+    ).all()
+    days = {phase: ChecklistDay(checklist=phase, done=False) for phase in CHECKLIST_PHASES}
+    for result, who in rows:
+        earlier = days.get(result.checklist)
+        if earlier is None:  # a checklist this release does not know
+            continue
+        days[result.checklist] = ChecklistDay(
+            checklist=result.checklist,
+            done=True,
+            problems=earlier.problems + (not result.ok),
+            last_at=result.at,
+            staff_no=who.staff_no,
+            staff_name=who.name,
+        )
+    return list(days.values())
 
 
 def _check_answers(checklist: str, answers: Sequence[CheckAnswer]) -> None:

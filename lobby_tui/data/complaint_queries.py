@@ -56,14 +56,7 @@ class ComplaintQueries:
         """The branch's open cases (not closed nor withdrawn), of any day, by time left: the
         nearest due first, paused cases by the days they had left."""
         with self.db.read() as session:
-            branch = _branch_of(session, actor)
-            cases = session.exec(
-                select(ComplaintCase)
-                .join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
-                .where(OpenComplaint.branch_id == branch.id)
-            ).all()
-            views = complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
-        return _by_time_left(views, now or utcnow())
+            return open_cases(session, _branch_of(session, actor), now or utcnow())
 
     def complaint_cases(
         self,
@@ -128,37 +121,7 @@ class ComplaintQueries:
         """Cases received on ``day`` (branch time), closed or withdrawn on it, and open and past
         their due day at its end. For the day summary."""
         with self.db.read() as session:
-            branch = _branch_of(session, actor)
-            zone = branch_zone(branch.time_zone)
-            start, end = day_bounds(day, zone)
-            ended = select(ComplaintAction.case_id).where(
-                ComplaintAction.action.in_((Action.CLOSE, Action.WITHDRAW))
-                & (ComplaintAction.at < start)
-            )
-            cases = session.exec(
-                select(ComplaintCase)
-                .where(
-                    (ComplaintCase.branch_id == branch.id)
-                    & (ComplaintCase.received_at < end)
-                    & ComplaintCase.id.not_in(ended)
-                )
-                .order_by(ComplaintCase.received_at, ComplaintCase.id)
-            ).all()
-            actions = complaints.actions_of(session, [case.id for case in cases])
-            who = complaints.staff_named(session, list(cases), actions)
-            # Each case as it stood at the end of the day.
-            views = [
-                complaints.case_view(
-                    case, [a for a in actions.get(case.id, []) if a.at < end], who, zone
-                )
-                for case in cases
-            ]
-        last_moment = end - timedelta(microseconds=1)
-        return ComplaintDay(
-            opened=[v for v in views if v.received_at >= start],
-            closed=[v for v in views if v.closed_at is not None and v.closed_at >= start],
-            overdue=[v for v in views if v.open and v.deadline.overdue(last_moment)],
-        )
+            return complaint_day(session, _branch_of(session, actor), day)
 
     def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
         """Every case of the branch, in the order registered, for an export. The permission
@@ -189,6 +152,50 @@ class ComplaintQueries:
             if len(cases) < batch:
                 return
             after = cases[-1].id
+
+
+def open_cases(session: Session, branch: Branch, now: datetime) -> list[CaseView]:
+    """The open cases of ``branch``, of any day, by time left at ``now``: the nearest due
+    first. For the open items and the handover."""
+    cases = session.exec(
+        select(ComplaintCase)
+        .join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
+        .where(OpenComplaint.branch_id == branch.id)
+    ).all()
+    views = complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
+    return _by_time_left(views, now)
+
+
+def complaint_day(session: Session, branch: Branch, day: date) -> ComplaintDay:
+    """Cases of ``branch`` received on ``day`` (branch time), closed or withdrawn on it, and
+    open and past their due day at its end, each as it stood at the end of the day. For the
+    day summary."""
+    zone = branch_zone(branch.time_zone)
+    start, end = day_bounds(day, zone)
+    ended = select(ComplaintAction.case_id).where(
+        ComplaintAction.action.in_((Action.CLOSE, Action.WITHDRAW)) & (ComplaintAction.at < start)
+    )
+    cases = session.exec(
+        select(ComplaintCase)
+        .where(
+            (ComplaintCase.branch_id == branch.id)
+            & (ComplaintCase.received_at < end)
+            & ComplaintCase.id.not_in(ended)
+        )
+        .order_by(ComplaintCase.received_at, ComplaintCase.id)
+    ).all()
+    actions = complaints.actions_of(session, [case.id for case in cases])
+    who = complaints.staff_named(session, list(cases), actions)
+    views = [
+        complaints.case_view(case, [a for a in actions.get(case.id, []) if a.at < end], who, zone)
+        for case in cases
+    ]
+    last_moment = end - timedelta(microseconds=1)
+    return ComplaintDay(
+        opened=[v for v in views if v.received_at >= start],
+        closed=[v for v in views if v.closed_at is not None and v.closed_at >= start],
+        overdue=[v for v in views if v.open and v.deadline.overdue(last_moment)],
+    )
 
 
 def _branch_of(session: Session, actor: Actor) -> Branch:

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
+from lobby_tui.data.complaint_queries import open_cases
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
@@ -84,7 +85,8 @@ class ShiftCommands:
 
     def open_for_handover(self, actor: Actor) -> OpenSummary:
         """What stays open in the branch, for the handover: counts per kind, overdue
-        follow-ups, and the oldest items (any day)."""
+        follow-ups and complaints, the open complaints nearest due and the oldest items (any
+        day)."""
         with self.db.read() as session:
             staff = authorize(session, actor, Permission.READ_LOG)
             branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
@@ -93,9 +95,11 @@ class ShiftCommands:
 
 def open_summary(session: Session, branch: Branch) -> OpenSummary:
     """The branch's open items as the handover shows them. Every kind of open item that the
-    handover lists is gathered here, in one place."""
+    handover lists is gathered here, in one place: open complaint cases nearest due first,
+    then the oldest hand-offs and follow-ups, at most ``HANDOVER_OPEN_SHOWN`` in all."""
     zone = branch_zone(branch.time_zone)
-    today = branch_today(zone)
+    now = utcnow()
+    today = branch_today(zone, now)
     here = OpenEntry.branch_id == branch.id
     counts = dict(
         session.exec(
@@ -107,8 +111,14 @@ def open_summary(session: Session, branch: Branch) -> OpenSummary:
             here & (OpenEntry.kind == "follow_up") & (OpenEntry.since < day_bounds(today, zone)[0])
         )
     ).one()
-    oldest = entries.open_items(session, branch.id, zone, today, HANDOVER_OPEN_SHOWN)
-    return OpenSummary(counts=counts, overdue=overdue, oldest=oldest)
+    cases = open_cases(session, branch, now)
+    if cases:
+        counts["complaint"] = len(cases)
+        overdue += sum(1 for case in cases if case.deadline.overdue(now))
+    shown = cases[:HANDOVER_OPEN_SHOWN]
+    room = HANDOVER_OPEN_SHOWN - len(shown)
+    oldest = entries.open_items(session, branch.id, zone, today, room) if room else []
+    return OpenSummary(counts=counts, overdue=overdue, oldest=oldest, complaints=shown)
 
 
 def _handover_view(session: Session, shift: Shift) -> HandoverView:

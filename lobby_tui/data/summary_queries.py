@@ -1,18 +1,21 @@
 """The day summary (F8, ``lobby-tui report``) and the reviewers' sign-off of a day.
 
 The day's entries are counted in ``day_counts``; what else the summary says (follow-ups due,
-complaints, checks, sign-offs) is one small query each, below.
+complaints, checklists, sign-offs) is one small query each: the complaints and checklists
+as their own modules read them for the desk and the case list.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, union
+from sqlalchemy import union
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, the_branch
+from lobby_tui.data.checklist_commands import checklist_day
+from lobby_tui.data.complaint_queries import complaint_day
 from lobby_tui.data.day_counts import count_day
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, Entry, Review, Revision, Staff
@@ -25,7 +28,6 @@ from lobby_tui.domain.day_summary import (
     LateChange,
     SignOff,
 )
-from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Permission
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
@@ -82,8 +84,8 @@ def summarize(session: Session, branch: Branch, day: date) -> DaySummary:
         referrals=counts.referrals,
         referrals_sold=counts.referrals_sold,
         follow_ups=follow_ups_due(session, branch.id, start, end),
-        complaints=complaint_counts(session, branch.id, start, end),
-        checks_done=checks_done(session, branch.id, start, end),
+        complaints=complaint_counts(session, branch, day),
+        checklists=tuple(checklist_day(session, branch, day)),
         sign_offs=sign_offs,
         changed_after_sign_off=changed_since(session, branch.id, start, end, sign_offs),
     )
@@ -120,41 +122,16 @@ def follow_ups_due(
     return FollowUpTally(due=len(due), done=sum(1 for view in due if view.status == "done"))
 
 
-# -- integration points: counts kept in other tables ----------------------------------------
+# -- complaint cases and checklists, as their own queries read them --------------------------
 
 
-def complaint_counts(
-    session: Session, branch_id: int, start: datetime, end: datetime
-) -> ComplaintTally:
-    """Complaints opened, closed and overdue on the day.
-
-    Until complaint cases are stored, every complaint entry of the day (not voided) counts as
-    one opened; closing and deadlines belong to the cases.
-    """
-    voided = select(Revision.entry_id).where(Revision.action == "void")
-    opened = session.exec(
-        select(func.count())
-        .select_from(Entry)
-        .where((Entry.branch_id == branch_id) & (Entry.kind == Kind.COMPLAINT))
-        .where((Entry.occurred_at >= start) & (Entry.occurred_at < end))
-        .where(Entry.id.not_in(voided))
-    ).one()
-    return ComplaintTally(opened=opened)
-
-
-def checks_done(session: Session, branch_id: int, start: datetime, end: datetime) -> int:
-    """How many checks were done on the day.
-
-    Until checklist results are stored, the day's ``check`` entries (not voided) are counted.
-    """
-    voided = select(Revision.entry_id).where(Revision.action == "void")
-    return session.exec(
-        select(func.count())
-        .select_from(Entry)
-        .where((Entry.branch_id == branch_id) & (Entry.kind == Kind.CHECK))
-        .where((Entry.occurred_at >= start) & (Entry.occurred_at < end))
-        .where(Entry.id.not_in(voided))
-    ).one()
+def complaint_counts(session: Session, branch: Branch, day: date) -> ComplaintTally:
+    """Complaint cases received on the day, closed or withdrawn on it, and open past their due
+    day at its end."""
+    cases = complaint_day(session, branch, day)
+    return ComplaintTally(
+        opened=len(cases.opened), closed=len(cases.closed), overdue=len(cases.overdue)
+    )
 
 
 # -- sign-offs ------------------------------------------------------------------------------

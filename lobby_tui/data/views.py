@@ -8,6 +8,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
+# Checklist days are domain values (the day summary holds them), returned as they are.
+from lobby_tui.domain.checklists import ChecklistDay as ChecklistDay
 from lobby_tui.domain.deadlines import Deadline
 from lobby_tui.domain.roles import Role
 
@@ -267,12 +269,14 @@ class ComplaintDay:
 
 @dataclass(frozen=True)
 class OpenSummary:
-    """What stays open in the branch, for a handover: how many of each kind (``handoff``,
-    ``follow_up``), how many follow-ups are overdue, and the oldest few items."""
+    """What stays open in the branch, for a handover: how many of each kind (``complaint``,
+    ``handoff``, ``follow_up``), how many follow-ups and complaints are overdue, the open
+    complaint cases nearest due first, and the oldest few other items."""
 
     counts: dict[str, int]
     overdue: int
     oldest: list[OpenItem]
+    complaints: list[CaseView] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -313,20 +317,6 @@ class ChecklistRun:
     at: datetime
     items: int
     entries: list[EntryView]
-
-
-@dataclass(frozen=True)
-class ChecklistDay:
-    """One checklist (``opening``, ``midday``, ``closing``) on a branch day: whether it was
-    walked, how many problems were found (over every walk of it that day), and who walked it
-    last and when."""
-
-    checklist: str
-    done: bool
-    problems: int = 0
-    last_at: datetime | None = None
-    staff_no: str | None = None
-    staff_name: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """The day summary (当日工作总结) of one branch day: what the data layer counts, as frozen values.
 
 Everything counted is an entry of that day (branch time) in its latest revision; voided entries
-are left out of every count and only said to be there (``DaySummary.voided``).
+are left out of every count and only said to be there (``DaySummary.voided``). Complaints are
+counted by their cases, checks by the checklists walked.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from lobby_tui.domain.checklists import ChecklistDay
 
 HOURS = 24
 
@@ -46,7 +49,8 @@ class FollowUpTally:
 
 @dataclass(frozen=True)
 class ComplaintTally:
-    """Complaints received on the day, closed on the day, and open past their deadline."""
+    """Complaint cases received on the day, closed or withdrawn on it, and open past their due
+    day at its end."""
 
     opened: int = 0
     closed: int = 0
@@ -81,6 +85,7 @@ class DaySummary:
     of the entries that have one; priority channel: a priority other than ``none``).
     ``by_hour`` has 24 counts, by the hour of the day in branch time. ``referrals`` are the
     hand-offs with a product interest, ``referrals_sold`` those completed with a sale.
+    ``checklists`` are the opening, mid-day and closing checklists of the day, walked or not.
     ``sign_offs`` are oldest first; ``changed_after_sign_off`` lists the day's entries revised
     or voided after the last of them, oldest change first.
     """
@@ -100,7 +105,7 @@ class DaySummary:
     referrals_sold: int = 0
     follow_ups: FollowUpTally = FollowUpTally()
     complaints: ComplaintTally = ComplaintTally()
-    checks_done: int = 0
+    checklists: tuple[ChecklistDay, ...] = ()
     sign_offs: tuple[SignOff, ...] = ()
     changed_after_sign_off: tuple[LateChange, ...] = ()
 

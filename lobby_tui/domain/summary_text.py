@@ -12,6 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from lobby_tui import locale
+from lobby_tui.domain.checklists import CHECKLIST_SHORT, mark, problems_text
 from lobby_tui.domain.day_summary import DaySummary
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
@@ -96,9 +97,21 @@ def sections(summary: DaySummary, lists: BranchLists) -> list[Section]:
                 Line(_("still open"), str(summary.follow_ups.open)),
             ),
         ),
-        Section(_("Checks"), (Line(_("checks done"), str(summary.checks_done)),)),
+        Section(_("Checks"), _checklists(summary)),
         Section(_("Sign-off"), _sign_offs(summary, zone)),
     ]
+
+
+def _checklists(summary: DaySummary) -> tuple[Line, ...]:
+    # "opening  ✓ · problems: 1": the desk's names and marks, and the problems found that day;
+    # the short names leave the value room in a column of the F8 screen.
+    return tuple(
+        Line(
+            _(CHECKLIST_SHORT[day.checklist]),
+            " · ".join(filter(None, (mark(day), problems_text(day)))),
+        )
+        for day in summary.checklists
+    )
 
 
 def _counts(counts: dict[str, int], lists: BranchLists, list_name: str) -> tuple[Line, ...]:

@@ -19,11 +19,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from lobby_tui import locale
+from lobby_tui.domain.checklists import CHECKLIST_NAMES, mark, problems_text
 from lobby_tui.domain.lists import CHECKLIST_PHASES
 from lobby_tui.domain.validation import NOTE_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
-from lobby_tui.widgets.checks import CHECKLIST_NAMES
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.timeline import plain
@@ -126,13 +126,12 @@ class ChecklistsScreen(LobbyScreen):
 
     def _day_text(self, day: ChecklistDay) -> Text:
         if not day.done:
-            return Text("–", style="dim")
+            return Text(mark(day), style="dim")
         at = day.last_at.astimezone(self.app.zone).strftime("%H:%M")
-        shown = Text("✓ ", style="bold green")
+        shown = Text(mark(day) + " ", style="bold green")
         shown.append(f"{at} {day.staff_name} ({day.staff_no})")
         if day.problems:
-            problems = _("problems: {n}").format(n=day.problems)
-            shown.append(" · " + problems, style="bold yellow")
+            shown.append(" · " + problems_text(day), style="bold yellow")
         return shown
 
     def _show_picker(self) -> None:

@@ -50,7 +50,9 @@ class _ShowsOpenItems:
         self.post_message(OpenLoaded(self.app.store.open_for_handover(self.app.actor)))
 
     def on_open_loaded(self, event: OpenLoaded) -> None:
-        shown = open_summary_text(event.summary, self.app.zone, self.app.settings.lists)
+        shown = open_summary_text(
+            event.summary, self.app.zone, self.app.settings.lists, self.app.clock()
+        )
         self.query_one("#handover-open", Static).update(shown)
 
 

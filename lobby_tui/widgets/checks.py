@@ -1,27 +1,13 @@
-"""The checklists' names, and the few characters that say which were done today."""
+"""The few characters that say which checklists were done today, coloured for the desk."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from lobby_tui.locale import N_, _
-
-if TYPE_CHECKING:
-    from lobby_tui.data.views import ChecklistDay
-
-CHECKLIST_NAMES = {
-    "opening": N_("Opening check"),
-    "midday": N_("Mid-day check"),
-    "closing": N_("Closing check"),
-}
-CHECKLIST_SHORT = {
-    "opening": N_("opening"),
-    "midday": N_("mid-day"),
-    "closing": N_("closing"),
-}
+from lobby_tui.domain.checklists import CHECKLIST_SHORT, ChecklistDay, mark
+from lobby_tui.locale import _
 
 
 def day_marks(days: Sequence[ChecklistDay]) -> Text:
@@ -32,7 +18,7 @@ def day_marks(days: Sequence[ChecklistDay]) -> Text:
             marks.append(" ")
         marks.append(_(CHECKLIST_SHORT[day.checklist]) + " ")
         if not day.done:
-            marks.append("–", style="dim")
+            marks.append(mark(day), style="dim")
         else:
-            marks.append("✓", style="bold yellow" if day.problems else "bold green")
+            marks.append(mark(day), style="bold yellow" if day.problems else "bold green")
     return marks
