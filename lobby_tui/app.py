@@ -26,6 +26,8 @@ from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.writes import WriteQueue, WriteRefused
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import Actor, BranchInfo, EntryView, HandoverView, StaffInfo
     from lobby_tui.screens.entry_form import EntryFormScreen
@@ -271,7 +273,7 @@ class LobbyApp(App):
             name = "complaint_list"  # F5 twice: from registering to the list of cases
         if self.screen.id == name:
             return
-        await self.action_desk()
+        await self.to_desk()
         if name == "open_items":
             from lobby_tui.screens.open_items import OpenItemsScreen
 
@@ -325,7 +327,17 @@ class LobbyApp(App):
         )
 
     async def action_desk(self) -> None:
-        """Back to the duty desk: close a dialog, or leave a form (its draft is kept)."""
+        """Esc: one step back where the screen offers one (a dialog's Cancel, a detail's Back,
+        so a reviewer returns to the list the entry was opened from); else back to the duty
+        desk, leaving a form with its draft kept."""
+        back = _own_escape(self.screen)
+        if back is not None:
+            await self.screen.run_action(back)
+        else:
+            await self.to_desk()
+
+    async def to_desk(self) -> None:
+        """Back to the duty desk, whatever is open above it."""
         while self.screen.id != "desk" and len(self.screen_stack) > 2:
             await self.pop_screen()
 
@@ -365,6 +377,14 @@ class LobbyApp(App):
         if event.state == WorkerState.ERROR:
             self.log.error(event.worker.error)
             self.report_failure(event.worker.error)
+
+
+def _own_escape(screen: Screen) -> str | None:
+    """The action of the screen's own Esc binding (Cancel, Back, Close), if it has one."""
+    for binding in type(screen).BINDINGS:
+        if isinstance(binding, Binding) and "escape" in binding.key.split(","):
+            return binding.action
+    return None
 
 
 def entry_form(name: str) -> type[EntryFormScreen]:

@@ -188,3 +188,21 @@ async def test_the_desk_timeline_names_the_case_and_its_step(db, make_app):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
+
+
+async def test_esc_steps_back_from_a_step_dialog_to_the_case_then_the_list(db, make_app):
+    from lobby_tui.screens.complaint_step import StepDialog
+
+    with_cases(db, 3)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f5", "f5")
+        await settle(pilot)
+        await pilot.press("enter", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, StepDialog)
+        for back_to in (CaseScreen, ComplaintListScreen, DeskScreen):
+            await pilot.press("escape")
+            await settle(pilot)
+            assert isinstance(app.screen, back_to)

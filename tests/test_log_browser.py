@@ -100,6 +100,30 @@ async def test_a_reviewer_pages_to_the_oldest_entry_filters_searches_and_opens_o
         assert app.screen.entry_id == newest_first[ENTRIES - 1 - 7]
 
 
+async def test_esc_from_an_entry_opened_in_f7_goes_back_to_the_same_place_in_the_log(
+    db, make_app
+) -> None:
+    newest_first = a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        browser = app.screen
+        await pilot.press("down", "down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDetailScreen)
+        assert app.screen.entry_id == newest_first[3]
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is browser
+        assert browser.query_one(LogView).current.id == newest_first[3]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DeskScreen)
+
+
 async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
     db, make_app, tmp_path
 ) -> None:

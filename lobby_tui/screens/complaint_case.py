@@ -66,6 +66,7 @@ class CaseScreen(LobbyScreen):
             Binding(key, f"step('{action}')", label, id=f"complaint_{action}")
             for key, action, label in STEP_KEYS
         ),
+        Binding("escape", "app.pop_screen", N_("Back"), id="case_back"),
     ]
 
     class Loaded(Message):
@@ -90,7 +91,7 @@ class CaseScreen(LobbyScreen):
             yield Static(
                 _(
                     "t in hand · x extend · p pause · r resume · f new facts · d decision · "
-                    "u follow-up call · c close · w withdrawn · a reassign · Esc desk"
+                    "u follow-up call · c close · w withdrawn · a reassign · Esc back"
                 ),
                 classes="hint",
             )

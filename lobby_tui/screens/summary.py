@@ -216,6 +216,8 @@ class SignedOff(Message):
 class SignOffScreen(LobbyModal):
     """The reviewer's comment, then the sign-off through the write queue."""
 
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_sign_off")]
+
     def __init__(self, summary: DaySummary) -> None:
         super().__init__(id="sign_off")
         self.summary = summary
@@ -232,7 +234,7 @@ class SignOffScreen(LobbyModal):
                 )
             comment = FieldSpec("comment", _("Comment"), max_length=COMMENT_LIMIT)
             yield Form([comment], on_submit=self.save, id="sign-off-form")
-            yield Static(_("Enter or Ctrl+S: sign off · Esc: back to the desk"), classes="hint")
+            yield Static(_("Enter or Ctrl+S: sign off · Esc: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()
