@@ -8,13 +8,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rich.text import Text
 from sqlalchemy import event
+from textual.widgets import Select, Static
 
 from lobby_tui.data.log_queries import key_of
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, LogFilter
-from lobby_tui.domain.complaints import Status
+from lobby_tui.domain.complaints import FINISHED, Status
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Role
+from lobby_tui.screens.complaint_case import CaseScreen
+from lobby_tui.screens.entry_detail import EntryDetailScreen
+from lobby_tui.widgets.log_view import LogView
+from tests.conftest import LOBBY, settle, sign_in
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
     db_path_fixture,
     lobby_fixture,
@@ -22,6 +29,7 @@ from tests.store_fixtures import (  # noqa: F401 (fixtures)
     store_fixture,
 )
 
+REVIEWER = ("8001", "888888")
 # Ten days ago, so every step lies in the past and the cases' clocks still run.
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 CARD = {
@@ -198,3 +206,147 @@ def test_a_complaint_status_reads_the_cases_first_and_never_walks_the_whole_log(
         assert "ix_entry_current" not in plan, plan
         assert "complaint_action" in plan, plan
     assert by_status
+
+
+# -- in F7 -------------------------------------------------------------------------------------
+
+
+def a_reviewer_and_cases(path: Path) -> dict:
+    """The reviewer 8001 and two cases in every status, written by the lobby manager."""
+    store = Store.open(str(path))
+    try:
+        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        return a_branch_with_cases_in_every_status(store, store.sign_in(*LOBBY))
+    finally:
+        store.close()
+
+
+def shown(app, selector: str) -> str:
+    content = app.screen.query_one(selector, Static).render()
+    return content.plain if isinstance(content, Text) else str(content)
+
+
+async def test_a_reviewer_picks_each_complaint_status_in_f7_and_sees_only_those_cases_steps(
+    db, make_app
+) -> None:
+    by_status = a_reviewer_and_cases(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        view = app.screen.query_one(LogView)
+        assert len(view.rows) == len(rows(db, "SELECT id FROM entry"))
+        # From the kind filter, four tabs reach the complaint status; each pick is the next.
+        await pilot.press("ctrl+f", "tab", "tab", "tab", "tab")
+        assert app.focused.id == "log-complaint_status"
+        for status in ("open", *Status):
+            await pilot.press("enter", "down", "enter")
+            await settle(pilot)
+            assert app.screen.log_filter.complaint_status == status
+            if status == "open":
+                cases = [c for s, ids in by_status.items() if s not in FINISHED for c in ids]
+            else:
+                cases = by_status[status]
+            assert [entry.id for entry in view.rows] == steps_of(db, cases), status
+            assert {entry.kind for entry in view.rows} == {"complaint"}
+            await pilot.press("ctrl+f", "tab", "tab", "tab", "tab")  # back to the filter
+            assert app.focused.id == "log-complaint_status"
+
+
+async def test_enter_on_a_complaint_step_shows_its_cases_timeline_and_c_opens_the_case(
+    db, make_app
+) -> None:
+    by_status = a_reviewer_and_cases(db)
+    [case_id, _other] = by_status[Status.CLOSED]
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        app.screen.query_one("#log-complaint_status", Select).value = Status.CLOSED
+        await settle(pilot)
+        view = app.screen.query_one(LogView)
+        while view.current.complaint_id != case_id or view.current.topic != "start":
+            await pilot.press("down")
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert isinstance(app.screen, EntryDetailScreen)
+        timeline = shown(app, "#detail-case")
+        number = rows(db, "SELECT number FROM complaint_case WHERE id = ?", case_id)[0][0]
+        assert timeline.startswith(f"{number}  closed\n")
+        lines = timeline.splitlines()
+        steps = [line.split("  ", 1)[1] for line in lines[1:] if line[:1].isdigit()]
+        assert steps == [
+            f"{action} · 李娜 (1001)"
+            for action in (
+                "registered",
+                "taken in hand",
+                "decided, customer told",
+                "follow-up call",
+                "closed",
+            )
+        ]
+        assert "    decision: 当日取回银行卡" in lines and "    satisfaction: Satisfied" in lines
+        assert lines[-1] == "c opens the case"
+        assert app.screen.query_one("#detail-case").display
+
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.case_id == case_id
+
+
+async def test_an_open_case_shows_its_time_left_and_a_queue_entry_has_no_case(db, make_app) -> None:
+    by_status = a_reviewer_and_cases(db)
+    [case_id, _other] = by_status[Status.IN_PROGRESS]
+    [[step_id]] = rows(db, "SELECT MIN(id) FROM entry WHERE complaint_id = ?", case_id)
+    [[queue_id]] = rows(db, "SELECT MIN(id) FROM entry WHERE kind = 'queue'")
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await app.push_screen(EntryDetailScreen(step_id))
+        await settle(pilot)
+        # Received ten days ago: five of its fifteen days are left.
+        assert shown(app, "#detail-case").split("\n")[0].endswith("in progress  due in 5 days")
+        await pilot.press("escape")
+        await app.push_screen(EntryDetailScreen(queue_id))
+        await settle(pilot)
+        assert not app.screen.query_one("#detail-case").display
+        await pilot.press("c")  # no case to open
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDetailScreen)
+
+
+async def test_a_hand_off_opened_from_f7_shows_each_outcome_with_who_and_the_sale(
+    db, make_app
+) -> None:
+    store = Store.open(str(db))
+    try:
+        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        lobby = store.sign_in(*LOBBY)
+        handoff = store.add_entry(
+            lobby, Kind.HANDOFF, START, ticket="A023", target="wealth", text="客户想了解理财"
+        )
+        store.update_handoff(lobby, handoff.id, "accepted")
+        store.update_handoff(lobby, handoff.id, "completed", product_sold=True, note="购买理财")
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("slash", *"A023", "enter")
+        await settle(pilot)
+        assert [entry.id for entry in app.screen.query_one(LogView).rows] == [handoff.id]
+        await pilot.press("enter")
+        await settle(pilot)
+
+        assert isinstance(app.screen, EntryDetailScreen)
+        history = shown(app, "#detail-history").splitlines()
+        assert [line.split("  ", 1)[1] for line in history] == [
+            "accepted · 李娜 (1001)",
+            "completed · 李娜 (1001) · product sold · 购买理财",
+        ]
+        assert not app.screen.query_one("#detail-case").display
