@@ -273,6 +273,7 @@ async def test_enter_on_a_complaint_step_shows_its_cases_timeline_and_c_opens_th
         await settle(pilot)
 
         assert isinstance(app.screen, EntryDetailScreen)
+        assert "Complaint step: taken in hand\n" in shown(app, "#detail-fields")
         timeline = shown(app, "#detail-case")
         number = rows(db, "SELECT number FROM complaint_case WHERE id = ?", case_id)[0][0]
         assert timeline.startswith(f"{number}  closed\n")

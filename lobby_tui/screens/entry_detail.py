@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui.domain.complaints import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission, allows
@@ -24,7 +25,7 @@ from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.choices import label_of
-from lobby_tui.widgets.complaint_text import case_heading, steps_text
+from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 
@@ -134,6 +135,8 @@ class EntryDetailScreen(LobbyScreen):
                 continue
             if name == "target" and entry.kind == "handoff":
                 label = N_("Handed to")
+            elif name == "topic" and entry.kind == "complaint":
+                label = N_("Complaint step")  # a complaint entry's topic is its step
             fields.append(f"{_(label)}: ", style="bold")
             fields.append(self._shown(name, value, entry.kind) + "\n")
         self.query_one("#detail-fields", Static).update(fields)
@@ -161,6 +164,8 @@ class EntryDetailScreen(LobbyScreen):
         self.app.push_screen(CaseScreen(self.case_id))
 
     def _shown(self, name: str, value: Any, kind: str) -> str:
+        if name == "topic" and kind == "complaint" and value in set(Action):
+            return action_label(value)
         if name in CODED:
             return visible(label_of(self.app.settings.lists, name, value, kind))
         if isinstance(value, bool):
