@@ -18,6 +18,7 @@ from lobby_tui.screens.checklists import ChecklistsScreen
 from lobby_tui.screens.complaint_case import CaseScreen
 from lobby_tui.screens.complaint_list import ComplaintListScreen
 from lobby_tui.screens.desk import DeskScreen
+from lobby_tui.screens.entry_detail import EntryDetailScreen
 from lobby_tui.screens.handover import HandoverNoteScreen, HandoverReadScreen
 from lobby_tui.screens.help import HelpScreen
 from lobby_tui.screens.lock import LockScreen
@@ -108,6 +109,17 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+        await pilot.press("escape", "f7")  # closed cases only
+        await settle(pilot)
+        await pilot.press("ctrl+f", "tab", "tab", "tab", "tab", "enter", *["down"] * 7, "enter")
+        await settle(pilot)
+        await pilot.press("enter")  # a complaint step: its case's timeline, then the case
+        await settle(pilot)
+        assert isinstance(app.screen, EntryDetailScreen)
+        assert "已办结" in str(app.screen.query_one("#detail-case").render())
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
         await pilot.press("escape", "f7")
         await settle(pilot)
         await pilot.press("slash", "tab", *"yesterday", "enter")

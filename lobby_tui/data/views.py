@@ -325,8 +325,8 @@ class LogFilter:
 
     ``first_day``/``last_day`` are branch days, inclusive; ``marker`` is ``revised`` (corrected
     at least once) or ``void``; ``text`` is searched as ``lobby_tui.data.search`` describes.
-    A complaint-status filter belongs here once complaint cases exist (issue 4), with its
-    condition in ``log_queries._conditions``.
+    ``complaint_status`` (a ``domain.complaints.Status``, or ``open`` for any open case) keeps
+    the entries of the complaint cases whose status is that now: every step of those cases.
     """
 
     first_day: date | None = None
@@ -337,6 +337,7 @@ class LogFilter:
     priority: str | None = None
     marker: str | None = None
     text: str = ""
+    complaint_status: str | None = None
 
 
 @dataclass(frozen=True)

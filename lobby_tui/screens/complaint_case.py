@@ -19,11 +19,11 @@ from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.complaint_text import (
-    action_label,
+    case_heading,
     code_label,
     severity_text,
-    status_label,
-    time_left,
+    steps_text,
+    when,
 )
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
@@ -44,20 +44,6 @@ STEP_KEYS = (
     ("w", Action.WITHDRAW, N_("Withdrawn")),
     ("a", Action.REASSIGN, N_("Reassign")),
 )
-# Details of a step as shown in the timeline, in this order.
-DETAIL_LABELS = {
-    "reason": N_("reason"),
-    "days": N_("days added"),
-    "approver": N_("approved by"),
-    "facts": N_("facts"),
-    "decision": N_("decision"),
-    "told_by": N_("customer told by"),
-    "told_at": N_("told at"),
-    "satisfaction": N_("satisfaction"),
-    "handler_name": N_("handler"),
-    "note": N_("note"),
-}
-CODED = {"told_by": "told_by", "satisfaction": "satisfaction"}
 
 
 class CaseScreen(LobbyScreen):
@@ -114,17 +100,12 @@ class CaseScreen(LobbyScreen):
     def _show(self, event: Loaded) -> None:
         self.timeline, self.staff = event.timeline, event.staff
         case = event.timeline.case
-        title = Text(f"{case.number}  ", style="bold")
-        title.append(status_label(case.status), style="bold")
-        if case.open and case.deadline.stopped is None:
-            title.append("  ")
-            title.append_text(time_left(case, self.app.clock()))
-        self.query_one("#case-title", Static).update(title)
+        self.query_one("#case-title", Static).update(case_heading(case, self.app.clock()))
         self.query_one("#case-fields", Static).update(self._fields(case))
         self.query_one("#case-timeline", Static).update(self._steps(event.timeline.actions))
 
     def _when(self, moment) -> str:
-        return moment.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M") if moment else ""
+        return when(moment, self.app.zone)
 
     def _fields(self, case: CaseView) -> Text:
         clock, now = case.deadline, self.app.clock()
@@ -172,23 +153,7 @@ class CaseScreen(LobbyScreen):
         return shown
 
     def _steps(self, actions: list[CaseActionView]) -> Text:
-        shown = Text()
-        for step in actions:
-            shown.append(f"{self._when(step.at)}  {action_label(step.action)}", style="bold")
-            shown.append(f" · {step.staff_name} ({step.staff_no})\n")
-            for name, label in DETAIL_LABELS.items():
-                value = step.payload.get(name)
-                if value is None or value == "":
-                    continue
-                if name in CODED:
-                    value = code_label(CODED[name], value)
-                elif name == "told_at":
-                    value = self._when(value)
-                shown.append(f"    {_(label)}: ")
-                shown.append(visible(mask(str(value)) or "") + "\n")
-            if step.payload.get("customer_told"):
-                shown.append("    " + _("customer told of the extension") + "\n")
-        return shown
+        return steps_text(actions, self.app.zone)
 
     def action_step(self, action: str) -> None:
         if self.timeline is None:

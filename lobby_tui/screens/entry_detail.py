@@ -1,4 +1,5 @@
-"""An entry with its whole history: every field, every revision and void, every outcome.
+"""An entry with its whole history: every field, every revision and void, every outcome, and
+for a complaint step the whole timeline of its case (c opens the case itself).
 
 Personal data stays masked; a reviewer may reveal one value, and the reveal is audited.
 """
@@ -16,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui.domain.complaints import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission, allows
@@ -23,11 +25,12 @@ from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import EntryHistory
+    from lobby_tui.data.views import CaseTimeline, EntryHistory
 
 FIELD_LABELS = {
     "ticket": N_("Ticket"),
@@ -57,12 +60,14 @@ class EntryDetailScreen(LobbyScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", N_("Back"), id="detail_back"),
         Binding("r", "reveal", N_("Reveal"), id="reveal"),
+        Binding("c", "open_case", N_("Complaint case"), id="detail_case"),
     ]
 
     class Loaded(Message):
-        def __init__(self, history: EntryHistory) -> None:
+        def __init__(self, history: EntryHistory, case: CaseTimeline | None) -> None:
             super().__init__()
             self.history = history
+            self.case = case
 
     class Revealed(Message):
         def __init__(self, field: str, value: str | None) -> None:
@@ -73,6 +78,7 @@ class EntryDetailScreen(LobbyScreen):
     def __init__(self, entry_id: int) -> None:
         super().__init__()
         self.entry_id = entry_id
+        self.case_id: int | None = None
         self._next_reveal = 0
 
     def compose(self) -> ComposeResult:
@@ -82,25 +88,37 @@ class EntryDetailScreen(LobbyScreen):
             yield Static("", id="detail-fields")
             yield Static(_("History"), classes="panel-title")
             yield Static("", id="detail-history")
+            yield Static(_("Complaint case"), classes="panel-title", id="detail-case-title")
+            yield Static("", id="detail-case")
             yield Static("", id="detail-revealed")
         yield LobbyFooter()
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
+        for name in ("#detail-case-title", "#detail-case"):
+            self.query_one(name).display = False
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
             actor = self.app.actor
             return actor is not None and allows(actor.role, Permission.REVIEW)
+        if action == "open_case":
+            return self.case_id is not None
         return True
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.app.store.entry_history(self.app.actor, self.entry_id)))
+        store, actor = self.app.store, self.app.actor
+        history = store.entry_history(actor, self.entry_id)
+        case = None
+        if history.entry.complaint_id is not None:
+            case = store.complaint_of_entry(actor, self.entry_id)
+        self.post_message(self.Loaded(history, case))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
+        self._show_case(event.case)
         history = event.history
         entry = history.entry
         fields = Text()
@@ -117,12 +135,37 @@ class EntryDetailScreen(LobbyScreen):
                 continue
             if name == "target" and entry.kind == "handoff":
                 label = N_("Handed to")
+            elif name == "topic" and entry.kind == "complaint":
+                label = N_("Complaint step")  # a complaint entry's topic is its step
             fields.append(f"{_(label)}: ", style="bold")
             fields.append(self._shown(name, value, entry.kind) + "\n")
         self.query_one("#detail-fields", Static).update(fields)
         self.query_one("#detail-history", Static).update(self._history_text(history))
 
+    def _show_case(self, timeline: CaseTimeline | None) -> None:
+        """The linked complaint case: number, status, time left, then every step."""
+        self.case_id = timeline.case.id if timeline else None
+        for name in ("#detail-case-title", "#detail-case"):
+            self.query_one(name).display = timeline is not None
+        self.refresh_bindings()
+        if timeline is None:
+            return
+        shown = case_heading(timeline.case, self.app.clock())
+        shown.append("\n")
+        shown.append_text(steps_text(timeline.actions, self.app.zone))
+        shown.append(_("c opens the case"), style="italic")
+        self.query_one("#detail-case", Static).update(shown)
+
+    def action_open_case(self) -> None:
+        if self.case_id is None:
+            return
+        from lobby_tui.screens.complaint_case import CaseScreen
+
+        self.app.push_screen(CaseScreen(self.case_id))
+
     def _shown(self, name: str, value: Any, kind: str) -> str:
+        if name == "topic" and kind == "complaint" and value in set(Action):
+            return action_label(value)
         if name in CODED:
             return visible(label_of(self.app.settings.lists, name, value, kind))
         if isinstance(value, bool):

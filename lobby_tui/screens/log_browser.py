@@ -18,11 +18,13 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Select, Static
 
+from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.choices import pairs
+from lobby_tui.widgets.complaint_text import status_label
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.log_view import LogView
@@ -31,8 +33,7 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import LogFilter, LogPage
 
 MARKER_LABELS = {"revised": N_("revised"), "void": N_("void")}
-# Where a complaint-status filter goes once complaint cases exist: a Select beside these.
-SELECTS = ("kind", "business", "priority", "marker")
+SELECTS = ("kind", "business", "priority", "marker", "complaint_status")
 
 
 class LogBrowserScreen(LobbyScreen):
@@ -80,6 +81,13 @@ class LogBrowserScreen(LobbyScreen):
             yield Select(priorities, prompt=_("Any priority"), id="log-priority", compact=True)
             markers = [(_(label), code) for code, label in MARKER_LABELS.items()]
             yield Select(markers, prompt=_("Revised or not"), id="log-marker", compact=True)
+            statuses = [(_("open"), "open"), *((status_label(s), str(s)) for s in Status)]
+            yield Select(
+                statuses,
+                prompt=_("Any complaint status"),
+                id="log-complaint_status",
+                compact=True,
+            )
         yield LogView(self.app.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
         yield Static(

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 600
 # Ask for the next page while this many rows are still below (or above) the cursor.
 PREFETCH = 60
-WIDTHS = {"time": 17, "kind": 9, "ticket": 7, "staff": 11}
+WIDTHS = {"time": 17, "kind": 10, "ticket": 7, "staff": 11}
 
 
 class LogView(ScrollView, can_focus=True, inherit_bindings=False):
