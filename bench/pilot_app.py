@@ -74,6 +74,10 @@ async def signed_in(
         await settle(pilot)
         await pilot.press(*staff_no, "enter", *pin, "enter")
         await settle(pilot)
+        if app.screen.id == "handover":
+            # The last shift's handover note comes first, as for staff: read, then acknowledged.
+            await pilot.press("enter")
+            await settle(pilot)
         if app.screen.id != "desk":
             raise BenchError(
                 f"signing in as {staff_no} did not reach the duty desk"
