@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection
 from sqlmodel import Session, select
 
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
@@ -99,22 +100,55 @@ def entry_view(
 ) -> EntryView:
     """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order;
     ``complaint_no`` the number of the case it belongs to, if any."""
-    values, voided = latest_values(entry, revisions)
+    row = {name: getattr(entry, name) for name in ENTRY_COLUMNS}
+    row["staff_no"], row["name"] = author.staff_no, author.name
+    return view_of_row(row, revisions, events, complaint_no)
+
+
+# The entry's columns that a view shows besides the revisable fields.
+ENTRY_COLUMNS = (
+    "id",
+    "kind",
+    "occurred_at",
+    "recorded_at",
+    "shift_id",
+    "staff_id",
+    "complaint_id",
+    *REVISABLE,
+)
+
+
+def view_of_row(
+    row: dict[str, Any],
+    revisions: list[Any],
+    events: list[Any],
+    complaint_no: str | None = None,
+) -> EntryView:
+    """``entry_view`` of a plain row: the entry's columns (``ENTRY_COLUMNS``), and its
+    author's ``staff_no`` and ``name``. ``revisions`` and ``events`` as for ``entry_view``, or
+    rows with the same names."""
+    values = {name: row[name] for name in REVISABLE}
+    voided = False
+    for revision in revisions:
+        if revision.action == "void":
+            voided = True
+        else:
+            values.update((k, v) for k, v in from_json(revision.new_values).items() if k in values)
     sold = [event.product_sold for event in events if event.product_sold is not None]
     return EntryView(
-        id=entry.id,
-        kind=entry.kind,
-        occurred_at=entry.occurred_at,
-        recorded_at=entry.recorded_at,
-        staff_no=author.staff_no,
-        staff_name=author.name,
+        id=row["id"],
+        kind=row["kind"],
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        staff_no=row["staff_no"],
+        staff_name=row["name"],
         revision=1 + sum(1 for r in revisions if r.action == "revise"),
         voided=voided,
-        shift_id=entry.shift_id,
-        staff_id=entry.staff_id,
-        status=status_of(entry.kind, values, events),
+        shift_id=row["shift_id"],
+        staff_id=row["staff_id"],
+        status=status_of(row["kind"], values, events),
         product_sold=sold[-1] if sold else None,
-        complaint_id=entry.complaint_id,
+        complaint_id=row["complaint_id"],
         complaint_no=complaint_no,
         **values,
     )
@@ -160,6 +194,36 @@ def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryVie
         )
         for entry, author in rows
     ]
+
+
+def steps_of(
+    connection: Connection, entry_ids: list[int], revised_ids: list[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    """The revisions of ``revised_ids`` and the events of ``entry_ids``, as plain rows with
+    what ``entry_view`` reads of them: for a read of many entries that only shows them.
+
+    Revisions are read only for the entries listed as having any (``entry_current`` says which,
+    in the same transaction); the events of every entry.
+    """
+    revisions: dict[int, list[Any]] = {}
+    events: dict[int, list[Any]] = {}
+    if revised_ids:
+        query = (
+            select(Revision.entry_id, Revision.action, Revision.new_values)
+            .where(Revision.entry_id.in_(revised_ids))
+            .order_by(Revision.entry_id, Revision.number)
+        )
+        for row in connection.execute(query):
+            revisions.setdefault(row.entry_id, []).append(row)
+    if entry_ids:
+        query = (
+            select(EntryEvent.entry_id, EntryEvent.event, EntryEvent.product_sold)
+            .where(EntryEvent.entry_id.in_(entry_ids))
+            .order_by(EntryEvent.id)
+        )
+        for row in connection.execute(query):
+            events.setdefault(row.entry_id, []).append(row)
+    return revisions, events
 
 
 def complaint_numbers(session: Session, case_ids: set[int]) -> dict[int, str]:
