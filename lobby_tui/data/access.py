@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries, log_index
@@ -106,16 +106,18 @@ def reader_branch(connection: Connection, actor: Actor, permission: Permission) 
         if row is None:
             raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
         return BranchInfo(*row)
-    row = connection.execute(
-        select(Staff.active, Staff.staff_no, Staff.role, *_BRANCH_COLUMNS)
-        .join(Branch, Branch.id == Staff.branch_id)
-        .where(Staff.id == actor.staff_id)
-    ).first()
+    row = connection.execute(_READER, {"staff_id": actor.staff_id}).first()
     _check_staff(actor, row, permission)
     return BranchInfo(*row[3:])
 
 
 _BRANCH_COLUMNS = (Branch.id, Branch.code, Branch.name, Branch.time_zone, Branch.demo)
+# Built once: SQLAlchemy then reuses its compiled form without rebuilding or re-keying it.
+_READER = (
+    select(Staff.active, Staff.staff_no, Staff.role, *_BRANCH_COLUMNS)
+    .join(Branch, Branch.id == Staff.branch_id)
+    .where(Staff.id == bindparam("staff_id"))
+)
 
 
 def _console_may(actor: Actor, permission: Permission) -> bool:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
@@ -128,26 +128,31 @@ def view_of_row(
     author's ``staff_no`` and ``name``. ``revisions`` and ``events`` as for ``entry_view``, or
     rows with the same names."""
     values = {name: row[name] for name in REVISABLE}
-    voided = False
+    number, voided = 1, False
     for revision in revisions:
         if revision.action == "void":
             voided = True
         else:
+            number += revision.action == "revise"
             values.update((k, v) for k, v in from_json(revision.new_values).items() if k in values)
-    sold = [event.product_sold for event in events if event.product_sold is not None]
+    sold = None
+    for event in events:
+        if event.product_sold is not None:
+            sold = event.product_sold
+    kind = row["kind"]
     return EntryView(
         id=row["id"],
-        kind=row["kind"],
+        kind=kind,
         occurred_at=row["occurred_at"],
         recorded_at=row["recorded_at"],
         staff_no=row["staff_no"],
         staff_name=row["name"],
-        revision=1 + sum(1 for r in revisions if r.action == "revise"),
+        revision=number,
         voided=voided,
         shift_id=row["shift_id"],
         staff_id=row["staff_id"],
-        status=status_of(row["kind"], values, events),
-        product_sold=sold[-1] if sold else None,
+        status=status_of(kind, values, events),
+        product_sold=sold,
         complaint_id=row["complaint_id"],
         complaint_no=complaint_no,
         **values,
@@ -197,33 +202,34 @@ def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryVie
 
 
 def steps_of(
-    connection: Connection, entry_ids: list[int], revised_ids: list[int]
+    connection: Connection, revised_ids: list[int], event_ids: list[int]
 ) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
-    """The revisions of ``revised_ids`` and the events of ``entry_ids``, as plain rows with
-    what ``entry_view`` reads of them: for a read of many entries that only shows them.
-
-    Revisions are read only for the entries listed as having any (``entry_current`` says which,
-    in the same transaction); the events of every entry.
+    """The revisions of ``revised_ids`` and the events of ``event_ids``, as plain rows with
+    what ``view_of_row`` reads of them: for a read of many entries that only shows them. No
+    query for revisions when ``revised_ids`` is empty.
     """
     revisions: dict[int, list[Any]] = {}
     events: dict[int, list[Any]] = {}
     if revised_ids:
-        query = (
-            select(Revision.entry_id, Revision.action, Revision.new_values)
-            .where(Revision.entry_id.in_(revised_ids))
-            .order_by(Revision.entry_id, Revision.number)
-        )
-        for row in connection.execute(query):
+        for row in connection.execute(_REVISION_STEPS, {"ids": revised_ids}):
             revisions.setdefault(row.entry_id, []).append(row)
-    if entry_ids:
-        query = (
-            select(EntryEvent.entry_id, EntryEvent.event, EntryEvent.product_sold)
-            .where(EntryEvent.entry_id.in_(entry_ids))
-            .order_by(EntryEvent.id)
-        )
-        for row in connection.execute(query):
+    if event_ids:
+        for row in connection.execute(_EVENT_STEPS, {"ids": event_ids}):
             events.setdefault(row.entry_id, []).append(row)
     return revisions, events
+
+
+# Built once: SQLAlchemy then reuses their compiled form without rebuilding or re-keying them.
+_REVISION_STEPS = (
+    select(Revision.entry_id, Revision.action, Revision.new_values)
+    .where(Revision.entry_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Revision.entry_id, Revision.number)
+)
+_EVENT_STEPS = (
+    select(EntryEvent.entry_id, EntryEvent.event, EntryEvent.product_sold)
+    .where(EntryEvent.entry_id.in_(bindparam("ids", expanding=True)))
+    .order_by(EntryEvent.id)
+)
 
 
 def complaint_numbers(session: Session, case_ids: set[int]) -> dict[int, str]:
