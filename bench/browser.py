@@ -13,7 +13,8 @@ browsing; the page query through the data layer ≤ 2 × the same SQL through ra
   handed the page's 100 entries and then draws the lines on screen (for DataTable, after the
   sizing of rows and columns that it otherwise leaves to its idle handler).
 - The data layer's page against the same statements replayed through raw `sqlite3`, fetched
-  the same way; and its main statement (the keyset query) alone against raw.
+  the same way, on one connection kept open as the store's pool keeps its own; and its main
+  statement (the keyset query) alone against raw.
 - Peak RSS: a separate process browses (pages down 200 times, End, Home, searches) and reports
   its own maximum resident set size.
 """
@@ -110,8 +111,9 @@ def run(args: argparse.Namespace) -> SectionResult:
     rows.append(Row("peak RSS while browsing", f"{rss:.0f} MB", budget, verdict(rss <= MEMORY_MB)))
     notes = [
         f"{args.runs} runs per measure after {args.warmup} warm-up (the app: no warm-up)",
-        "raw sqlite3 replays the page's statements and fetches their rows; the data layer also "
-        "checks the reader, replays revisions and builds an EntryView per row",
+        "raw sqlite3 replays the page's statements (the permission check and the revision and "
+        "event reads too) on one connection kept open, and fetches their rows; the data layer "
+        "also types the values, replays revisions and builds an EntryView per row",
     ]
     if db.built_because:
         notes.append(f"{million.CACHE} was built by this run: {db.built_because}")

@@ -105,10 +105,10 @@ class LogQueries:
         after: Key | None = None
         while True:
             with self.db.read() as session:
-                ids, more = _page_ids(
+                query = _page_query(
                     session.connection(), branch, log_filter, after, True, EXPORT_BATCH
                 )
-                views = _views(session, ids)
+                views, more = _page_views(session, query, True, EXPORT_BATCH)
             yield from views
             if not more:
                 return
@@ -191,21 +191,6 @@ def _conditions(
     elif log_filter.marker is not None:
         raise ValueError(f"marker must be one of {MARKERS}, not {log_filter.marker!r}")
     return found
-
-
-def _views(session: Session, ids: list[int]) -> list[EntryView]:
-    """The entries of ``ids`` in their latest revision, in the order of ``ids``."""
-    if not ids:
-        return []
-    # Plain rows, not ORM objects: a page is read often and only read. Each row carries the
-    # entry's columns and its author's number and name, so it serves as both.
-    rows = session.connection().execute(
-        select(Entry.__table__, Staff.staff_no, Staff.name)
-        .join(Staff, Staff.id == Entry.staff_id)
-        .where(Entry.id.in_(ids))
-    )
-    by_id = {row.id: row for row in rows}
-    return entries.views_of(session, [(by_id[entry_id], by_id[entry_id]) for entry_id in ids])
 
 
 # The statement that reads a page's rows, but for its WHERE: built once, as it never changes.
