@@ -70,7 +70,8 @@ def _stale(path: Path) -> str | None:
         return f"it could not be read ({type(error).__name__})"
     if contents.revision != HEAD:
         return f"its schema is at revision {contents.revision}, the app's at {HEAD}"
-    if contents.entries != ENTRIES:
+    # The demo's complaint cases add their own few entries on top of the million.
+    if contents.entries < ENTRIES:
         return f"it held {contents.entries:,} entries"
     last_day = _demo_last_day()
     if contents.newest_day is None or contents.newest_day < last_day:

@@ -56,7 +56,8 @@ def _where(error: Exception) -> str:
 async def signed_in(
     db: Path, staff_no: str, pin: str, message_hook: Callable[[Message], None] | None = None
 ) -> AsyncIterator[Pilot]:
-    """The app on `db`, in English, signed in as `staff_no` and showing the duty desk.
+    """The app on `db`, in English, signed in as `staff_no` (the last handover acknowledged)
+    and showing the duty desk.
 
     `message_hook` sees every message as it is dispatched, just before its handler runs.
     """

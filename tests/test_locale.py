@@ -109,7 +109,10 @@ async def test_a_day_in_chinese_shows_no_untranslated_string(tmp_path, make_app)
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        await pilot.press("escape", "f7")  # closed cases only
+        await pilot.press("escape")  # back to the same search in F7
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        await pilot.press("escape", "f7")  # a fresh F7: closed cases only
         await settle(pilot)
         await pilot.press("ctrl+f", "tab", "tab", "tab", "tab", "enter", *["down"] * 7, "enter")
         await settle(pilot)

@@ -129,6 +129,45 @@ def test_rows_come_back_in_their_latest_revision(store: Store, lobby: Actor, rev
     assert (shown.ticket, shown.revision, shown.voided) == ("A024", 2, False)
 
 
+def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_changes_it(
+    store: Store, lobby: Actor, reviewer: Actor, db_path: Path
+) -> None:
+    # The page builds its rows its own way (plain rows; revisions read only for the entries that
+    # entry_current marks): each must equal the entry as its own history reads it, and a change
+    # made at another terminal must be on the next page read here.
+    fixed = store.add_entry(lobby, Kind.QUEUE, RUSH, ticket="A023", business="deposit")
+    voided = store.add_entry(lobby, Kind.NOTE, RUSH + timedelta(seconds=1), text="叫号机断网")
+    handoff = store.add_entry(lobby, Kind.HANDOFF, RUSH + timedelta(seconds=2), target="理财经理")
+    due = RUSH + timedelta(days=1)
+    enquiry = store.add_entry(
+        lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=3), topic="rates", follow_up_due=due
+    )
+    plain = store.add_entry(lobby, Kind.CHECK, RUSH + timedelta(seconds=4), text="ATM 正常")
+    store.log_page(reviewer, LogFilter())
+
+    other = Store.open(str(db_path))
+    try:
+        there = other.sign_in(REVIEWER_NO, REVIEWER_PIN)
+        other.revise_entry(there, fixed.id, {"ticket": "A024"}, "票号写错")
+        other.revise_entry(there, fixed.id, {"business": "forex"}, "业务类型写错")
+        other.void_entry(there, voided.id, "重复登记")
+        other.update_handoff(there, handoff.id, "accepted")
+        other.update_handoff(there, handoff.id, "completed", product_sold=True)
+    finally:
+        other.close()
+    page = store.log_page(reviewer, LogFilter())
+
+    assert ids(page) == [plain.id, enquiry.id, handoff.id, voided.id, fixed.id]
+    for shown in page.entries:
+        assert shown == store.entry_history(reviewer, shown.id).entry
+    by_id = {entry.id: entry for entry in page.entries}
+    assert (by_id[fixed.id].ticket, by_id[fixed.id].business) == ("A024", "forex")
+    assert (by_id[fixed.id].revision, by_id[voided.id].voided) == (3, True)
+    assert (by_id[handoff.id].status, by_id[handoff.id].product_sold) == ("completed", True)
+    assert (by_id[enquiry.id].status, by_id[enquiry.id].follow_up_due) == ("follow_up", due)
+    assert by_id[plain.id].occurred_at.tzinfo is UTC
+
+
 def test_reading_the_log_needs_a_staff_member_still_active(store: Store, lobby: Actor, admin):
     store.disable_staff(admin, lobby.staff_no)
 

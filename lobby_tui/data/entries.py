@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
@@ -100,22 +101,60 @@ def entry_view(
 ) -> EntryView:
     """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order;
     ``complaint_no`` the number of the case it belongs to, if any."""
-    values, voided = latest_values(entry, revisions)
-    sold = [event.product_sold for event in events if event.product_sold is not None]
+    row = {name: getattr(entry, name) for name in ENTRY_COLUMNS}
+    row["staff_no"], row["name"] = author.staff_no, author.name
+    return view_of_row(row, revisions, events, complaint_no)
+
+
+# The entry's columns that a view shows besides the revisable fields.
+ENTRY_COLUMNS = (
+    "id",
+    "kind",
+    "occurred_at",
+    "recorded_at",
+    "shift_id",
+    "staff_id",
+    "complaint_id",
+    *REVISABLE,
+)
+
+
+def view_of_row(
+    row: dict[str, Any],
+    revisions: list[Any],
+    events: list[Any],
+    complaint_no: str | None = None,
+) -> EntryView:
+    """``entry_view`` of a plain row: the entry's columns (``ENTRY_COLUMNS``), and its
+    author's ``staff_no`` and ``name``. ``revisions`` and ``events`` as for ``entry_view``, or
+    rows with the same names."""
+    values = {name: row[name] for name in REVISABLE}
+    number, voided = 1, False
+    for revision in revisions:
+        if revision.action == "void":
+            voided = True
+        else:
+            number += revision.action == "revise"
+            values.update((k, v) for k, v in from_json(revision.new_values).items() if k in values)
+    sold = None
+    for event in events:
+        if event.product_sold is not None:
+            sold = event.product_sold
+    kind = row["kind"]
     return EntryView(
-        id=entry.id,
-        kind=entry.kind,
-        occurred_at=entry.occurred_at,
-        recorded_at=entry.recorded_at,
-        staff_no=author.staff_no,
-        staff_name=author.name,
-        revision=1 + sum(1 for r in revisions if r.action == "revise"),
+        id=row["id"],
+        kind=kind,
+        occurred_at=row["occurred_at"],
+        recorded_at=row["recorded_at"],
+        staff_no=row["staff_no"],
+        staff_name=row["name"],
+        revision=number,
         voided=voided,
-        shift_id=entry.shift_id,
-        staff_id=entry.staff_id,
-        status=status_of(entry.kind, values, events),
-        product_sold=sold[-1] if sold else None,
-        complaint_id=entry.complaint_id,
+        shift_id=row["shift_id"],
+        staff_id=row["staff_id"],
+        status=status_of(kind, values, events),
+        product_sold=sold,
+        complaint_id=row["complaint_id"],
         complaint_no=complaint_no,
         **values,
     )
@@ -161,6 +200,37 @@ def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryVie
         )
         for entry, author in rows
     ]
+
+
+def steps_of(
+    connection: Connection, revised_ids: list[int], event_ids: list[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    """The revisions of ``revised_ids`` and the events of ``event_ids``, as plain rows with
+    what ``view_of_row`` reads of them: for a read of many entries that only shows them. No
+    query for revisions when ``revised_ids`` is empty.
+    """
+    revisions: dict[int, list[Any]] = {}
+    events: dict[int, list[Any]] = {}
+    if revised_ids:
+        for row in connection.execute(_REVISION_STEPS, {"ids": revised_ids}):
+            revisions.setdefault(row.entry_id, []).append(row)
+    if event_ids:
+        for row in connection.execute(_EVENT_STEPS, {"ids": event_ids}):
+            events.setdefault(row.entry_id, []).append(row)
+    return revisions, events
+
+
+# Built once: SQLAlchemy then reuses their compiled form without rebuilding or re-keying them.
+_REVISION_STEPS = (
+    select(Revision.entry_id, Revision.action, Revision.new_values)
+    .where(Revision.entry_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Revision.entry_id, Revision.number)
+)
+_EVENT_STEPS = (
+    select(EntryEvent.entry_id, EntryEvent.event, EntryEvent.product_sold)
+    .where(EntryEvent.entry_id.in_(bindparam("ids", expanding=True)))
+    .order_by(EntryEvent.id)
+)
 
 
 def complaint_numbers(session: Session, case_ids: set[int]) -> dict[int, str]:

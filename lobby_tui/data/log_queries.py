@@ -24,7 +24,7 @@ from sqlalchemy import ColumnElement, Connection, Select, select, true, tuple_
 from sqlmodel import Session
 
 from lobby_tui.data import entries
-from lobby_tui.data.access import audit, authorize, branch_info, the_branch
+from lobby_tui.data.access import audit, authorize, branch_info, reader_branch, the_branch
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
     Branch,
@@ -75,19 +75,14 @@ class LogQueries:
         """
         if before is not None and after is not None:
             raise ValueError("a page is either before or after a key")
+        upward = after is not None or oldest
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
-            upward = after is not None or oldest
-            ids, more = _page_ids(
-                session.connection(),
-                branch_info(branch),
-                log_filter,
-                after if upward else before,
-                upward,
-                size,
+            connection = session.connection()
+            branch = reader_branch(connection, actor, Permission.READ_LOG)
+            query = _page_query(
+                connection, branch, log_filter, after if upward else before, upward, size
             )
-            views = _views(session, ids)
+            views, more = _page_views(session, query, upward, size)
         if upward:
             views.reverse()
             return LogPage(views, newer=more, older=after is not None)
@@ -127,10 +122,10 @@ class LogQueries:
         after: Key | None = None
         while True:
             with self.db.read() as session:
-                ids, more = _page_ids(
+                query = _page_query(
                     session.connection(), branch, log_filter, after, True, EXPORT_BATCH
                 )
-                views = _views(session, ids)
+                views, more = _page_views(session, query, True, EXPORT_BATCH)
             yield from views
             if not more:
                 return
@@ -147,6 +142,21 @@ def _page_ids(
 ) -> tuple[list[int], bool]:
     """Up to ``size`` entry ids from ``key`` on (excluded), newest first unless ``upward``; and
     whether more lie beyond them."""
+    query = _page_query(connection, branch, log_filter, key, upward, size)
+    ids = list(connection.execute(query).scalars())
+    return ids[:size], len(ids) > size
+
+
+def _page_query(
+    connection: Connection,
+    branch: BranchInfo,
+    log_filter: LogFilter,
+    key: Key | None,
+    upward: bool,
+    size: int,
+) -> Select[tuple[int]]:
+    """The keyset query: the ids of up to ``size + 1`` entries from ``key`` on (excluded),
+    newest first unless ``upward``."""
     terms = search_terms(log_filter.text)
     match = TextMatch(connection.dialect.name, terms) if terms else None
     # With few matches no index is used: the matches are looked up by id and sorted. A
@@ -161,14 +171,12 @@ def _page_ids(
     if key is not None:
         position = tuple_(*order)
         conditions.append(position > key if upward else position < key)
-    query = (
+    return (
         select(EntryCurrent.entry_id)
         .where(*conditions)
         .order_by(*(c.asc() if upward else c.desc() for c in order))
         .limit(size + 1)
     )
-    ids = list(connection.execute(query).scalars())
-    return ids[:size], len(ids) > size
 
 
 def _same(element: Any) -> Any:
@@ -227,16 +235,47 @@ def _cases_in(branch: BranchInfo, status: str) -> Select:
     return cases if status == "open" else cases.where(OpenComplaint.status == status)
 
 
-def _views(session: Session, ids: list[int]) -> list[EntryView]:
-    """The entries of ``ids`` in their latest revision, in the order of ``ids``."""
-    if not ids:
-        return []
-    # Plain rows, not ORM objects: a page is read often and only read. Each row carries the
-    # entry's columns and its author's number and name, so it serves as both.
-    rows = session.connection().execute(
-        select(Entry.__table__, Staff.staff_no, Staff.name)
-        .join(Staff, Staff.id == Entry.staff_id)
-        .where(Entry.id.in_(ids))
+# The statement that reads a page's rows, but for its WHERE: built once, as it never changes.
+_PAGE_ROWS = (
+    select(Entry.__table__, Staff.staff_no, Staff.name, EntryCurrent.revised, EntryCurrent.voided)
+    .join(Staff, Staff.id == Entry.staff_id)
+    .join(EntryCurrent, EntryCurrent.entry_id == Entry.id)
+)
+
+
+def _page_views(
+    session: Session, page: Select[tuple[int]], upward: bool, size: int
+) -> tuple[list[EntryView], bool]:
+    """The entries the keyset query ``page`` finds, in its order and their latest revision;
+    and whether more lie beyond the first ``size`` of them.
+
+    One statement reads the page's rows: the keyset query runs as a subquery, and each row
+    carries the entry's columns, its author's number and name (so it serves as both), and
+    whether ``entry_current`` says it has revisions. Only those are replayed.
+    """
+    connection = session.connection()
+    result = connection.execute(_PAGE_ROWS.where(Entry.id.in_(page.scalar_subquery())))
+    # Dicts once, rather than a Row's slower attribute lookup for each field of each row.
+    names = list(result.keys())
+    rows = [dict(zip(names, row, strict=True)) for row in result]
+    # The subquery's order is not the result's: put the rows back in the log's order, (time, id).
+    rows.sort(key=lambda row: (row["occurred_at"], row["id"]), reverse=not upward)
+    more = len(rows) > size
+    del rows[size:]
+    revisions, events = entries.steps_of(
+        connection,
+        [row["id"] for row in rows if row["revised"] or row["voided"]],
+        [row["id"] for row in rows],
     )
-    by_id = {row.id: row for row in rows}
-    return entries.views_of(session, [(by_id[entry_id], by_id[entry_id]) for entry_id in ids])
+    cases = {row["complaint_id"] for row in rows if row["complaint_id"]}
+    numbers = entries.complaint_numbers(session, cases)
+    views = [
+        entries.view_of_row(
+            row,
+            revisions.get(row["id"], []),
+            events.get(row["id"], []),
+            numbers.get(row["complaint_id"]),
+        )
+        for row in rows
+    ]
+    return views, more
