@@ -240,6 +240,10 @@ def fill(connection: Connection) -> None:
         "SELECT entry_id, lobby_char_tokens(search_text) FROM entry_current"
     )
     _hash_size(connection, DEFAULT_HASH_SIZE)
+    # One segment per index: a bulk fill leaves several large ones, and FTS5 would merge them
+    # later inside an everyday save, which then took seconds at the desk.
+    for name in SEARCH_TABLES:
+        connection.exec_driver_sql(f"INSERT INTO {name}({name}) VALUES ('optimize')")
 
 
 def _hash_size(connection: Connection, size: int) -> None:
