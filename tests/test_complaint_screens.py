@@ -206,3 +206,18 @@ async def test_esc_steps_back_from_a_step_dialog_to_the_case_then_the_list(db, m
             await pilot.press("escape")
             await settle(pilot)
             assert isinstance(app.screen, back_to)
+
+
+async def test_e_on_a_complaint_step_says_it_is_changed_on_its_case_without_a_dialog(db, make_app):
+    with_cases(db, 0)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        assert isinstance(app.screen, DeskScreen)
+        for key in ("e", "v"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, DeskScreen)
+        assert [str(n.message) for n in app._notifications][-2:] == [
+            "A step of a complaint case is recorded on the case, not changed here."
+        ] * 2

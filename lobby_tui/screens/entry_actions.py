@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from lobby_tui.locale import N_
+from lobby_tui.locale import N_, _
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
+
+CASE_STEP_REFUSAL = N_("A step of a complaint case is recorded on the case, not changed here.")
 
 
 class EntryActions:
@@ -41,16 +43,24 @@ class EntryActions:
             self.app.push_screen(EntryDetailScreen(entry.id))
 
     def action_entry_revise(self) -> None:
-        if entry := self.selected_entry():
+        if (entry := self.selected_entry()) and self._changeable(entry):
             from lobby_tui.screens.revise import ReviseScreen
 
             self.app.push_screen(ReviseScreen(entry), callback=self._entry_changed)
 
     def action_entry_void(self) -> None:
-        if entry := self.selected_entry():
+        if (entry := self.selected_entry()) and self._changeable(entry):
             from lobby_tui.screens.revise import VoidScreen
 
             self.app.push_screen(VoidScreen(entry), callback=self._entry_changed)
+
+    def _changeable(self, entry: EntryView) -> bool:
+        """A complaint step is corrected on its case, never revised: say so before the dialog
+        asks for a reason it would then refuse (the data layer refuses it too)."""
+        if entry.complaint_id is None:
+            return True
+        self.notify(_(CASE_STEP_REFUSAL), severity="warning")
+        return False
 
     def _entry_changed(self, entry: EntryView | None) -> None:
         if entry is not None:
