@@ -45,15 +45,19 @@ def shown_ids(view: LogView) -> list[int]:
     return [entry.id for entry in view.rows]
 
 
+async def the_reviewer_opens_f7(pilot) -> None:
+    await sign_in(pilot, *REVIEWER)
+    await pilot.press("f7")
+    await settle(pilot)
+
+
 async def test_a_reviewer_pages_to_the_oldest_entry_filters_searches_and_opens_one(
     db, make_app
 ) -> None:
     newest_first = a_month_of_entries(db)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         assert isinstance(app.screen, LogBrowserScreen)
         view = app.screen.query_one(LogView)
         assert view.current.id == newest_first[0]
@@ -106,9 +110,7 @@ async def test_esc_from_an_entry_opened_in_f7_goes_back_to_the_same_place_in_the
     newest_first = a_month_of_entries(db)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         browser = app.screen
         await pilot.press("down", "down", "down", "enter")
         await settle(pilot)
@@ -131,9 +133,7 @@ async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
     out = tmp_path / "enquiries.jsonl"
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         await pilot.press("ctrl+f", "enter", "down", "down", "enter")  # enquiries
         await settle(pilot)
         await pilot.press("ctrl+e")
@@ -166,9 +166,7 @@ async def test_a_reviewer_exports_the_filter_as_a_workbook_by_keyboard_alone(
     home.mkdir()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         await pilot.press("ctrl+f", "enter", "down", "down", "enter")  # enquiries
         await settle(pilot)
         await pilot.press("ctrl+e")
