@@ -155,6 +155,19 @@ def test_a_case_closed_today_leaves_the_open_filter_and_joins_the_closed_one_wit
     assert {e.id for e in before} | {closed.entry.id} <= {e.id for e in after}
 
 
+def test_a_complaint_step_on_a_page_carries_its_case_number_as_its_history_does(
+    store: Store, lobby: Actor
+) -> None:
+    by_status = a_branch_with_cases_in_every_status(store, lobby, cases_each=1)
+
+    page = store.log_page(lobby, LogFilter(complaint_status=Status.EXTENDED)).entries
+
+    [case_id] = by_status[Status.EXTENDED]
+    number = store.complaint_of_entry(lobby, page[0].id).case.number
+    assert {(e.complaint_id, e.complaint_no) for e in page} == {(case_id, number)}
+    assert page == [store.entry_history(lobby, e.id).entry for e in page]
+
+
 def test_a_complaint_status_combines_with_the_other_filters(store: Store, lobby: Actor) -> None:
     by_status = a_branch_with_cases_in_every_status(store, lobby, cases_each=1)
     [case_id] = by_status[Status.EXTENDED]

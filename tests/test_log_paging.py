@@ -143,6 +143,11 @@ def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_chan
         lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=3), topic="rates", follow_up_due=due
     )
     plain = store.add_entry(lobby, Kind.CHECK, RUSH + timedelta(seconds=4), text="ATM 正常")
+    called = store.add_entry(
+        lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=5), topic="rates", follow_up_due=due
+    )
+    # Asked for a call back only in a revision: its events are read because it is revised.
+    late = store.add_entry(lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=6), topic="rates")
     store.log_page(reviewer, LogFilter())
 
     other = Store.open(str(db_path))
@@ -153,11 +158,14 @@ def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_chan
         other.void_entry(there, voided.id, "重复登记")
         other.update_handoff(there, handoff.id, "accepted")
         other.update_handoff(there, handoff.id, "completed", product_sold=True)
+        other.close_follow_up(there, called.id)
+        other.revise_entry(there, late.id, {"follow_up_due": due}, "客户要求回电")
+        other.close_follow_up(there, late.id)
     finally:
         other.close()
     page = store.log_page(reviewer, LogFilter())
 
-    assert ids(page) == [plain.id, enquiry.id, handoff.id, voided.id, fixed.id]
+    assert ids(page) == [late.id, called.id, plain.id, enquiry.id, handoff.id, voided.id, fixed.id]
     for shown in page.entries:
         assert shown == store.entry_history(reviewer, shown.id).entry
     by_id = {entry.id: entry for entry in page.entries}
@@ -165,6 +173,7 @@ def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_chan
     assert (by_id[fixed.id].revision, by_id[voided.id].voided) == (3, True)
     assert (by_id[handoff.id].status, by_id[handoff.id].product_sold) == ("completed", True)
     assert (by_id[enquiry.id].status, by_id[enquiry.id].follow_up_due) == ("follow_up", due)
+    assert (by_id[called.id].status, by_id[late.id].status) == ("done", "done")
     assert by_id[plain.id].occurred_at.tzinfo is UTC
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -89,6 +89,13 @@ class Database:
         """A read transaction; nothing it changes is committed."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A read transaction on a plain connection, for reads of plain rows: no session to
+        set up and tear down around them."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -8,7 +8,7 @@ entry replays its revisions over the row. Times in that JSON are ISO 8601 string
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -81,15 +81,28 @@ def latest_values(entry: Entry, revisions: Iterable[Revision]) -> tuple[dict[str
     return values, voided
 
 
-def status_of(kind: str, values: dict[str, Any], events: Iterable[EntryEvent]) -> str | None:
-    """What is left to do with an entry (see ``EntryView.status``)."""
+def status_of(
+    kind: str, follow_up_due: datetime | None, resolved: bool | None, events: Iterable[Any]
+) -> str | None:
+    """What is left to do with an entry (see ``EntryView.status``), from its latest values."""
     if kind == Kind.HANDOFF:
         steps = [event.event for event in events if event.event in HANDOFF_EVENTS]
         return steps[-1] if steps else "pending"
-    if kind == Kind.ENQUIRY and values["follow_up_due"] is not None and not values["resolved"]:
+    if has_follow_up(kind, follow_up_due, resolved):
         done = any(event.event == FOLLOW_UP_DONE for event in events)
         return "done" if done else OPEN_FOLLOW_UP
     return None
+
+
+def has_follow_up(kind: str, follow_up_due: datetime | None, resolved: bool | None) -> bool:
+    """True for an enquiry whose latest values still ask for a follow-up."""
+    return kind == Kind.ENQUIRY and follow_up_due is not None and not resolved
+
+
+def has_steps(kind: str, follow_up_due: datetime | None, resolved: bool | None) -> bool:
+    """True when an entry's events can change its view: a hand-off's outcomes, an open
+    follow-up's being done. Events are only ever recorded for those; a page reads no others'."""
+    return kind == Kind.HANDOFF or has_follow_up(kind, follow_up_due, resolved)
 
 
 def entry_view(
@@ -101,13 +114,14 @@ def entry_view(
 ) -> EntryView:
     """The entry in its latest revision; ``revisions`` in number order, ``events`` in id order;
     ``complaint_no`` the number of the case it belongs to, if any."""
-    row = {name: getattr(entry, name) for name in ENTRY_COLUMNS}
-    row["staff_no"], row["name"] = author.staff_no, author.name
+    row = [getattr(entry, name) for name in ROW_COLUMNS[:STAFF_AT]]
+    row += [author.staff_no, author.name, *(getattr(entry, name) for name in REVISABLE)]
     return view_of_row(row, revisions, events, complaint_no)
 
 
-# The entry's columns that a view shows besides the revisable fields.
-ENTRY_COLUMNS = (
+# A row as ``view_of_row`` reads it: the entry's columns, its author's number and name, then the
+# revisable fields as first written. Also the order of ``EntryView``'s first fields.
+ROW_COLUMNS = (
     "id",
     "kind",
     "occurred_at",
@@ -115,49 +129,45 @@ ENTRY_COLUMNS = (
     "shift_id",
     "staff_id",
     "complaint_id",
+    "staff_no",
+    "staff_name",
     *REVISABLE,
 )
+STAFF_AT = ROW_COLUMNS.index("staff_no")
+_KIND = ROW_COLUMNS.index("kind")
+_RESOLVED = ROW_COLUMNS.index("resolved")
+_DUE = ROW_COLUMNS.index("follow_up_due")
+_REVISABLE_AT = {name: ROW_COLUMNS.index(name) for name in REVISABLE}
+_FIELDS = len(ROW_COLUMNS)
+_WITH_STATUS = frozenset({Kind.HANDOFF, Kind.ENQUIRY})  # the kinds status_of can give one
 
 
 def view_of_row(
-    row: dict[str, Any],
+    row: Sequence[Any],
     revisions: list[Any],
     events: list[Any],
     complaint_no: str | None = None,
 ) -> EntryView:
-    """``entry_view`` of a plain row: the entry's columns (``ENTRY_COLUMNS``), and its
-    author's ``staff_no`` and ``name``. ``revisions`` and ``events`` as for ``entry_view``, or
-    rows with the same names."""
-    values = {name: row[name] for name in REVISABLE}
+    """``entry_view`` of a plain row, its values in the order of ``ROW_COLUMNS`` (any more
+    after them are ignored). ``revisions`` and ``events`` as for ``entry_view``, or rows with
+    the same names."""
     number, voided = 1, False
-    for revision in revisions:
-        if revision.action == "void":
-            voided = True
-        else:
+    if revisions:
+        row = list(row)
+        for revision in revisions:
+            if revision.action == "void":
+                voided = True
+                continue
             number += revision.action == "revise"
-            values.update((k, v) for k, v in from_json(revision.new_values).items() if k in values)
-    sold = None
-    for event in events:
-        if event.product_sold is not None:
-            sold = event.product_sold
-    kind = row["kind"]
-    return EntryView(
-        id=row["id"],
-        kind=kind,
-        occurred_at=row["occurred_at"],
-        recorded_at=row["recorded_at"],
-        staff_no=row["staff_no"],
-        staff_name=row["name"],
-        revision=number,
-        voided=voided,
-        shift_id=row["shift_id"],
-        staff_id=row["staff_id"],
-        status=status_of(kind, values, events),
-        product_sold=sold,
-        complaint_id=row["complaint_id"],
-        complaint_no=complaint_no,
-        **values,
-    )
+            for name, value in from_json(revision.new_values).items():
+                if name in _REVISABLE_AT:
+                    row[_REVISABLE_AT[name]] = value
+    sold = status = None
+    if events:
+        sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
+    if row[_KIND] in _WITH_STATUS:
+        status = status_of(row[_KIND], row[_DUE], row[_RESOLVED], events)
+    return EntryView(*row[:_FIELDS], number, voided, status, sold, complaint_no)
 
 
 def revisions_of(session: Session, entry_ids: list[int]) -> dict[int, list[Revision]]:
@@ -189,7 +199,9 @@ def views_of(session: Session, rows: list[tuple[Entry, Staff]]) -> list[EntryVie
     ids = [entry.id for entry, _ in rows]
     revisions = revisions_of(session, ids)
     events = events_of(session, ids)
-    numbers = complaint_numbers(session, {e.complaint_id for e, _ in rows if e.complaint_id})
+    numbers = complaint_numbers(
+        session.connection(), {e.complaint_id for e, _ in rows if e.complaint_id}
+    )
     return [
         entry_view(
             entry,
@@ -233,12 +245,12 @@ _EVENT_STEPS = (
 )
 
 
-def complaint_numbers(session: Session, case_ids: set[int]) -> dict[int, str]:
+def complaint_numbers(connection: Connection, case_ids: set[int]) -> dict[int, str]:
     """The number of each complaint case; no query when there are none."""
     if not case_ids:
         return {}
     query = select(ComplaintCase.id, ComplaintCase.number).where(ComplaintCase.id.in_(case_ids))
-    return dict(session.exec(query).all())
+    return dict(connection.execute(query).all())
 
 
 def current_view(session: Session, entry: Entry) -> EntryView:

@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Connection, Select, select, true, tuple_
-from sqlmodel import Session
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, branch_info, reader_branch, the_branch
@@ -35,7 +36,7 @@ from lobby_tui.data.models import (
     OpenComplaint,
     Staff,
 )
-from lobby_tui.data.search import TextMatch, search_terms, unindexed
+from lobby_tui.data.search import TextMatch, match_condition, search_terms, unindexed
 from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
 from lobby_tui.domain.clock import branch_zone, day_bounds
 from lobby_tui.domain.complaints import Action, Status
@@ -76,13 +77,12 @@ class LogQueries:
         if before is not None and after is not None:
             raise ValueError("a page is either before or after a key")
         upward = after is not None or oldest
-        with self.db.read() as session:
-            connection = session.connection()
+        with self.db.read_rows() as connection:
             branch = reader_branch(connection, actor, Permission.READ_LOG)
-            query = _page_query(
-                connection, branch, log_filter, after if upward else before, upward, size
-            )
-            views, more = _page_views(session, query, upward, size)
+            key = after if upward else before
+            rows = page_rows(connection, branch, log_filter, key, upward, size)
+            more = len(rows) > size
+            views = _views_of(connection, rows[:size])
         if upward:
             views.reverse()
             return LogPage(views, newer=more, older=after is not None)
@@ -121,30 +121,44 @@ class LogQueries:
     def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
         after: Key | None = None
         while True:
-            with self.db.read() as session:
-                query = _page_query(
-                    session.connection(), branch, log_filter, after, True, EXPORT_BATCH
-                )
-                views, more = _page_views(session, query, True, EXPORT_BATCH)
+            with self.db.read_rows() as connection:
+                rows = page_rows(connection, branch, log_filter, after, True, EXPORT_BATCH)
+                more = len(rows) > EXPORT_BATCH
+                views = _views_of(connection, rows[:EXPORT_BATCH])
             yield from views
             if not more:
                 return
             after = key_of(views[-1])
 
 
-def _page_ids(
+def page_rows(
     connection: Connection,
     branch: BranchInfo,
     log_filter: LogFilter,
     key: Key | None,
     upward: bool,
     size: int,
-) -> tuple[list[int], bool]:
-    """Up to ``size`` entry ids from ``key`` on (excluded), newest first unless ``upward``; and
-    whether more lie beyond them."""
-    query = _page_query(connection, branch, log_filter, key, upward, size)
-    ids = list(connection.execute(query).scalars())
-    return ids[:size], len(ids) > size
+) -> list[Row]:
+    """The page query: the rows of up to ``size + 1`` entries matching ``log_filter`` from
+    ``key`` on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``).
+
+    One statement: the keyset query finds the page's ids as a subquery, and the rows are read
+    by those ids and sorted by the database.
+    """
+    shape, values = _page_query(connection, branch, log_filter, key, upward, size)
+    return connection.execute(_page_rows(shape), values).all()
+
+
+class Shape(NamedTuple):
+    """What a page's statements depend on besides the values they run with. They are built
+    once for each shape and kept: reading a page then only binds its values, rather than
+    building, keying and adapting a statement each time."""
+
+    names: tuple[str, ...]  # the values bound, sorted
+    marker: str | None  # revised, void
+    cases: str | None  # how complaint cases are picked: open, in_status, ended
+    upward: bool  # oldest first, from the key or the oldest entry
+    few: bool  # so few match that they are looked up by id and sorted, not found by index
 
 
 def _page_query(
@@ -154,28 +168,92 @@ def _page_query(
     key: Key | None,
     upward: bool,
     size: int,
-) -> Select[tuple[int]]:
-    """The keyset query: the ids of up to ``size + 1`` entries from ``key`` on (excluded),
-    newest first unless ``upward``."""
+) -> tuple[Shape, dict[str, Any]]:
+    """The keyset query for up to ``size + 1`` entries from ``key`` on (excluded), newest
+    first unless ``upward``: its shape and the values it runs with."""
+    values: dict[str, Any] = {"branch_id": branch.id, "size": size + 1}
+    zone = branch_zone(branch.time_zone)
+    if log_filter.first_day:
+        values["first_at"] = day_bounds(log_filter.first_day, zone)[0]
+    if log_filter.last_day:
+        values["last_at"] = day_bounds(log_filter.last_day, zone)[1]
+    if log_filter.staff_no:
+        found = connection.execute(_STAFF_ID, {"staff_no": log_filter.staff_no}).scalar()
+        values["staff_id"] = found or -1
+    values.update((name, getattr(log_filter, name)) for name in _SAME if getattr(log_filter, name))
+    if log_filter.marker is not None and log_filter.marker not in MARKERS:
+        raise ValueError(f"marker must be one of {MARKERS}, not {log_filter.marker!r}")
+    cases = _cases_picked(log_filter.complaint_status, values)
     terms = search_terms(log_filter.text)
     match = TextMatch(connection.dialect.name, terms) if terms else None
+    if match is not None:
+        values.update(match.values())
     # With few matches no index is used: the matches are looked up by id and sorted. A
     # complaint status always matches few: the steps of some complaint cases.
-    few = bool(log_filter.complaint_status) and connection.dialect.name == "sqlite"
+    few = cases is not None and connection.dialect.name == "sqlite"
     few = few or bool(match and match.few(connection))
-    column: Callable[[Any], Any] = unindexed if few else _same
-    conditions = _conditions(connection, branch, log_filter, column)
-    if match is not None:
-        conditions.append(match.condition())
-    order = (column(EntryCurrent.occurred_at), column(EntryCurrent.entry_id))
     if key is not None:
+        values["key_at"], values["key_id"] = key
+    return Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few), values
+
+
+_STAFF_ID = select(Staff.id).where(Staff.staff_no == bindparam("staff_no"))
+_SAME = ("kind", "business", "priority")  # filters that keep the entries with that value
+_MARKED = {"revised": EntryCurrent.revised, "void": EntryCurrent.voided}
+
+
+def _cases_picked(status: str | None, values: dict[str, Any]) -> str | None:
+    """How the complaint cases in ``status`` are picked (see ``_cases``), with the values
+    that picking needs added to ``values``; None for no status."""
+    if not status:
+        return None
+    if status in _ENDED_BY:
+        values["ended_by"] = _ENDED_BY[Status(status)]
+        return "ended"
+    if status not in COMPLAINT_STATUSES:
+        raise ValueError(f"complaint status must be one of {COMPLAINT_STATUSES}, not {status!r}")
+    if status == "open":
+        return "open"
+    values["case_status"] = status
+    return "in_status"
+
+
+@lru_cache(maxsize=256)
+def _keyset(shape: Shape) -> Select[tuple[int]]:
+    """The keyset query of a shape: the ids of the entries on a page and one more."""
+    column: Callable[[Any], Any] = unindexed if shape.few else _same
+    names = shape.names
+    conditions = [column(EntryCurrent.branch_id) == bindparam("branch_id")]
+    if "first_at" in names:
+        conditions.append(column(EntryCurrent.occurred_at) >= bindparam("first_at"))
+    if "last_at" in names:
+        conditions.append(column(EntryCurrent.occurred_at) < bindparam("last_at"))
+    for name in ("staff_id", *_SAME):
+        if name in names:
+            conditions.append(column(getattr(EntryCurrent, name)) == bindparam(name))
+    if shape.marker:
+        conditions.append(column(_MARKED[shape.marker]) == true())
+    if shape.cases:
+        steps = select(ComplaintAction.entry_id).where(
+            ComplaintAction.case_id.in_(_cases(shape.cases))
+        )
+        conditions.append(EntryCurrent.entry_id.in_(steps))
+    match = match_condition(names)
+    if match is not None:
+        conditions.append(match)
+    order = (column(EntryCurrent.occurred_at), column(EntryCurrent.entry_id))
+    if "key_at" in names:
         position = tuple_(*order)
-        conditions.append(position > key if upward else position < key)
+        key = tuple_(
+            bindparam("key_at", type_=EntryCurrent.occurred_at.type),
+            bindparam("key_id", type_=Integer()),
+        )
+        conditions.append(position > key if shape.upward else position < key)
     return (
         select(EntryCurrent.entry_id)
         .where(*conditions)
-        .order_by(*(c.asc() if upward else c.desc() for c in order))
-        .limit(size + 1)
+        .order_by(*(c.asc() if shape.upward else c.desc() for c in order))
+        .limit(bindparam("size"))
     )
 
 
@@ -183,99 +261,76 @@ def _same(element: Any) -> Any:
     return element
 
 
-def _conditions(
-    connection: Connection,
-    branch: BranchInfo,
-    log_filter: LogFilter,
-    column: Callable[[Any], Any],
-) -> list[ColumnElement[bool]]:
-    zone = branch_zone(branch.time_zone)
-    found = [column(EntryCurrent.branch_id) == branch.id]
-    if log_filter.first_day:
-        found.append(column(EntryCurrent.occurred_at) >= day_bounds(log_filter.first_day, zone)[0])
-    if log_filter.last_day:
-        found.append(column(EntryCurrent.occurred_at) < day_bounds(log_filter.last_day, zone)[1])
-    if log_filter.staff_no:
-        staff_id = connection.execute(
-            select(Staff.id).where(Staff.staff_no == log_filter.staff_no)
-        ).scalar()
-        found.append(column(EntryCurrent.staff_id) == (staff_id or -1))
-    for name in ("kind", "business", "priority"):
-        value = getattr(log_filter, name)
-        if value:
-            found.append(column(getattr(EntryCurrent, name)) == value)
-    if log_filter.marker == "revised":
-        found.append(column(EntryCurrent.revised) == true())
-    elif log_filter.marker == "void":
-        found.append(column(EntryCurrent.voided) == true())
-    elif log_filter.marker is not None:
-        raise ValueError(f"marker must be one of {MARKERS}, not {log_filter.marker!r}")
-    if log_filter.complaint_status:
-        steps = select(ComplaintAction.entry_id).where(
-            ComplaintAction.case_id.in_(_cases_in(branch, log_filter.complaint_status))
-        )
-        found.append(EntryCurrent.entry_id.in_(steps))
-    return found
-
-
-def _cases_in(branch: BranchInfo, status: str) -> Select:
-    """The ids of the branch's complaint cases whose status is ``status`` now."""
-    if status in _ENDED_BY:
+def _cases(picked: str) -> Select:
+    """The ids of the branch's complaint cases picked as ``_cases_picked`` says: open ones,
+    open ones in one status, or those ended by one action."""
+    if picked == "ended":
         return (
             select(ComplaintAction.case_id)
             .join(ComplaintCase, ComplaintCase.id == ComplaintAction.case_id)
             .where(
-                (ComplaintAction.action == _ENDED_BY[Status(status)])
-                & (ComplaintCase.branch_id == branch.id)
+                (ComplaintAction.action == bindparam("ended_by"))
+                & (ComplaintCase.branch_id == bindparam("branch_id"))
             )
         )
-    if status not in COMPLAINT_STATUSES:
-        raise ValueError(f"complaint status must be one of {COMPLAINT_STATUSES}, not {status!r}")
-    cases = select(OpenComplaint.case_id).where(OpenComplaint.branch_id == branch.id)
-    return cases if status == "open" else cases.where(OpenComplaint.status == status)
+    cases = select(OpenComplaint.case_id).where(OpenComplaint.branch_id == bindparam("branch_id"))
+    if picked == "in_status":
+        return cases.where(OpenComplaint.status == bindparam("case_status"))
+    return cases
 
 
-# The statement that reads a page's rows, but for its WHERE: built once, as it never changes.
+# The statement that reads a page's rows, but for its WHERE. Its columns are
+# ``entries.ROW_COLUMNS``; then whether ``entry_current`` says the entry has revisions or is
+# void, and the number of its complaint case if it has one.
 _PAGE_ROWS = (
-    select(Entry.__table__, Staff.staff_no, Staff.name, EntryCurrent.revised, EntryCurrent.voided)
+    select(
+        *(getattr(Entry, name) for name in entries.ROW_COLUMNS[: entries.STAFF_AT]),
+        Staff.staff_no,
+        Staff.name,
+        *(getattr(Entry, name) for name in entries.REVISABLE),
+        EntryCurrent.revised,
+        EntryCurrent.voided,
+        ComplaintCase.number,
+    )
     .join(Staff, Staff.id == Entry.staff_id)
     .join(EntryCurrent, EntryCurrent.entry_id == Entry.id)
+    .outerjoin(ComplaintCase, ComplaintCase.id == Entry.complaint_id)
+)
+# Where a page's row holds what is read of it, by position: a Row's attributes are slower.
+_REVISED = len(entries.ROW_COLUMNS)
+_VOIDED, _NUMBER = _REVISED + 1, _REVISED + 2
+_STEPS_FIELDS = itemgetter(
+    *(entries.ROW_COLUMNS.index(name) for name in ("kind", "follow_up_due", "resolved"))
 )
 
 
-def _page_views(
-    session: Session, page: Select[tuple[int]], upward: bool, size: int
-) -> tuple[list[EntryView], bool]:
-    """The entries the keyset query ``page`` finds, in its order and their latest revision;
-    and whether more lie beyond the first ``size`` of them.
+@lru_cache(maxsize=256)
+def _page_rows(shape: Shape) -> Select:
+    """The statement that reads the rows of a page of this shape, in the log's order."""
+    order = (EntryCurrent.occurred_at, EntryCurrent.entry_id)
+    return _PAGE_ROWS.where(Entry.id.in_(_keyset(shape).scalar_subquery())).order_by(
+        *(c.asc() if shape.upward else c.desc() for c in order)
+    )
 
-    One statement reads the page's rows: the keyset query runs as a subquery, and each row
-    carries the entry's columns, its author's number and name (so it serves as both), and
-    whether ``entry_current`` says it has revisions. Only those are replayed.
+
+def _views_of(connection: Connection, rows: list[Row]) -> list[EntryView]:
+    """The entries of a page's rows in their latest revision.
+
+    Only the entries that ``entry_current`` says have revisions are replayed, and only those
+    whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
+    values are not known yet) have their events read.
     """
-    connection = session.connection()
-    result = connection.execute(_PAGE_ROWS.where(Entry.id.in_(page.scalar_subquery())))
-    # Dicts once, rather than a Row's slower attribute lookup for each field of each row.
-    names = list(result.keys())
-    rows = [dict(zip(names, row, strict=True)) for row in result]
-    # The subquery's order is not the result's: put the rows back in the log's order, (time, id).
-    rows.sort(key=lambda row: (row["occurred_at"], row["id"]), reverse=not upward)
-    more = len(rows) > size
-    del rows[size:]
+    changed = [row[0] for row in rows if row[_REVISED] or row[_VOIDED]]
     revisions, events = entries.steps_of(
         connection,
-        [row["id"] for row in rows if row["revised"] or row["voided"]],
-        [row["id"] for row in rows],
+        changed,
+        [
+            row[0]
+            for row in rows
+            if row[_REVISED] or row[_VOIDED] or entries.has_steps(*_STEPS_FIELDS(row))
+        ],
     )
-    cases = {row["complaint_id"] for row in rows if row["complaint_id"]}
-    numbers = entries.complaint_numbers(session, cases)
-    views = [
-        entries.view_of_row(
-            row,
-            revisions.get(row["id"], []),
-            events.get(row["id"], []),
-            numbers.get(row["complaint_id"]),
-        )
+    return [
+        entries.view_of_row(row, revisions.get(row[0], []), events.get(row[0], []), row[_NUMBER])
         for row in rows
     ]
-    return views, more

@@ -117,8 +117,18 @@ def is_search_table(name: str) -> bool:
 # -- queries ---------------------------------------------------------------------------------
 
 
+# The names of a search's parameters: an FTS5 query for each index, or ``like_0``, ``like_1`` …
+TRIGRAM_QUERY = "trigram_query"
+CHARS_QUERY = "chars_query"
+LIKE = "like_"
+
+
 class TextMatch:
-    """The terms of one search, as conditions on ``entry_current`` for this database."""
+    """The terms of one search on this database: the values its condition is run with.
+
+    The condition itself (``match_condition``) names only its parameters, so a statement that
+    holds it can be built once and run with any terms of the same shape.
+    """
 
     def __init__(self, dialect: str, terms: list[str]) -> None:
         self.dialect = dialect
@@ -128,36 +138,62 @@ class TextMatch:
     def uses_fts(self) -> bool:
         return self.dialect == "sqlite"
 
-    def _matching_ids(self) -> Select:
+    def values(self) -> dict[str, str]:
+        """The condition's parameters, by name: an FTS5 query for each index it reads, or
+        one ``ILIKE`` pattern for each term."""
+        if not self.uses_fts:
+            return {f"{LIKE}{i}": like_pattern(term) for i, term in enumerate(self.terms)}
         long = [term for term in self.terms if len(term) > SHORT_TERM]
         short = [term for term in self.terms if len(term) <= SHORT_TERM]
-        selects = []
+        found = {}
         if long:
-            query = " AND ".join(fts_string(term) for term in long)
-            selects.append(self._fts(_TRIGRAM, TRIGRAM_TABLE, "trigram_query", query))
+            found[TRIGRAM_QUERY] = " AND ".join(fts_string(term) for term in long)
         if short:
-            query = " AND ".join(f'"{char_tokens(term)}"' for term in short)
-            selects.append(self._fts(_CHARS, CHARS_TABLE, "chars_query", query))
-        return selects[0] if len(selects) == 1 else intersect(*selects)
-
-    @staticmethod
-    def _fts(fts: Any, name: str, param: str, query: str) -> Select:
-        return select(fts.c.rowid).where(literal_column(name).op("MATCH")(bindparam(param, query)))
-
-    def condition(self) -> ColumnElement[bool]:
-        """Entries whose text holds every term."""
-        if self.uses_fts:
-            return EntryCurrent.entry_id.in_(self._matching_ids())
-        column_ = EntryCurrent.search_text
-        return and_(*(column_.ilike(like_pattern(term), escape="\\") for term in self.terms))
+            found[CHARS_QUERY] = " AND ".join(f'"{char_tokens(term)}"' for term in short)
+        return found
 
     def few(self, connection: Connection) -> bool:
         """True when so few entries match that reading them all beats walking the log."""
         if not self.uses_fts:
             return False
-        capped = self._matching_ids().limit(FEW_MATCHES + 1).subquery()
-        found = connection.execute(select(func.count()).select_from(capped)).scalar_one()
-        return found <= FEW_MATCHES
+        values = self.values()
+        counted = _counts(tuple(sorted(values)))
+        return connection.execute(counted, values).scalar_one() <= FEW_MATCHES
+
+
+def match_condition(names: Iterable[str]) -> ColumnElement[bool] | None:
+    """Entries whose text holds every term of a ``TextMatch`` whose ``values`` have these
+    ``names``; None when none of them is one. Values are bound when the statement runs."""
+    names = sorted(names)
+    likes = [name for name in names if name.startswith(LIKE)]
+    if likes:
+        column_ = EntryCurrent.search_text
+        return and_(*(column_.ilike(bindparam(name), escape="\\") for name in likes))
+    ids = _matching_ids(tuple(name for name in names if name in (TRIGRAM_QUERY, CHARS_QUERY)))
+    return None if ids is None else EntryCurrent.entry_id.in_(ids)
+
+
+def _matching_ids(names: tuple[str, ...]) -> Any:
+    """The ids of the entries that the FTS5 queries ``names`` (bound when run) all match."""
+    selects = [
+        select(fts.c.rowid).where(literal_column(table_).op("MATCH")(bindparam(name)))
+        for name, fts, table_ in (
+            (TRIGRAM_QUERY, _TRIGRAM, TRIGRAM_TABLE),
+            (CHARS_QUERY, _CHARS, CHARS_TABLE),
+        )
+        if name in names
+    ]
+    if not selects:
+        return None
+    return selects[0] if len(selects) == 1 else intersect(*selects)
+
+
+@lru_cache(maxsize=8)
+def _counts(names: tuple[str, ...]) -> Select:
+    """How many entries the FTS5 queries ``names`` match, counted up to one past
+    ``FEW_MATCHES``. Built once for each set of names."""
+    capped = _matching_ids(names).limit(FEW_MATCHES + 1).subquery()
+    return select(func.count()).select_from(capped)
 
 
 def unindexed(element: Any) -> Any:

@@ -32,12 +32,12 @@ class UTCDateTime(TypeDecorator[datetime]):
             # SQLite holds the UTC wall time as text: read it as UTC in one step, which is
             # several times quicker than parsing it naive and then replacing its zone. Text
             # that already names a zone is not valid with a second one, and goes the usual way.
-            if value is not None:
-                try:
-                    return datetime.fromisoformat(value + "+00:00")
-                except (TypeError, ValueError):
-                    pass
-            return processor(value)
+            if value is None:
+                return None
+            try:
+                return datetime.fromisoformat(value + "+00:00")
+            except (TypeError, ValueError):
+                return processor(value)
 
         return from_sqlite
 

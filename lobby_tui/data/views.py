@@ -6,7 +6,7 @@ import getpass
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 # Checklist days are domain values (the day summary holds them), returned as they are.
 from lobby_tui.domain.checklists import ChecklistDay as ChecklistDay
@@ -85,20 +85,26 @@ class StaffInfo:
     locked_until: datetime | None
 
 
-@dataclass(frozen=True)
-class EntryView:
+class EntryView(NamedTuple):
     """An entry in its latest revision, with the state its events give it.
 
     ``status`` is, for a hand-off, ``pending`` or its latest outcome (``accepted``,
     ``completed``, ``returned``, ``no_show``); for an enquiry with a follow-up due and not
     resolved, ``follow_up`` until the follow-up is done, then ``done``; otherwise None.
     ``product_sold`` is what the latest outcome that said so said. Values are not masked.
+
+    A named tuple rather than a frozen dataclass, as immutable but built several times faster:
+    a page of the log builds a hundred. Its first fields are in the order of
+    ``entries.ROW_COLUMNS``, the order a page's rows are read in.
     """
 
     id: int
     kind: str
     occurred_at: datetime
     recorded_at: datetime
+    shift_id: int | None
+    staff_id: int | None
+    complaint_id: int | None
     staff_no: str
     staff_name: str
     ticket: str | None
@@ -108,18 +114,15 @@ class EntryView:
     topic: str | None
     text: str | None
     outcome: str | None
+    contact: str | None
+    resolved: bool | None
+    referral: bool | None
+    follow_up_due: datetime | None
     revision: int
     voided: bool
-    contact: str | None = None
-    resolved: bool | None = None
-    referral: bool | None = None
-    follow_up_due: datetime | None = None
-    shift_id: int | None = None
-    staff_id: int | None = None
-    status: str | None = None
-    product_sold: bool | None = None
-    complaint_id: int | None = None
-    complaint_no: str | None = None
+    status: str | None
+    product_sold: bool | None
+    complaint_no: str | None
 
 
 @dataclass(frozen=True)
