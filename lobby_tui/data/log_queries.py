@@ -6,6 +6,9 @@ told apart by their id. Filters and search read ``entry_current`` (see ``log_ind
 indexes all end in ``(occurred_at, entry_id)``; the page's rows are then read in their latest
 revision.
 
+Each statement is built once for each shape of filter (``Shape``: which filters are set, the
+direction, few matches or many) with bind parameters, and kept: a page only binds its values.
+
 A complaint-status filter is read from the case side: the few cases in that status (the
 ``open_complaint`` table for open ones, their last action for closed or withdrawn ones), then
 their steps' entries, looked up by id and sorted. Complaint steps are a sliver of the log, so
