@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.widgets import Input
+
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor
 from lobby_tui.domain.kinds import Kind
@@ -16,7 +18,7 @@ from lobby_tui.screens.entry_detail import EntryDetailScreen
 from lobby_tui.screens.log_browser import LogBrowserScreen
 from lobby_tui.screens.log_export import LogExportScreen
 from lobby_tui.widgets.log_view import MAX_ROWS, LogView
-from tests.conftest import LOBBY, settle, sign_in
+from tests.conftest import LOBBY, settle, sign_in, type_back_to_back
 from tests.store_fixtures import rows
 
 REVIEWER = ("8001", "888888")
@@ -102,6 +104,34 @@ async def test_a_reviewer_pages_to_the_oldest_entry_filters_searches_and_opens_o
         await settle(pilot)
         assert isinstance(app.screen, EntryDetailScreen)
         assert app.screen.entry_id == newest_first[ENTRIES - 1 - 7]
+
+
+async def test_a_search_typed_ahead_in_f7_lands_in_the_search_box(db, make_app) -> None:
+    # The slash, the words and Enter come all at once, as from a fast typist: none may reach the
+    # log instead of the box (Enter there would open the first entry's history).
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        view = app.screen.query_one(LogView)
+
+        type_back_to_back(app, ["slash", *"吞卡", "enter"])
+        await settle(pilot)
+
+        assert isinstance(app.screen, LogBrowserScreen)
+        assert [entry.text for entry in view.rows] == ["ATM吞卡，客户明天来领"]
+        assert app.focused is view
+        type_back_to_back(app, ["slash", *"2026/11", "enter"])  # "/" in a box is text
+        await settle(pilot)
+        assert app.screen.query_one("#log-text", Input).value == "2026/11"
+        assert view.rows == [] and app.focused is view
+        type_back_to_back(app, ["slash", "tab", *"2026/11/02", "enter"])
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#log-from", Input)  # not a date: fix it here
+        await pilot.press("ctrl+u")  # an editing key is a binding of the box, not typed ahead
+        type_back_to_back(app, [*"2026-11-02", "enter"])
+        await settle(pilot)
+        assert app.focused is view
 
 
 async def test_esc_from_an_entry_opened_in_f7_goes_back_to_the_same_place_in_the_log(

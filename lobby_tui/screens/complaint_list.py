@@ -75,7 +75,7 @@ class ComplaintListScreen(LobbyScreen):
         table.add_column(_("Cause"), key="cause", width=14)
         table.add_column(_("Complainant"), key="complainant", width=8)
         table.add_column(_("Facts"), key="facts")
-        table.focus()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -89,7 +89,7 @@ class DeskScreen(EntryActions, LobbyScreen):
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
         self.query_one("#desk-db", Static).update(self.app.store.db.display_name)
-        self.query_one(Timeline).focus()
+        self.set_focus(self.query_one(Timeline))
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -33,4 +33,4 @@ class HelpScreen(LobbyModal):
         table.add_columns(_("Key"), _("What it does"))
         for key, description in self.keys:
             table.add_row(Text(key, style="bold"), Text(description))
-        table.focus()
+        self.set_focus(table)

@@ -27,6 +27,7 @@ from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.log_view import LogView
 
 if TYPE_CHECKING:
@@ -44,9 +45,15 @@ class LogBrowserScreen(LobbyScreen):
     #log-selects Select { width: 1fr; margin: 0 1 0 0; }
     #log-status { height: 1; color: $text-muted; }
     """
+    # Priority bindings run in the app in key order, so keys typed ahead follow the focus they
+    # move: "/ 吞卡 Enter" typed at once searches (see ``widgets.keys``). In a box of the filter
+    # bar, "/" is text, and Enter applies the filter.
     BINDINGS = [
-        Binding("slash", "search", N_("Search"), id="log_search"),
-        Binding("ctrl+f", "filters", N_("Filters"), id="log_filters"),
+        Binding("slash", "search", N_("Search"), id="log_search", priority=True),
+        Binding("ctrl+f", "filters", N_("Filters"), id="log_filters", priority=True),
+        Binding("enter", "apply_filter", show=False, id="log_apply", priority=True),
+        Binding("tab", "app.focus_next", show=False, id="log_next", priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, id="log_previous", priority=True),
         Binding("ctrl+e", "export", N_("Export"), id="log_export"),
     ]
 
@@ -101,10 +108,15 @@ class LogBrowserScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
-        self.query_one(LogView).focus()
+        self.set_focus(self.query_one(LogView))
         self._apply_filter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        typing = isinstance(self.focused, Input)
+        if action == "search":
+            return not typing
+        if action == "apply_filter":
+            return typing
         if action == "export":
             actor = self.app.actor
             return actor is not None and allows(actor.role, Permission.EXPORT)
@@ -136,32 +148,37 @@ class LogBrowserScreen(LobbyScreen):
             **chosen,
         )
 
-    def _apply_filter(self) -> None:
+    def _apply_filter(self) -> bool:
+        """Show the filter the bar holds from its newest entry; False if a date is not one."""
         log_filter = self.current_filter()
         if log_filter is None:
-            return
+            return False
         self.log_filter = log_filter
         self.generation += 1
         self._fetch(self.generation, log_filter, "newest", None)
+        return True
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self._apply_filter()
-        self.query_one(LogView).focus()
+    async def action_apply_filter(self) -> None:
+        """Enter in a box of the filter bar: the filter as typed, and back to the log."""
+        if isinstance(self.focused, Input):
+            await queued_keys_handled(self.focused)
+        if self._apply_filter():  # else the warning says which date, and the field keeps focus
+            self.set_focus(self.query_one(LogView))
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:
         event.stop()
         if self.log_filter is not None:
             self._apply_filter()
-            self.query_one(LogView).focus()
+            # Unless keys typed ahead have already moved on (to the search box, say).
+            if event.select.has_focus_within:
+                self.set_focus(self.query_one(LogView))
 
     def action_search(self) -> None:
-        self.query_one("#log-text", Input).focus()
+        self.set_focus(self.query_one("#log-text", Input))
 
     def action_filters(self) -> None:
-        self.query_one("#log-kind", Select).focus()
+        self.set_focus(self.query_one("#log-kind", Select))
 
     # -- pages ----------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         table.add_column(_("Status"), key="status", width=22)
         table.add_column(_("To / contact"), key="target", width=20)
         table.add_column(_("Entry"), key="text")
-        table.focus()
+        self.set_focus(table)
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -120,7 +120,7 @@ class SummaryScreen(LobbyScreen):
 
     def action_pick_day(self) -> None:
         field = self.query_one("#summary-day", Input)
-        field.focus()
+        self.set_focus(field)
         field.select_all()
 
     @on(Input.Submitted, "#summary-day")

@@ -13,7 +13,6 @@ first lets every field finish the keys already queued for it.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -27,6 +26,7 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from lobby_tui.locale import N_
 from lobby_tui.widgets.bindings import translate_bindings
+from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.pick import PickField
 
 FieldKind = Literal["line", "secret", "text", "pick"]
@@ -267,13 +267,7 @@ class Form(Vertical, can_focus=False):
 
     async def _settle(self) -> None:
         """Wait until every field has handled the keys already queued for it."""
-        loop = asyncio.get_running_loop()
-        pending = []
-        for spec in self.fields:
-            done = loop.create_future()
-            if self.widget_for(spec.name).call_later(done.set_result, None):
-                pending.append(done)
-        await asyncio.gather(*pending)
+        await queued_keys_handled(*(self.widget_for(spec.name) for spec in self.fields))
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         spec = self._spec_of(event.text_area)
