@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from lobby_tui.data.log_queries import key_of
+from lobby_tui.data import entries
+from lobby_tui.data.log_queries import _PAGE_ROWS, key_of
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor, LogFilter, LogPage, PermissionDenied
+from lobby_tui.data.views import Actor, EntryView, LogFilter, LogPage, PermissionDenied
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Role
 
@@ -220,3 +221,12 @@ def test_the_log_browsers_queries_walk_an_index_never_the_whole_table(
         )
         details = " ".join(str(row[-1]) for row in plan)
         assert index in details and "TEMP B-TREE" not in details, (column, details)
+
+
+def test_a_pages_columns_come_in_the_order_its_views_are_built_in() -> None:
+    # view_of_row builds an EntryView from a row by position: a column moved in one of the three
+    # places would put a value in the wrong field (staff_id as shift_id), typed alike.
+    count = len(entries.ROW_COLUMNS)
+
+    assert EntryView._fields[:count] == entries.ROW_COLUMNS
+    assert tuple(_PAGE_ROWS.selected_columns.keys())[:count] == entries.ROW_COLUMNS

@@ -18,7 +18,7 @@ this beats walking the log's index for the rare rows that match.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
@@ -141,7 +141,7 @@ def page_rows(
     key: Key | None,
     upward: bool,
     size: int,
-) -> list[Row]:
+) -> Sequence[Row]:
     """The page query: the rows of up to ``size + 1`` entries matching ``log_filter`` from
     ``key`` on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``).
 
@@ -289,7 +289,7 @@ _PAGE_ROWS = (
     select(
         *(getattr(Entry, name) for name in entries.ROW_COLUMNS[: entries.STAFF_AT]),
         Staff.staff_no,
-        Staff.name,
+        Staff.name.label("staff_name"),
         *(getattr(Entry, name) for name in entries.REVISABLE),
         EntryCurrent.revised,
         EntryCurrent.voided,
@@ -316,10 +316,10 @@ def _page_rows(shape: Shape) -> Select:
     )
 
 
-def _views_of(connection: Connection, rows: list[Row]) -> list[EntryView]:
+def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:
     """The entries of a page's rows in their latest revision.
 
-    Only the entries that ``entry_current`` says have revisions are replayed, and only those
+    Only the entries that ``entry_current`` says are revised or void are replayed, and only those
     whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
     values are not known yet) have their events read.
     """

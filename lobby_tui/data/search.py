@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Connection,
     Select,
     and_,
@@ -173,7 +174,7 @@ def match_condition(names: Iterable[str]) -> ColumnElement[bool] | None:
     return None if ids is None else EntryCurrent.entry_id.in_(ids)
 
 
-def _matching_ids(names: tuple[str, ...]) -> Any:
+def _matching_ids(names: tuple[str, ...]) -> Select | CompoundSelect | None:
     """The ids of the entries that the FTS5 queries ``names`` (bound when run) all match."""
     selects = [
         select(fts.c.rowid).where(literal_column(table_).op("MATCH")(bindparam(name)))
