@@ -51,9 +51,20 @@ class LogBrowserScreen(LobbyScreen):
     BINDINGS = [
         Binding("slash", "search", N_("Search"), id="log_search", priority=True),
         Binding("ctrl+f", "filters", N_("Filters"), id="log_filters", priority=True),
-        Binding("enter", "apply_filter", show=False, id="log_apply", priority=True),
-        Binding("tab", "app.focus_next", show=False, id="log_next", priority=True),
-        Binding("shift+tab", "app.focus_previous", show=False, id="log_previous", priority=True),
+        Binding(
+            "enter", "apply_filter", N_("Apply filter"), show=False, id="log_apply", priority=True
+        ),
+        Binding(
+            "tab", "app.focus_next", N_("Next field"), show=False, id="log_next", priority=True
+        ),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            N_("Previous field"),
+            show=False,
+            id="log_previous",
+            priority=True,
+        ),
         Binding("ctrl+e", "export", N_("Export"), id="log_export"),
     ]
 
