@@ -139,7 +139,6 @@ _RESOLVED = ROW_COLUMNS.index("resolved")
 _DUE = ROW_COLUMNS.index("follow_up_due")
 _REVISABLE_AT = {name: ROW_COLUMNS.index(name) for name in REVISABLE}
 _FIELDS = len(ROW_COLUMNS)
-_WITH_STATUS = frozenset({Kind.HANDOFF, Kind.ENQUIRY})  # the kinds status_of can give one
 
 
 def view_of_row(
@@ -162,11 +161,8 @@ def view_of_row(
             for name, value in from_json(revision.new_values).items():
                 if name in _REVISABLE_AT:
                     row[_REVISABLE_AT[name]] = value
-    sold = status = None
-    if events:
-        sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
-    if row[_KIND] in _WITH_STATUS:
-        status = status_of(row[_KIND], row[_DUE], row[_RESOLVED], events)
+    sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
+    status = status_of(row[_KIND], row[_DUE], row[_RESOLVED], events)
     return EntryView(*row[:_FIELDS], number, voided, status, sold, complaint_no)
 
 

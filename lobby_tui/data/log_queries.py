@@ -134,24 +134,6 @@ class LogQueries:
             after = key_of(views[-1])
 
 
-def page_rows(
-    connection: Connection,
-    branch: BranchInfo,
-    log_filter: LogFilter,
-    key: Key | None,
-    upward: bool,
-    size: int,
-) -> Sequence[Row]:
-    """The page query: the rows of up to ``size + 1`` entries matching ``log_filter`` from
-    ``key`` on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``).
-
-    One statement: the keyset query finds the page's ids as a subquery, and the rows are read
-    by those ids and sorted by the database.
-    """
-    shape, values = _page_query(connection, branch, log_filter, key, upward, size)
-    return connection.execute(_page_rows(shape), values).all()
-
-
 class Shape(NamedTuple):
     """What a page's statements depend on besides the values they run with. They are built
     once for each shape and kept: reading a page then only binds its values, rather than
@@ -164,16 +146,20 @@ class Shape(NamedTuple):
     few: bool  # so few match that they are looked up by id and sorted, not found by index
 
 
-def _page_query(
+def page_rows(
     connection: Connection,
     branch: BranchInfo,
     log_filter: LogFilter,
     key: Key | None,
     upward: bool,
     size: int,
-) -> tuple[Shape, dict[str, Any]]:
-    """The keyset query for up to ``size + 1`` entries from ``key`` on (excluded), newest
-    first unless ``upward``: its shape and the values it runs with."""
+) -> Sequence[Row]:
+    """The page query: the rows of up to ``size + 1`` entries matching ``log_filter`` from
+    ``key`` on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``).
+
+    One statement, that of the filter's shape, run with the filter's values: the keyset query
+    finds the page's ids as a subquery, and the rows are read by those ids and sorted.
+    """
     values: dict[str, Any] = {"branch_id": branch.id, "size": size + 1}
     zone = branch_zone(branch.time_zone)
     if log_filter.first_day:
@@ -197,7 +183,8 @@ def _page_query(
     few = few or bool(match and match.few(connection))
     if key is not None:
         values["key_at"], values["key_id"] = key
-    return Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few), values
+    shape = Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few)
+    return connection.execute(_page_rows(shape), values).all()
 
 
 _STAFF_ID = select(Staff.id).where(Staff.staff_no == bindparam("staff_no"))
@@ -302,7 +289,7 @@ _PAGE_ROWS = (
 # Where a page's row holds what is read of it, by position: a Row's attributes are slower.
 _REVISED = len(entries.ROW_COLUMNS)
 _VOIDED, _NUMBER = _REVISED + 1, _REVISED + 2
-_STEPS_FIELDS = itemgetter(
+_STEPS = itemgetter(
     *(entries.ROW_COLUMNS.index(name) for name in ("kind", "follow_up_due", "resolved"))
 )
 
@@ -323,16 +310,9 @@ def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:
     whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
     values are not known yet) have their events read.
     """
-    changed = [row[0] for row in rows if row[_REVISED] or row[_VOIDED]]
-    revisions, events = entries.steps_of(
-        connection,
-        changed,
-        [
-            row[0]
-            for row in rows
-            if row[_REVISED] or row[_VOIDED] or entries.has_steps(*_STEPS_FIELDS(row))
-        ],
-    )
+    changed = {row[0] for row in rows if row[_REVISED] or row[_VOIDED]}
+    stepped = [row[0] for row in rows if row[0] in changed or entries.has_steps(*_STEPS(row))]
+    revisions, events = entries.steps_of(connection, sorted(changed), stepped)
     return [
         entries.view_of_row(row, revisions.get(row[0], []), events.get(row[0], []), row[_NUMBER])
         for row in rows
