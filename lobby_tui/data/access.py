@@ -141,6 +141,13 @@ def _check_staff(actor: Actor, staff: Any, permission: Permission) -> None:
         raise PermissionDenied(N_("Your role does not allow this."))
 
 
+def authorized_branch(session: Session, actor: Actor, permission: Permission) -> Branch:
+    """The branch ``actor`` works in, after the check of ``authorize``; the console's is the
+    database's branch."""
+    staff = authorize(session, actor, permission)
+    return session.get(Branch, staff.branch_id) if staff else the_branch(session)
+
+
 def the_branch(session: Session) -> Branch:
     branch = session.exec(select(Branch).order_by(Branch.id)).first()
     if branch is None:

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries, log_index
-from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
+from lobby_tui.data.access import audit, authorized_branch, validate_fields, writer
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, CheckResult, Entry, Staff
 from lobby_tui.data.views import Actor, CheckAnswer, ChecklistDay, ChecklistRun, EntryView
@@ -81,8 +81,7 @@ class ChecklistCommands:
         whether it was walked, its problems over every walk that day, and the last walk's
         staff member and time."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             return checklist_day(session, branch, day)
 
 

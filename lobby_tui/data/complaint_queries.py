@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from lobby_tui.data import complaints
-from lobby_tui.data.access import audit, authorize, branch_info, staff_info, the_branch
+from lobby_tui.data.access import (
+    audit,
+    authorize,
+    authorized_branch,
+    branch_info,
+    staff_info,
+    the_branch,
+)
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
     Branch,
@@ -56,7 +63,9 @@ class ComplaintQueries:
         """The branch's open cases (not closed nor withdrawn), of any day, by time left: the
         nearest due first, paused cases by the days they had left."""
         with self.db.read() as session:
-            return open_cases(session, _branch_of(session, actor), now or utcnow())
+            return open_cases(
+                session, authorized_branch(session, actor, Permission.READ_LOG), now or utcnow()
+            )
 
     def complaint_cases(
         self,
@@ -74,7 +83,7 @@ class ComplaintQueries:
         then the others newest first; at most ``limit``."""
         now = now or utcnow()
         with self.db.read() as session:
-            branch = _branch_of(session, actor)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             query = select(ComplaintCase).where(ComplaintCase.branch_id == branch.id)
             # The open cases' status is in their index; the others are the cases not in it.
             if status in FINISHED:
@@ -100,7 +109,7 @@ class ComplaintQueries:
     def complaint_timeline(self, actor: Actor, case_id: int) -> CaseTimeline:
         """A case and every step of it, oldest first."""
         with self.db.read() as session:
-            branch = _branch_of(session, actor)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             case = session.get(ComplaintCase, case_id)
             if case is None or case.branch_id != branch.id:
                 raise StoreError(N_("There is no such complaint case."))
@@ -110,7 +119,7 @@ class ComplaintQueries:
         """The case an entry belongs to (``entry.complaint_id``) with its whole timeline; None
         for an entry of no case. For the log browser."""
         with self.db.read() as session:
-            branch = _branch_of(session, actor)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             entry = session.get(Entry, entry_id)
             if entry is None or entry.branch_id != branch.id or entry.complaint_id is None:
                 return None
@@ -121,14 +130,15 @@ class ComplaintQueries:
         """Cases received on ``day`` (branch time), closed or withdrawn on it, and open and past
         their due day at its end. For the day summary."""
         with self.db.read() as session:
-            return complaint_day(session, _branch_of(session, actor), day)
+            return complaint_day(
+                session, authorized_branch(session, actor, Permission.READ_LOG), day
+            )
 
     def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
         """Every case of the branch, in the order registered, for an export. The permission
         check and the audit event happen at the call, before the first row."""
         with self.db.write() as session:
-            staff = authorize(session, actor, Permission.EXPORT)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.EXPORT)
             info = branch_info(branch)
             audit(session, "export", actor, branch_id=branch.id, what="complaints")
         return self._cases_of(info)
@@ -196,11 +206,6 @@ def complaint_day(session: Session, branch: Branch, day: date) -> ComplaintDay:
         closed=[v for v in views if v.closed_at is not None and v.closed_at >= start],
         overdue=[v for v in views if v.open and v.deadline.overdue(last_moment)],
     )
-
-
-def _branch_of(session: Session, actor: Actor) -> Branch:
-    staff = authorize(session, actor, Permission.READ_LOG)
-    return session.get(Branch, staff.branch_id) if staff else the_branch(session)
 
 
 def _by_time_left(views: list[CaseView], now: datetime) -> list[CaseView]:

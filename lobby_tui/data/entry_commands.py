@@ -14,18 +14,17 @@ from lobby_tui.data.access import (
     after_change,
     audit,
     authorize,
+    authorized_branch,
     branch_info,
     check_values,
     entry_of_branch,
     entry_to_change,
     staff_by_id,
-    the_branch,
     validate_fields,
     writer,
 )
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
-    Branch,
     Entry,
     Revision,
     Staff,
@@ -96,8 +95,7 @@ class EntryCommands:
         """Today's timeline (newest first) and counts per kind, voided entries not counted, and
         the branch's oldest open items of any day."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             zone = branch_zone(branch.time_zone)
             today = branch_today(zone)
             start, end = day_bounds(day or today, zone)
@@ -139,8 +137,7 @@ class EntryCommands:
         The permission check and the audit event happen at the call, before the first row.
         """
         with self.db.write() as session:
-            staff = authorize(session, actor, Permission.EXPORT)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.EXPORT)
             info = branch_info(branch)
             zone = branch_zone(branch.time_zone)
             audit(

@@ -11,15 +11,14 @@ from lobby_tui.data.access import (
     after_change,
     audit,
     authorize,
+    authorized_branch,
     check_draft,
     entry_to_change,
-    the_branch,
     validate_fields,
     writer,
 )
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
-    Branch,
     Draft,
     EntryEvent,
 )
@@ -114,8 +113,7 @@ class HandoffCommands:
         day, not voided, oldest first: hand-offs by when they happened, follow-ups by when
         they are due. A follow-up due before today (branch time) is overdue."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             zone = branch_zone(branch.time_zone)
             return entries.open_items(session, branch.id, zone, branch_today(zone))
 

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
-from lobby_tui.data.access import audit, authorize, the_branch, validate_fields, writer
+from lobby_tui.data.access import audit, authorize, authorized_branch, validate_fields, writer
 from lobby_tui.data.complaint_queries import open_cases
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, OpenEntry, Shift, Staff
@@ -49,16 +49,15 @@ class ShiftCommands:
         """The branch's latest handover for ``actor`` to read at sign-in: None when there is
         none, when ``actor`` wrote it, or when ``actor`` already acknowledged it."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             shift = session.exec(
                 select(Shift)
                 .where((Shift.branch_id == branch.id) & Shift.handover_note.is_not(None))
                 .order_by(Shift.signed_out_at.desc(), Shift.id.desc())
             ).first()
-            if shift is None or staff is None:
+            if shift is None or actor.is_console:
                 return None
-            if staff.id in (shift.staff_id, shift.acknowledged_by_id):
+            if actor.staff_id in (shift.staff_id, shift.acknowledged_by_id):
                 return None
             return _handover_view(session, shift)
 
@@ -88,8 +87,7 @@ class ShiftCommands:
         follow-ups and complaints, the open complaints nearest due and the oldest items (any
         day)."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             return open_summary(session, branch)
 
 
