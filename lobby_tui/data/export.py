@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView, LogFilter
+from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView
 from lobby_tui.domain.clock import branch_zone, utcnow
 from lobby_tui.domain.masking import mask, mask_name
 
@@ -213,16 +213,6 @@ def _csv_value(value: Any) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
-
-
-def log_rows(store: Store, actor: Actor, log_filter: LogFilter) -> Iterator[dict[str, Any]]:
-    """Rows of the entries the log browser's filter shows (F7), oldest first.
-
-    Permission and audit happen now; the rows are read as they are consumed.
-    """
-    entries = store.log_entries(actor, log_filter)
-    branch = store.branch()
-    return (export_row(entry, branch) for entry in entries)
 
 
 # -- xlsx -------------------------------------------------------------------------------------

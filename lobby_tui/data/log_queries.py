@@ -28,10 +28,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
 
 from lobby_tui.data import entries
-from lobby_tui.data.access import audit, authorize, branch_info, reader_branch, the_branch
+from lobby_tui.data.access import audit, authorized_branch, branch_info, reader_branch
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
-    Branch,
     ComplaintAction,
     ComplaintCase,
     Entry,
@@ -97,13 +96,7 @@ class LogQueries:
         An export: the permission check and the audit event happen at the call, before the
         first row; the rows are read in batches as they are consumed.
         """
-        with self.db.write() as session:
-            staff = authorize(session, actor, Permission.EXPORT)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
-            info = branch_info(branch)
-            shown = {k: str(v) for k, v in dataclasses.asdict(log_filter).items() if v}
-            audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
-        return self._log_batches(info, log_filter)
+        return self._log_batches(self._log_export(actor, log_filter), log_filter)
 
     @property
     def export_formats(self) -> tuple[str, ...]:
@@ -119,7 +112,17 @@ class LogQueries:
         """
         from lobby_tui.data import export
 
-        return export.write_to_path(export.log_rows(self, actor, log_filter), Path(path), fmt)
+        branch = self._log_export(actor, log_filter)
+        rows = (export.export_row(e, branch) for e in self._log_batches(branch, log_filter))
+        return export.write_to_path(rows, Path(path), fmt)
+
+    def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
+        """The branch ``actor`` exports from, after the permission check; the export audited."""
+        with self.db.write() as session:
+            branch = authorized_branch(session, actor, Permission.EXPORT)
+            shown = {k: str(v) for k, v in dataclasses.asdict(log_filter).items() if v}
+            audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
+            return branch_info(branch)
 
     def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
         after: Key | None = None
