@@ -13,7 +13,7 @@ from sqlalchemy import union
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
-from lobby_tui.data.access import audit, authorize, the_branch
+from lobby_tui.data.access import audit, authorize, authorized_branch
 from lobby_tui.data.checklist_commands import checklist_day
 from lobby_tui.data.complaint_queries import complaint_day
 from lobby_tui.data.day_counts import count_day
@@ -29,10 +29,8 @@ from lobby_tui.domain.day_summary import (
     SignOff,
 )
 from lobby_tui.domain.roles import Permission
-from lobby_tui.domain.validation import ValidationError
+from lobby_tui.domain.validation import COMMENT_MAX_LENGTH, ValidationError
 from lobby_tui.locale import N_
-
-COMMENT_MAX_LENGTH = 2_000
 
 
 class SummaryQueries:
@@ -42,8 +40,7 @@ class SummaryQueries:
         """The summary of ``day`` (a branch day) with its sign-offs and the entries changed
         since the last one. Anyone who may read the log may read it."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch = session.get(Branch, staff.branch_id) if staff else the_branch(session)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
             return summarize(session, branch, day)
 
     def sign_off(self, actor: Actor, day: date, comment: str = "") -> SignOff:

@@ -19,6 +19,7 @@ PIN_MAX_LENGTH = 32
 NAME_MAX_LENGTH = 40
 BRANCH_NAME_MAX_LENGTH = 60
 NOTE_MAX_LENGTH = 10_000
+COMMENT_MAX_LENGTH = 2_000  # a reviewer's sign-off comment
 
 
 class ValidationError(ValueError):

@@ -6,7 +6,6 @@ answer the walk is stored in one go, and each problem becomes a ``check`` entry 
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.timeline import plain
 from lobby_tui.writes import WriteJob, WriteRefused
 
@@ -154,9 +154,7 @@ class ChecklistsScreen(LobbyScreen):
         """Enter walks the checklist under the cursor, answers OK, or saves the note."""
         if self._note_open():
             # The note's last keys may still wait in its queue: let it type them first.
-            typed = asyncio.get_running_loop().create_future()
-            if self.query_one("#checks-note", Input).call_later(typed.set_result, None):
-                await typed
+            await queued_keys_handled(self.query_one("#checks-note", Input))
             self._note_given()
         elif self.checklist is not None:
             self.action_ok()

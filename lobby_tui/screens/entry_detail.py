@@ -113,7 +113,7 @@ class EntryDetailScreen(LobbyScreen):
         history = store.entry_history(actor, self.entry_id)
         case = None
         if history.entry.complaint_id is not None:
-            case = store.complaint_of_entry(actor, self.entry_id)
+            case = store.complaint_timeline(actor, history.entry.complaint_id)
         self.post_message(self.Loaded(history, case))
 
     @on(Loaded)

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, Static
 from lobby_tui.domain import summary_text
 from lobby_tui.domain.dates import parse_past_day
 from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.validation import COMMENT_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
 from lobby_tui.widgets.footer import LobbyFooter
@@ -33,7 +34,6 @@ from lobby_tui.writes import WriteJob, WriteRefused
 if TYPE_CHECKING:
     from lobby_tui.domain.day_summary import DaySummary, SignOff
 
-COMMENT_LIMIT = 2_000
 # The sections drawn in the grid; the last one, the sign-off, goes beside the chart.
 GRID_SECTIONS = 7
 
@@ -100,11 +100,10 @@ class SummaryScreen(LobbyScreen):
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
         self.day = self.day or self.app.today()
-        self._load(self.day)
 
     def on_screen_resume(self) -> None:
-        if self.day is not None:
-            self._load(self.day)
+        # Also sent when the screen is first shown: the one load on opening.
+        self._load(self.day)
 
     # -- choosing the day -----------------------------------------------------------------
 
@@ -232,7 +231,7 @@ class SignOffScreen(LobbyModal):
                     _("{n} entries changed since the last sign-off.").format(n=changed),
                     id="sign-off-changed",
                 )
-            comment = FieldSpec("comment", _("Comment"), max_length=COMMENT_LIMIT)
+            comment = FieldSpec("comment", _("Comment"), max_length=COMMENT_MAX_LENGTH)
             yield Form([comment], on_submit=self.save, id="sign-off-form")
             yield Static(_("Enter or Ctrl+S: sign off · Esc: cancel"), classes="hint")
 
