@@ -367,7 +367,9 @@ def _record(
     )
     session.add(entry)
     session.flush()
-    log_index.sync(session, entry, entries.current_view(session, entry))
+    # Just written: no revisions nor events to read back.
+    entry_view = entries.entry_view(entry, staff, [], [], complaint_no=case.number)
+    log_index.sync(session, entry, entry_view)
     row = ComplaintAction(
         case_id=case.id,
         action=action,
@@ -383,6 +385,4 @@ def _record(
     complaints.sync_open_complaint(
         session, case, view, complaints.handler_id_of([*actions, row], case)
     )
-    return CaseSaved(
-        case=view, entry=entries.entry_view(entry, staff, [], [], complaint_no=case.number)
-    )
+    return CaseSaved(case=view, entry=entry_view)
