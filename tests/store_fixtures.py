@@ -115,3 +115,10 @@ def lobby_fixture(store: Store) -> Actor:
 def admin_fixture(store: Store) -> Actor:
     """The branch admin 9001, signed in."""
     return store.sign_in(ADMIN_NO, ADMIN_PIN)
+
+
+@pytest.fixture(name="reviewer")
+def reviewer_fixture(store: Store) -> Actor:
+    """The reviewer 8001, added to the branch and signed in."""
+    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
+    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)

@@ -11,18 +11,17 @@ import pytest
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, PermissionDenied, StoreError
 from lobby_tui.domain.clock import branch_zone
-from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
     CARD_COMPLAINT,
     LOBBY_NO,
     REVIEWER_NO,
-    REVIEWER_PIN,
     add_staff,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
     raw,
+    reviewer_fixture,
     rows,
     store_fixture,
 )
@@ -34,12 +33,6 @@ SWALLOWED_CARD = CARD_COMPLAINT["facts"]
 def register(store: Store, actor: Actor, **changes) -> int:
     values = {**CARD_COMPLAINT, "request": "当天取回卡并道歉", **changes}
     return store.register_complaint(actor, **values).case.id
-
-
-@pytest.fixture
-def reviewer(store: Store) -> Actor:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
 
 def test_a_registered_complaint_gets_the_days_number_and_the_registrant_as_handler(
