@@ -33,12 +33,11 @@ from tests.store_fixtures import (  # noqa: F401
     LOBBY_NO,
     LOBBY_PIN,
     REVIEWER_NO,
-    add_staff,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
     reviewer_fixture,
-    set_up_store,
+    set_up_branch,
     store_fixture,
 )
 
@@ -127,8 +126,7 @@ class Day:
 def day_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     folder = tmp_path_factory.mktemp("export")
     path = folder / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
     start = datetime.now(UTC).replace(microsecond=0)
     for entry in TYPED:
