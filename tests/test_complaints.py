@@ -39,18 +39,7 @@ def test_a_registered_complaint_gets_the_days_number_and_the_registrant_as_handl
     store: Store, lobby: Actor
 ):
     received = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-    saved = store.register_complaint(
-        lobby,
-        channel="on_site",
-        business="bank_cards",
-        cause="facilities",
-        severity="yellow",
-        complainant_name="王先生",
-        complainant_contact="13812345678",
-        facts=SWALLOWED_CARD,
-        ticket="A023",
-        received_at=received,
-    )
+    saved = store.register_complaint(lobby, **CARD_COMPLAINT, ticket="A023", received_at=received)
     second = register(store, lobby, received_at=received + timedelta(hours=2))
     next_day = register(store, lobby, received_at=received + timedelta(days=1))
 
