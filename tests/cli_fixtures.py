@@ -18,7 +18,7 @@ import pytest
 
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor
-from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, add_staff, set_up_store
+from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, set_up_branch
 
 CLI_TIMEOUT_S = 60
 # Variables of the developer's own session that would point the program elsewhere.
@@ -93,8 +93,7 @@ def cli_fixture(tmp_path: Path) -> Cli:
 def branch_db_fixture(tmp_path: Path) -> Path:
     """A branch database as on the first morning: the admin 9001 and the lobby manager 1001."""
     path = tmp_path / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     store.close()
     return path
 

@@ -20,6 +20,7 @@ from lobby_tui.domain.roles import Role
 
 ADMIN = ("9001", "999999")
 LOBBY = ("1001", "111111")
+REVIEWER = ("8001", "888888")
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +45,11 @@ def branch_db(path: Path) -> Path:
     store.add_staff(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
     store.close()
     return path
+
+
+def add_reviewer(store: Store) -> None:
+    """The reviewer 8001, 陈刚, added to the branch."""
+    store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
 
 
 @pytest.fixture
@@ -117,4 +123,11 @@ async def _settle(pilot) -> None:
 async def sign_in(pilot, staff_no: str, pin: str) -> None:
     await settle(pilot)
     await pilot.press(*staff_no, "enter", *pin, "enter")
+    await settle(pilot)
+
+
+async def the_reviewer_opens_f7(pilot) -> None:
+    """The reviewer 8001 signs in and opens the log browser."""
+    await sign_in(pilot, *REVIEWER)
+    await pilot.press("f7")
     await settle(pilot)

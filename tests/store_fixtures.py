@@ -59,6 +59,13 @@ def add_staff(store: Store, staff_no: str, pin: str, role: Role = Role.LOBBY) ->
     store.add_staff(Actor.console(), staff_no, f"员工{staff_no}", role, pin)
 
 
+def set_up_branch(path: Path) -> Store:
+    """A new database at ``path`` with the branch, its admin 9001 and the lobby manager 1001."""
+    store = set_up_store(path)
+    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    return store
+
+
 def refusal(store: Store, staff_no: str, pin: str) -> SignInRefused:
     """The refusal of a sign-in that must be refused; fails the test if it is accepted."""
     with pytest.raises(SignInRefused) as caught:
@@ -99,8 +106,7 @@ def db_path_fixture(tmp_path: Path) -> Path:
 @pytest.fixture(name="store")
 def store_fixture(db_path: Path) -> Iterator[Store]:
     """A set-up branch with its admin (9001) and one lobby manager (1001)."""
-    store = set_up_store(db_path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(db_path)
     yield store
     store.close()
 
@@ -115,3 +121,10 @@ def lobby_fixture(store: Store) -> Actor:
 def admin_fixture(store: Store) -> Actor:
     """The branch admin 9001, signed in."""
     return store.sign_in(ADMIN_NO, ADMIN_PIN)
+
+
+@pytest.fixture(name="reviewer")
+def reviewer_fixture(store: Store) -> Actor:
+    """The reviewer 8001, added to the branch and signed in."""
+    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
+    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)

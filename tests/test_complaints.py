@@ -11,18 +11,17 @@ import pytest
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, PermissionDenied, StoreError
 from lobby_tui.domain.clock import branch_zone
-from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
     CARD_COMPLAINT,
     LOBBY_NO,
     REVIEWER_NO,
-    REVIEWER_PIN,
     add_staff,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
     raw,
+    reviewer_fixture,
     rows,
     store_fixture,
 )
@@ -36,28 +35,11 @@ def register(store: Store, actor: Actor, **changes) -> int:
     return store.register_complaint(actor, **values).case.id
 
 
-@pytest.fixture
-def reviewer(store: Store) -> Actor:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-
-
 def test_a_registered_complaint_gets_the_days_number_and_the_registrant_as_handler(
     store: Store, lobby: Actor
 ):
     received = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-    saved = store.register_complaint(
-        lobby,
-        channel="on_site",
-        business="bank_cards",
-        cause="facilities",
-        severity="yellow",
-        complainant_name="王先生",
-        complainant_contact="13812345678",
-        facts=SWALLOWED_CARD,
-        ticket="A023",
-        received_at=received,
-    )
+    saved = store.register_complaint(lobby, **CARD_COMPLAINT, ticket="A023", received_at=received)
     second = register(store, lobby, received_at=received + timedelta(hours=2))
     next_day = register(store, lobby, received_at=received + timedelta(days=1))
 

@@ -23,18 +23,16 @@ from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, CheckAnswer, PermissionDenied, StoreError
 from lobby_tui.domain.day_summary import ComplaintTally, DaySummary, FollowUpTally, HandoffTally
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.roles import Role
 
-# The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
+# The *_fixture names are pytest fixtures (db_path, store, lobby, reviewer): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
     LOBBY_NO,
     REVIEWER_NO,
-    REVIEWER_PIN,
-    add_staff,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
     raw,
+    reviewer_fixture,
     store_fixture,
 )
 
@@ -111,12 +109,6 @@ def register(store: Store, lobby: Actor, when: str, facts: str) -> int:
         facts=facts,
         received_at=at(when),
     ).case.id
-
-
-@pytest.fixture(name="reviewer")
-def reviewer_fixture(store: Store) -> Actor:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
 
 @pytest.fixture(name="ids")

@@ -25,21 +25,19 @@ from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, PermissionDenied
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.masking import mask
-from lobby_tui.domain.roles import Role
 from tests.cli_fixtures import Cli, Run
 
-# The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
+# The *_fixture names are pytest fixtures (db_path, store, lobby, reviewer): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
     BRANCH_CODE,
     LOBBY_NO,
     LOBBY_PIN,
     REVIEWER_NO,
-    REVIEWER_PIN,
-    add_staff,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
-    set_up_store,
+    reviewer_fixture,
+    set_up_branch,
     store_fixture,
 )
 
@@ -128,8 +126,7 @@ class Day:
 def day_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     folder = tmp_path_factory.mktemp("export")
     path = folder / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
     start = datetime.now(UTC).replace(microsecond=0)
     for entry in TYPED:
@@ -307,9 +304,9 @@ def test_an_export_from_the_command_line_is_in_the_audit_trail(day: Day) -> None
     ), events
 
 
-def test_a_reviewer_export_is_audited_under_their_staff_number(store: Store, db_path: Path) -> None:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
+def test_a_reviewer_export_is_audited_under_their_staff_number(
+    store: Store, reviewer: Actor, db_path: Path
+) -> None:
     assert audit_actions(db_path, "export") == []
 
     list(export_rows(store, reviewer, date(2026, 11, 28), None))

@@ -23,6 +23,7 @@ from tests.conftest import ADMIN, LOBBY, settle, sign_in, type_back_to_back
 from tests.store_fixtures import (  # noqa: F401
     ADMIN_NO,
     ADMIN_PIN,
+    CARD_COMPLAINT,
     LOBBY_NO,
     LOBBY_PIN,
     REVIEWER_NO,
@@ -36,15 +37,7 @@ from tests.store_fixtures import (  # noqa: F401
 )
 
 NOTE = "A023 still waiting for 王芳; call 13812345678 back about the card"
-CARD = {
-    "channel": "on_site",
-    "business": "bank_cards",
-    "cause": "facilities",
-    "severity": "yellow",
-    "complainant_name": "王先生",
-    "complainant_contact": "13812345678",
-    "facts": "ATM吞卡，客户要求当天取回",
-}
+CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 
 
 def register(store: Store, lobby: Actor, days_ago: int) -> int:

@@ -10,18 +10,22 @@ from pathlib import Path
 from textual.widgets import Input
 
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.roles import Role
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.entry_detail import EntryDetailScreen
 from lobby_tui.screens.log_browser import LogBrowserScreen
 from lobby_tui.screens.log_export import LogExportScreen
 from lobby_tui.widgets.log_view import MAX_ROWS, LogView
-from tests.conftest import LOBBY, settle, sign_in, type_back_to_back
+from tests.conftest import (
+    LOBBY,
+    add_reviewer,
+    settle,
+    sign_in,
+    the_reviewer_opens_f7,
+    type_back_to_back,
+)
 from tests.store_fixtures import rows
 
-REVIEWER = ("8001", "888888")
 ENTRIES = 730  # more than one window of rows: paging must let rows go and fetch them again
 START = datetime(2026, 11, 2, 1, 0, tzinfo=UTC)
 
@@ -30,7 +34,7 @@ def a_month_of_entries(path: Path) -> list[int]:
     """A reviewer and ENTRIES entries, several to each second; ids newest first."""
     store = Store.open(str(path))
     try:
-        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        add_reviewer(store)
         lobby = store.sign_in(*LOBBY)
         written = []
         for n in range(ENTRIES):
@@ -45,12 +49,6 @@ def a_month_of_entries(path: Path) -> list[int]:
 
 def shown_ids(view: LogView) -> list[int]:
     return [entry.id for entry in view.rows]
-
-
-async def the_reviewer_opens_f7(pilot) -> None:
-    await sign_in(pilot, *REVIEWER)
-    await pilot.press("f7")
-    await settle(pilot)
 
 
 async def test_a_reviewer_pages_to_the_oldest_entry_filters_searches_and_opens_one(

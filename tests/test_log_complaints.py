@@ -17,11 +17,10 @@ from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, LogFilter
 from lobby_tui.domain.complaints import FINISHED, Status
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.roles import Role
 from lobby_tui.screens.complaint_case import CaseScreen
 from lobby_tui.screens.entry_detail import EntryDetailScreen
 from lobby_tui.widgets.log_view import LogView
-from tests.conftest import LOBBY, settle, sign_in
+from tests.conftest import LOBBY, REVIEWER, add_reviewer, settle, sign_in, the_reviewer_opens_f7
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
     db_path_fixture,
     lobby_fixture,
@@ -29,7 +28,6 @@ from tests.store_fixtures import (  # noqa: F401 (fixtures)
     store_fixture,
 )
 
-REVIEWER = ("8001", "888888")
 # Ten days ago, so every step lies in the past and the cases' clocks still run.
 START = datetime.now(UTC).replace(microsecond=0) - timedelta(days=10)
 CARD = {
@@ -228,7 +226,7 @@ def a_reviewer_and_cases(path: Path) -> dict:
     """The reviewer 8001 and two cases in every status, written by the lobby manager."""
     store = Store.open(str(path))
     try:
-        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        add_reviewer(store)
         return a_branch_with_cases_in_every_status(store, store.sign_in(*LOBBY))
     finally:
         store.close()
@@ -245,9 +243,7 @@ async def test_a_reviewer_picks_each_complaint_status_in_f7_and_sees_only_those_
     by_status = a_reviewer_and_cases(db)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         view = app.screen.query_one(LogView)
         assert len(view.rows) == len(rows(db, "SELECT id FROM entry"))
         # From the kind filter, four tabs reach the complaint status; each pick is the next.
@@ -274,9 +270,7 @@ async def test_enter_on_a_complaint_step_shows_its_cases_timeline_and_c_opens_th
     [case_id, _other] = by_status[Status.CLOSED]
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         app.screen.query_one("#log-complaint_status", Select).value = Status.CLOSED
         await settle(pilot)
         view = app.screen.query_one(LogView)
@@ -337,7 +331,7 @@ async def test_a_hand_off_opened_from_f7_shows_each_outcome_with_who_and_the_sal
 ) -> None:
     store = Store.open(str(db))
     try:
-        store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+        add_reviewer(store)
         lobby = store.sign_in(*LOBBY)
         handoff = store.add_entry(
             lobby, Kind.HANDOFF, START, ticket="A023", target="wealth", text="客户想了解理财"
@@ -348,9 +342,7 @@ async def test_a_hand_off_opened_from_f7_shows_each_outcome_with_who_and_the_sal
         store.close()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *REVIEWER)
-        await pilot.press("f7")
-        await settle(pilot)
+        await the_reviewer_opens_f7(pilot)
         await pilot.press("slash", *"A023", "enter")
         await settle(pilot)
         assert [entry.id for entry in app.screen.query_one(LogView).rows] == [handoff.id]

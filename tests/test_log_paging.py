@@ -13,28 +13,22 @@ from lobby_tui.data.log_queries import _PAGE_ROWS, key_of
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, EntryView, LogFilter, LogPage, PermissionDenied
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.roles import Role
 
-# The *_fixture names are pytest fixtures (db_path, store, lobby, admin): pytest finds them here.
+# The *_fixture names are pytest fixtures (db_path, store, lobby, admin, reviewer): pytest finds
+# them here.
 from tests.store_fixtures import (  # noqa: F401
     REVIEWER_NO,
     REVIEWER_PIN,
-    add_staff,
     admin_fixture,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
+    reviewer_fixture,
     rows,
     store_fixture,
 )
 
 RUSH = datetime(2026, 11, 27, 2, 0, 30, tzinfo=UTC)  # 10:00:30 in Shanghai
-
-
-@pytest.fixture(name="reviewer")
-def reviewer_fixture(store: Store) -> Actor:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
 
 def rush_of(store: Store, actor: Actor, seconds: list[int]) -> list[int]:

@@ -22,7 +22,7 @@ from tests.store_fixtures import (
     REVIEWER_NO,
     REVIEWER_PIN,
     add_staff,
-    set_up_store,
+    set_up_branch,
 )
 from tests.test_day_summary import DAY, write_the_day
 
@@ -42,8 +42,7 @@ class Reported:
 def reported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Reported:
     folder = tmp_path_factory.mktemp("report")
     path = folder / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
     ids = write_the_day(store, store.sign_in(LOBBY_NO, LOBBY_PIN))
     reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
@@ -89,8 +88,7 @@ def test_todays_report_says_which_checklists_were_walked_and_their_problems(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
     store.record_checklist(
         lobby,

@@ -12,29 +12,22 @@ import pytest
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, EntryView, PermissionDenied, StoreError
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.roles import Role
 
-# The *_fixture names are pytest fixtures (db_path, store, lobby, admin): pytest finds them here.
+# The *_fixture names are pytest fixtures (db_path, store, lobby, admin, reviewer): pytest finds
+# them here.
 from tests.store_fixtures import (  # noqa: F401
     REVIEWER_NO,
-    REVIEWER_PIN,
-    add_staff,
     admin_fixture,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
+    reviewer_fixture,
     store_fixture,
 )
 
 TEXT = "客户身份证11010519491231002X，咨询房贷提前还款"
 OUTCOME = "请客户经理回电 +86 13812345678"
 CONTACT = "13900001111"
-
-
-@pytest.fixture(name="reviewer")
-def reviewer_fixture(store: Store) -> Actor:
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
 
 def call_back(store: Store, lobby: Actor) -> EntryView:

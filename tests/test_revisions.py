@@ -21,17 +21,18 @@ from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
 
-# The *_fixture names are pytest fixtures (db_path, store, lobby, admin): pytest finds them here.
+# The *_fixture names are pytest fixtures (db_path, store, lobby, admin, reviewer): pytest finds
+# them here.
 from tests.store_fixtures import (  # noqa: F401
     LOBBY_NO,
     LOBBY_PIN,
     REVIEWER_NO,
-    REVIEWER_PIN,
     add_staff,
     admin_fixture,
     audit_actions,
     db_path_fixture,
     lobby_fixture,
+    reviewer_fixture,
     rows,
     store_fixture,
 )
@@ -39,13 +40,6 @@ from tests.store_fixtures import (  # noqa: F401
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COLLEAGUE_NO, COLLEAGUE_PIN = "1002", "222222"
 WRONG_COUNTER = "柜台号记错了，应为5号窗口"
-
-
-@pytest.fixture(name="reviewer")
-def reviewer_fixture(store: Store) -> Actor:
-    """The branch supervisor 8001, a reviewer, signed in."""
-    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
 
 @pytest.fixture(name="colleague")

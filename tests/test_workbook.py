@@ -26,7 +26,7 @@ from lobby_tui.data.export import export_rows, write_to_path
 from lobby_tui.data.views import Actor
 from lobby_tui.domain.kinds import Kind
 from tests.cli_fixtures import Cli
-from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, add_staff, audit_actions, set_up_store
+from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, audit_actions, set_up_branch, set_up_store
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FORMULA = '=HYPERLINK("http://x","点我")'
@@ -47,8 +47,7 @@ class Exported:
 def exported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     folder = tmp_path_factory.mktemp("workbook")
     path = folder / "branch.sqlite"
-    store = set_up_store(path)
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(path)
     lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
 
     def add(when: str, kind: Kind = Kind.NOTE, **values) -> int:
@@ -183,8 +182,7 @@ def test_a_failed_workbook_leaves_no_file_behind(tmp_path: Path) -> None:
 
 
 def test_the_writer_takes_rows_from_the_data_layer_as_the_log_browser_will(tmp_path: Path) -> None:
-    store = set_up_store(tmp_path / "branch.sqlite")
-    add_staff(store, LOBBY_NO, LOBBY_PIN)
+    store = set_up_branch(tmp_path / "branch.sqlite")
     lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
     for text in ("开门", "午间检查", "关门"):
         store.add_note(lobby, text)
