@@ -14,13 +14,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Static
 
 from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.locale import _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.drafts import KeepsDraft
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
@@ -29,10 +29,8 @@ from lobby_tui.writes import WriteJob
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
 
-DRAFT_DELAY = 0.3  # seconds of quiet before a draft is written
 
-
-class EntryFormScreen(LobbyScreen):
+class EntryFormScreen(KeepsDraft, LobbyScreen):
     FORM: ClassVar[str]
     KIND: ClassVar[Kind]
     HEADING: ClassVar[str]
@@ -51,18 +49,9 @@ class EntryFormScreen(LobbyScreen):
             self.fields = fields
             self.form = form
 
-    class DraftKept(Message):
-        pass
-
-    class DraftFailed(Message):
-        def __init__(self, error: Exception) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self, draft: dict[str, str] | None = None) -> None:
         super().__init__(id=self.FORM)
         self.draft = draft
-        self._draft_timer: Timer | None = None
 
     # -- what each form says ----------------------------------------------------------------
 
@@ -103,10 +92,6 @@ class EntryFormScreen(LobbyScreen):
             self.query_one("#form-status", Static).update(_("draft restored"))
         form.focus_first()
 
-    @property
-    def form(self) -> Form:
-        return self.query_one(Form)
-
     def save(self, fields: dict[str, str]) -> None:
         """Queue the entry for writing; the form is already empty for the next customer."""
         self.query_one("#form-status", Static).update(_("saving…"))
@@ -144,40 +129,8 @@ class EntryFormScreen(LobbyScreen):
         """A save refused for a reason other than a field's value."""
         self.app.report_failure(error)
 
-    @on(Form.Edited)
-    def _edited(self) -> None:
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(DRAFT_DELAY, self.keep_draft)
-
-    def keep_draft(self) -> None:
-        """Write what the form holds as this staff member's draft (or forget an empty one)."""
-        if self.app.actor is None or self.app.store is None:
-            return
-        form, store, actor = self.form, self.app.store, self.app.actor
-        if form.is_blank():
-            run = partial(store.clear_draft, actor, self.FORM)
-        else:
-            run = partial(store.save_draft, actor, self.FORM, form.values())
-        self.app.writes.put(
-            WriteJob(
-                run=run,
-                reply_to=self,
-                done=lambda _result: self.DraftKept(),
-                failed=self.DraftFailed,
-            )
-        )
-
-    @on(DraftFailed)
-    def _draft_failed(self, event: DraftFailed) -> None:
-        self.app.report_failure(event.error)
-
     def on_screen_suspend(self) -> None:
-        # Esc keeps the draft: write it now rather than after the delay.
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-            self.keep_draft()
+        self.keep_draft_now()  # Esc keeps the draft
         form = self.form
         self.app.form_left(self.FORM, None if form.is_blank() else form.values())
 
