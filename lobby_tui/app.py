@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
 from lobby_tui.config import Settings
+from lobby_tui.domain import validation
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
@@ -188,10 +189,11 @@ class LobbyApp(App):
             self._restore_drafts()
 
     def _restore_drafts(self, _acknowledged: object = None) -> None:
-        drafts = self.drafts
-        if drafts:
+        # A handover note being written waits for the next sign-out; an entry form reopens.
+        forms = [name for name in self.drafts if name != validation.HANDOVER_DRAFT]
+        if forms:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
-            name = next(iter(drafts))
+            name = forms[0]
             self.call_after_refresh(
                 self.run_action, "note" if name == "note" else f"screen('{name}')"
             )
@@ -208,7 +210,8 @@ class LobbyApp(App):
         if self.screen.id != "handover-note":
             from lobby_tui.screens.handover import HandoverNoteScreen
 
-            self.push_screen(HandoverNoteScreen(id="handover-note"))
+            draft = self.drafts.get(validation.HANDOVER_DRAFT)
+            self.push_screen(HandoverNoteScreen(id="handover-note", draft=draft))
 
     def handed_over(self, kept: bool) -> None:
         """The shift was signed out with its handover note (``kept``: stored on the shift)."""

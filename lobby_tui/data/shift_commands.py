@@ -7,14 +7,14 @@ log only. The database refuses any other change of these columns (migration 0006
 
 from __future__ import annotations
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, authorized_branch, validate_fields, writer
 from lobby_tui.data.complaint_queries import open_cases
 from lobby_tui.data.engine import Database
-from lobby_tui.data.models import Branch, OpenEntry, Shift, Staff
+from lobby_tui.data.models import Branch, Draft, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
@@ -42,6 +42,12 @@ class ShiftCommands:
             shift.signed_out_at = utcnow()
             shift.handover_note = note
             session.add(shift)
+            # The note is on the shift now: its draft is forgotten in the same transaction.
+            session.execute(
+                delete(Draft).where(
+                    (Draft.staff_id == staff.id) & (Draft.form == validation.HANDOVER_DRAFT)
+                )
+            )
             audit(session, "sign_out", actor, shift_id=shift.id, handover=len(note))
             return True
 

@@ -20,6 +20,8 @@ NAME_MAX_LENGTH = 40
 BRANCH_NAME_MAX_LENGTH = 60
 NOTE_MAX_LENGTH = 10_000
 COMMENT_MAX_LENGTH = 2_000  # a reviewer's sign-off comment
+# The draft a handover note is kept in while written (the entry forms' drafts have their names).
+HANDOVER_DRAFT = "handover"
 
 
 class ValidationError(ValueError):

@@ -22,6 +22,7 @@ from lobby_tui.domain import validation
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.screens.drafts import KeepsDraft
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
@@ -56,8 +57,11 @@ class _ShowsOpenItems:
         self.query_one("#handover-open", Static).update(shown)
 
 
-class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
-    """Signing out: what stays open, and the note for the next shift."""
+class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
+    """Signing out: what stays open, and the note for the next shift. The note is kept as a
+    draft while it is written; it comes back at the next sign-out, and signing out forgets it."""
+
+    FORM = validation.HANDOVER_DRAFT
 
     DEFAULT_CSS = """
     HandoverNoteScreen { align: center middle; }
@@ -95,9 +99,16 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
             yield Static(_("Ctrl+S: sign out · Esc: stay signed in"), classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(Form).focus_first()
+        if self.draft:
+            self.form.load(self.draft)
+        self.form.focus_first()
         self._say_if_empty()
         self.load_open_items()
+
+    def on_screen_suspend(self) -> None:
+        if not self._sent:  # Esc: the note stays a draft, for the next sign-out
+            self.keep_draft_now()
+            self.app.form_left(self.FORM, None if self.form.is_blank() else self.form.values())
 
     @on(Form.Edited)
     def _say_if_empty(self) -> None:
@@ -106,8 +117,9 @@ class HandoverNoteScreen(_ShowsOpenItems, LobbyModal):
             _("The note is empty: the next shift gets only the open items above.") if empty else ""
         )
 
-    def __init__(self, id: str | None = None) -> None:
+    def __init__(self, id: str | None = None, draft: dict[str, str] | None = None) -> None:
         super().__init__(id=id)
+        self.draft = draft
         self._sent = False  # a second Ctrl+S while the first is being written signs out once
 
     def save(self, fields: dict[str, str]) -> None:
