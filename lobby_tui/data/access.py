@@ -30,6 +30,7 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain import validation
+from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
 from lobby_tui.domain.roles import Permission, Role, allows
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
@@ -280,9 +281,7 @@ def entry_to_change(
         )
     if revising_as is not None and entry.complaint_id is not None:
         # The step is a record of its case too: a changed entry would no longer say what it did.
-        raise StoreError(
-            N_("A step of a complaint case is recorded on the case, not changed here.")
-        )
+        raise StoreError(CASE_STEP_REFUSAL)
     return entry
 
 

@@ -77,6 +77,10 @@ def find(axis: str, code: str | None) -> Choice | None:
     return next((choice for choice in AXES[axis] if choice.code == code), None)
 
 
+# A complaint step's duty-log entry is a record of its case too: it is never revised nor voided.
+CASE_STEP_REFUSAL = N_("A step of a complaint case is recorded on the case, not changed here.")
+
+
 class Status(StrEnum):
     RECEIVED = "received"
     IN_PROGRESS = "in_progress"

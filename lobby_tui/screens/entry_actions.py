@@ -6,12 +6,11 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
+from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
 from lobby_tui.locale import N_, _
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
-
-CASE_STEP_REFUSAL = N_("A step of a complaint case is recorded on the case, not changed here.")
 
 
 class EntryActions:
