@@ -52,7 +52,10 @@ class Shift(SQLModel, table=True):
 class Entry(SQLModel, table=True):
     """One line of the duty log as first written. Never updated or deleted (a trigger refuses)."""
 
-    __table_args__ = (Index("ix_entry_branch_occurred", "branch_id", "occurred_at", "id"),)
+    __table_args__ = (
+        Index("ix_entry_branch_occurred", "branch_id", "occurred_at", "id"),
+        Index("ux_entry_save_key", "save_key", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id")
@@ -73,6 +76,9 @@ class Entry(SQLModel, table=True):
     resolved: bool | None = None
     referral: bool | None = None
     complaint_id: int | None = Field(default=None, foreign_key="complaint_case.id")
+    # The key a form's save was made with: a save sent again from the pending-saves queue
+    # finds the entry it already wrote (unique; none for entries written before 0007).
+    save_key: str | None = Field(default=None, max_length=36)
 
 
 class Revision(SQLModel, table=True):
