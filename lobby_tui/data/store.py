@@ -17,7 +17,7 @@ from lobby_tui.data.access import (
 from lobby_tui.data.checklist_commands import ChecklistCommands
 from lobby_tui.data.complaint_commands import ComplaintCommands
 from lobby_tui.data.complaint_queries import ComplaintQueries
-from lobby_tui.data.engine import Database, database_url
+from lobby_tui.data.engine import BUSY_TIMEOUT_SECONDS, Database, database_url
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
 from lobby_tui.data.log_queries import LogQueries
@@ -59,13 +59,15 @@ class Store(
         self.db = database
 
     @classmethod
-    def open(cls, path_or_url: str, *, create: bool = True) -> Store:
+    def open(
+        cls, path_or_url: str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> Store:
         """Open a database file or URL and bring its schema up to date.
 
         With ``create=False`` a database that lobby-tui never wrote is refused, not migrated:
         commands that only read must not turn a stray file into a duty log.
         """
-        database = Database(database_url(path_or_url))
+        database = Database(database_url(path_or_url), busy_timeout=busy_timeout)
         try:
             if not create and current_revision(database.engine) is None:
                 raise StoreError(N_("This is not a lobby-tui database."))
