@@ -47,6 +47,8 @@ def _commands():
     return LobbyCommands
 
 
+# Screens that write, refused at once on a database opened read-only.
+WRITING_SCREENS = {"queue", "enquiry", "handoff", "complaint", "checklists"}
 # Actions that need a signed-in, unlocked session.
 STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
 # The handover is read and acknowledged before the desk and its screens.
@@ -237,7 +239,9 @@ class LobbyApp(App):
 
     def action_sign_out(self) -> None:
         """Ask for the handover note; its dialog signs out with one key (Ctrl+S)."""
-        if self.screen.id != "handover-note":
+        if self.store is not None and self.store.read_only:
+            self.sign_out(_("Signed out."), shift_closed=True)  # no shift, no note to write
+        elif self.screen.id != "handover-note":
             from lobby_tui.screens.handover import HandoverNoteScreen
 
             draft = self.drafts.get(validation.HANDOVER_DRAFT)
@@ -331,7 +335,7 @@ class LobbyApp(App):
     async def action_screen(self, name: str) -> None:
         if name == "complaint" and self.screen.id == "complaint":
             name = "complaint_list"  # F5 twice: from registering to the list of cases
-        if self.screen.id == name:
+        if self.screen.id == name or (name in WRITING_SCREENS and not self.writable()):
             return
         await self.to_desk()
         if name == "open_items":
@@ -358,7 +362,7 @@ class LobbyApp(App):
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 
     async def action_note(self) -> None:
-        if self.screen.id == "desk":
+        if self.screen.id == "desk" and self.writable():
             await self.push_screen(entry_form("note")(draft=self.drafts.get("note")))
 
     def form_left(self, name: str, fields: dict[str, str] | None) -> None:
@@ -369,6 +373,16 @@ class LobbyApp(App):
             self.drafts.pop(name, None)
 
     # -- saves: landed, refused, waiting ---------------------------------------------------
+
+    def writable(self) -> bool:
+        """False, said at once, on a database opened read-only: before anything is typed."""
+        if self.store is not None and self.store.read_only:
+            self.notify(
+                _("This database is read-only (an archive copy): nothing can be written here."),
+                severity="warning",
+            )
+            return False
+        return True
 
     @on(SaveLanded)
     def _save_landed(self, event: SaveLanded) -> None:

@@ -148,7 +148,7 @@ class EntryCommands:
         Read in batches by keyset, so an export of years of entries holds one batch in memory.
         The permission check and the audit event happen at the call, before the first row.
         """
-        with self.db.write() as session:
+        with self.db.audited() as session:
             branch = authorized_branch(session, actor, Permission.EXPORT)
             info = branch_info(branch)
             zone = branch_zone(branch.time_zone)

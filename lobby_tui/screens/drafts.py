@@ -43,7 +43,7 @@ class KeepsDraft:
     def keep_draft(self) -> None:
         """Write what the form holds as this staff member's draft (or forget an empty one)."""
         self._draft_timer = None
-        if self.app.actor is None or self.app.store is None:
+        if self.app.actor is None or self.app.store is None or self.app.store.read_only:
             return
         form, store, actor = self.form, self.app.store, self.app.actor
         if form.is_blank():

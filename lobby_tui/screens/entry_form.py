@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 
 class EntryFormScreen(KeepsDraft, LobbyScreen):
+    STATUS = "#form-status"  # where a failed background job is reported
     FORM: ClassVar[str]
     KIND: ClassVar[Kind]
     HEADING: ClassVar[str]

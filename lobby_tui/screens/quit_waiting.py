@@ -11,7 +11,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 
 
-class QuitWithSavesWaiting(LobbyModal[bool]):
+class QuitWithSavesWaiting(LobbyModal):
     """Enter quits (the saves stay kept and are sent at the next start); Esc stays."""
 
     BINDINGS = [

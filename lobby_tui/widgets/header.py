@@ -41,6 +41,10 @@ class DutyHeader(Static):
             self.staff,
         )
         line.append("  " + clock)
+        store = getattr(self.app, "store", None)
+        if store is not None and store.read_only:
+            line.append("  ")
+            line.append(f" {_('read-only')} ", style="bold reverse yellow")
         if waiting := self.saves_waiting():
             line.append("  ")
             line.append(waiting, style="bold reverse red")
