@@ -421,6 +421,8 @@ class LobbyApp(App):
 
         for header in self.screen.query(DutyHeader):
             header.refresh_status()
+        if hasattr(self.screen, "saves_waiting"):
+            self.screen.saves_waiting(self.writes.waiting)
 
     def on_write_refused(self, event: WriteRefused) -> None:
         """A change refused after staff left the screen that asked for it: say so."""

@@ -25,6 +25,10 @@ class WriteLock:
         self._connection = sqlite3.connect(path, isolation_level=None, timeout=10)
         self._connection.execute("BEGIN EXCLUSIVE")
 
+    def execute(self, sql: str, *params: object) -> None:
+        """A change made by the holder of the lock, committed when it is released."""
+        self._connection.execute(sql, params)
+
     def release(self) -> None:
         if self._connection is not None:
             self._connection.execute("COMMIT")

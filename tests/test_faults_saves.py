@@ -125,3 +125,58 @@ def test_saves_waiting_when_the_terminal_is_killed_land_at_the_next_start(db, tm
     finally:
         again.kill()
     assert notes_in(db) == ["KILL-1", "KILL-2", "KILL-3"]
+
+
+async def test_a_save_refused_for_good_comes_back_into_its_form_never_dropped(
+    db, make_app, tmp_path
+):
+    app = make_app(db, **FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("n")
+        with write_lock(db) as lock:
+            await pilot.press(*"ONE", "ctrl+s")
+            await until(pilot, lambda: app.writes.status() == (1, "busy"))
+            await pilot.press(*"TWO")  # the next one being typed when the refusal comes
+            # The holder of the lock disables the account: no retry can change that.
+            lock.execute("UPDATE staff SET active = 0 WHERE staff_no = ?", LOBBY[0])
+            lock.release()
+            await until(pilot, lambda: app.writes.waiting == 0)
+        await settle(pilot)
+        assert [save.fields for save in app.returned] == [{"text": "ONE"}]
+        assert any("Not saved" in str(n.message) for n in app._notifications)
+        assert app.screen.query_one(Form).values() == {"text": "TWO"}
+        # The admin enables the account again; TWO is saved, and ONE is back in the form.
+        with write_lock(db) as lock:
+            lock.execute("UPDATE staff SET active = 1 WHERE staff_no = ?", LOBBY[0])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.query_one(Form).values() == {"text": "ONE"}
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    assert notes_in(db) == ["TWO", "ONE"]
+    journal = PendingSaves(journal_path(tmp_path / "state", database_url(str(db))))
+    assert journal.load() == ([], [])
+
+
+async def test_quitting_with_saves_waiting_asks_first_and_keeps_them(db, make_app, tmp_path):
+    app = make_app(db, **FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("n")
+        with write_lock(db):
+            await pilot.press(*"WAIT", "ctrl+s")
+            await until(pilot, lambda: app.writes.status() == (1, "busy"))
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: app.screen.id == "quit-waiting")
+            await pilot.press("escape")  # stay
+            await pilot.pause()
+            assert app.screen.id == "note"
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: app.screen.id == "quit-waiting")
+            await pilot.press("enter")
+            await until(pilot, lambda: app.return_code is not None or not app.is_running)
+    journal = PendingSaves(journal_path(tmp_path / "state", database_url(str(db))))
+    waiting, _returned = journal.load()
+    assert [save.fields for save in waiting] == [{"text": "WAIT"}]
+    assert notes_in(db) == []

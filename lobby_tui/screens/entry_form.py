@@ -107,6 +107,12 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         )
         self.app.writes.save(save, reply_to=self)
 
+    def saves_waiting(self, count: int) -> None:
+        """Saves wait for the database: the form says its entry is kept, not lost."""
+        status = self.query_one("#form-status", Static)
+        if count and str(status.content) == _("saving…"):
+            status.update(_("kept: it is saved as soon as the database answers"))
+
     @on(SaveLanded)
     def _landed(self, event: SaveLanded) -> None:
         event.stop()

@@ -29,7 +29,7 @@ class QuitWithSavesWaiting(LobbyModal):
             yield Static(_("Saves still waiting"), classes="box-title")
             said = _("{count} waiting to save").format(count=self.waiting)
             if self.why:
-                said = f"{said}: {self.why}"
+                said = _("{count} waiting to save: {why}").format(count=self.waiting, why=self.why)
             yield Static(said, markup=False)
             yield Static(
                 _(

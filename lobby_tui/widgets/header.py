@@ -58,9 +58,9 @@ class DutyHeader(Static):
         count, fault = writes.status()
         if not count:
             return ""
-        said = _("{count} waiting to save").format(count=count)
-        if fault is not None:
-            from lobby_tui.data.faults import FAULT_LABELS
+        if fault is None:
+            return " {} ".format(_("{count} waiting to save").format(count=count))
+        from lobby_tui.data.faults import FAULT_LABELS
 
-            said = f"{said}: {_(FAULT_LABELS[fault])}"
+        said = _("{count} waiting to save: {why}").format(count=count, why=_(FAULT_LABELS[fault]))
         return f" {said} "
