@@ -28,7 +28,7 @@ STATE_ENV = "LOBBY_TUI_STATE"
 DEFAULT_IDLE_LOCK_MINUTES = 10.0
 # How long a write waits for another terminal's lock before the save waits in the pending-saves
 # queue, and how often a waiting save is tried again (seconds).
-DEFAULT_BUSY_TIMEOUT = 5.0
+DEFAULT_BUSY_TIMEOUT = 10.0
 DEFAULT_SAVE_RETRY = 2.0
 SECONDS = N_("{value} must be a number of seconds, more than 0")
 KEYMAP_PROBLEM = N_('[keymap] maps a binding id to keys, like note = "ctrl+n"')

@@ -94,6 +94,7 @@ async def test_sign_in_under_a_held_write_lock_waits_says_so_and_gets_in(db, mak
             assert app.screen.id != "desk"
             lock.release()
             await until(pilot, lambda: app.screen.id == "desk")
+            await settle(pilot)
     assert rows(db, "SELECT count(*) FROM shift WHERE signed_in_at IS NOT NULL") == [(1,)]
 
 

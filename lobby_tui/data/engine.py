@@ -25,7 +25,7 @@ from lobby_tui.locale import N_
 # How long a write waits for another terminal's write lock before it is a fault. A form's save
 # that hits it waits in the pending-saves queue and is sent again; a setting, so that the fault
 # tests wait a fraction of a second instead.
-BUSY_TIMEOUT_SECONDS = 5.0
+BUSY_TIMEOUT_SECONDS = 10.0
 
 
 def database_url(path_or_url: str) -> str:
