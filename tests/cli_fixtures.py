@@ -97,9 +97,13 @@ def cli_fixture(tmp_path: Path) -> Cli:
 
 
 @pytest.fixture(name="branch_db")
-def branch_db_fixture(tmp_path: Path) -> Path:
-    """A branch database as on the first morning: the admin 9001 and the lobby manager 1001."""
-    path = tmp_path / "branch.sqlite"
+def branch_db_fixture(tmp_path: Path, engine: str, request: pytest.FixtureRequest) -> Path | str:
+    """A branch database as on the first morning: the admin 9001 and the lobby manager 1001;
+    a file, or a database on the run's PostgreSQL cluster (the CLI tests run on both)."""
+    if engine == "postgresql":
+        path = request.getfixturevalue("pg_cluster").new_database()
+    else:
+        path = tmp_path / "branch.sqlite"
     store = set_up_branch(path)
     store.close()
     return path

@@ -23,6 +23,33 @@ LOBBY = ("1001", "111111")
 REVIEWER = ("8001", "888888")
 
 
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite file itself; not run on PostgreSQL"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test that uses the ``engine`` fixture (through ``db_path``, ``store``…) runs on each
+    database engine, unless it is about the SQLite file itself."""
+    if "engine" in metafunc.fixturenames:
+        only_sqlite = metafunc.definition.get_closest_marker("sqlite_only") is not None
+        metafunc.parametrize("engine", ENGINES[:1] if only_sqlite else ENGINES)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throw-away PostgreSQL cluster for the whole run (tests/pg.py)."""
+    from tests.pg import Cluster
+
+    cluster = Cluster()
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """Each test starts in English with no translation found missing."""

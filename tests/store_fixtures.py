@@ -1,7 +1,9 @@
 """Shared ground for the data-layer tests: a branch database in a temporary folder, its staff.
 
-Every database here is a real SQLite file; what the store wrote is read back through the store
-and, where the test is about storage itself, through plain ``sqlite3`` beside it.
+Every database here is real: a SQLite file, or a database on the run's throw-away PostgreSQL
+cluster (tests/pg.py; each data-layer test runs on both, see conftest's ``engine``). What the
+store wrote is read back through the store and, where the test is about storage itself,
+through the plain driver beside it (``rows``, ``change``).
 
 Test modules import the fixtures by their function names (``store_fixture`` is the fixture
 ``store``), so they take precedence over any ``conftest.py`` fixture of the same name.
@@ -15,7 +17,9 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, SignInRefused
@@ -80,9 +84,43 @@ def raw(path: Path) -> Iterator[sqlite3.Connection]:
         yield connection
 
 
-def rows(path: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+def rows(path: Path | str, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """``sql`` (``?`` for each parameter) run beside the store: plain ``sqlite3`` on a file,
+    plain ``psycopg`` on a PostgreSQL URL."""
+    if is_postgresql(path):
+        return pg_rows(str(path), sql.replace("?", "%s"), params)
     with raw(path) as connection:
         return connection.execute(sql, params).fetchall()
+
+
+def change(path: Path | str, sql: str, *params: Any) -> None:
+    """Run and commit ``sql`` beside the store, as someone with the file or the server would;
+    the driver's own error (``REFUSED``) when the database refuses it."""
+    if is_postgresql(path):
+        pg_rows(str(path), sql.replace("?", "%s"), params, fetch=False)
+        return
+    with raw(path) as connection:
+        connection.execute(sql, params)
+        connection.commit()
+
+
+def is_postgresql(database: Path | str) -> bool:
+    return str(database).startswith("postgresql")
+
+
+def pg_rows(
+    url: str, sql: str, params: tuple[Any, ...], *, fetch: bool = True
+) -> list[tuple[Any, ...]]:
+    parsed = make_url(url)
+    with psycopg.connect(
+        host=parsed.query["host"], user=parsed.username, dbname=parsed.database
+    ) as connection:
+        cursor = connection.execute(sql, params)
+        return [tuple(row) for row in cursor.fetchall()] if fetch else []
+
+
+# What either driver raises when the database refuses a statement (a trigger, a constraint).
+REFUSED = (sqlite3.DatabaseError, psycopg.Error)
 
 
 def audit_actions(path: Path, action: str) -> list[tuple[str, int | None, str]]:
@@ -99,7 +137,11 @@ def failed_attempts(path: Path, staff_no: str) -> int:
 
 
 @pytest.fixture(name="db_path")
-def db_path_fixture(tmp_path: Path) -> Path:
+def db_path_fixture(tmp_path: Path, engine: str, request: pytest.FixtureRequest) -> Path | str:
+    """Where the test's database is: a file in the test's folder, or a new database on the
+    run's PostgreSQL cluster (the data-layer tests run on both; see conftest's ``engine``)."""
+    if engine == "postgresql":
+        return request.getfixturevalue("pg_cluster").new_database()
     return tmp_path / "lobby.sqlite"
 
 

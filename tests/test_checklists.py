@@ -3,7 +3,6 @@ desk showing which checks are done today."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -22,7 +21,9 @@ from tests.conftest import LOBBY, settle, sign_in, type_back_to_back
 
 # The *_fixture names are pytest fixtures (db_path, store, lobby): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
+    REFUSED,
     audit_actions,
+    change,
     db_path_fixture,
     lobby_fixture,
     rows,
@@ -109,11 +110,10 @@ def test_results_are_append_only_and_a_walk_needs_a_signed_in_shift(
 ) -> None:
     store.record_checklist(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
 
-    with sqlite3.connect(db_path) as connection:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute("UPDATE check_result SET ok = 0")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute("DELETE FROM check_result")
+    with pytest.raises(REFUSED, match="append-only"):
+        change(db_path, "UPDATE check_result SET ok = false")
+    with pytest.raises(REFUSED, match="append-only"):
+        change(db_path, "DELETE FROM check_result")
     with pytest.raises(PermissionDenied):
         store.record_checklist(Actor.console(), "midday", [CheckAnswer("x", "x", True)])
     with pytest.raises(ValueError, match="not a checklist"):

@@ -295,3 +295,12 @@ def test_an_export_read_only_in_part_stops_quietly(cli: Cli, branch_db: Path) ->
 
     assert header.decode("utf-8-sig").startswith("id,occurred_at")
     assert (status, errors) == (141, "")
+
+
+def test_a_database_other_than_sqlite_or_postgresql_is_refused_in_one_line(cli: Cli) -> None:
+    run = cli("--db", "mysql+pymysql://duty:secret@db.example/lobby", "migrate")
+
+    assert run.returncode != 0
+    assert run.stderr.count("\n") == 1
+    assert "SQLite file or on a PostgreSQL server" in run.stderr
+    assert "secret" not in run.stderr

@@ -3,7 +3,6 @@ carried across shifts, the day's counts, and the records the database refuses to
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,9 +14,11 @@ from lobby_tui.domain.validation import ValidationError
 from tests.store_fixtures import (  # noqa: F401 (fixtures)
     CARD_COMPLAINT,
     LOBBY_NO,
+    REFUSED,
     REVIEWER_NO,
     add_staff,
     audit_actions,
+    change,
     db_path_fixture,
     lobby_fixture,
     raw,
@@ -290,8 +291,8 @@ def test_the_database_refuses_to_change_a_case_or_its_actions(
 ):
     register(store, lobby)
 
-    with raw(db_path) as connection, pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        connection.execute(verb.format(table=table))
+    with pytest.raises(REFUSED, match="append-only"):
+        change(db_path, verb.format(table=table))
 
 
 def test_every_step_is_in_the_audit_trail(store: Store, lobby: Actor, db_path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import sqlite3
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,13 @@ from sqlalchemy.engine import Engine
 from lobby_tui.data.engine import BUSY_TIMEOUT_SECONDS, Database, database_url
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import SignInRefused
-from tests.store_fixtures import (
+from tests.store_fixtures import (  # noqa: F401
+    CARD_COMPLAINT,
     LOBBY_PIN,
     WRONG_PIN,
     add_staff,
     audit_actions,
+    db_path_fixture,
     failed_attempts,
     rows,
     set_up_store,
@@ -81,12 +83,12 @@ def prepare_branch(path: Path) -> None:
     store.close()
 
 
-def run_terminals(path: Path) -> dict[int, str]:
+def run_terminals(path: Path | str, morning: Callable[..., None] = terminal) -> dict[int, str]:
     context = multiprocessing.get_context("spawn")
     start = context.Barrier(PROCESSES)
     results = context.Queue()
     terminals = [
-        context.Process(target=terminal, args=(str(path), process, start, results))
+        context.Process(target=morning, args=(str(path), process, start, results))
         for process in range(PROCESSES)
     ]
     for process in terminals:
@@ -102,8 +104,8 @@ def run_terminals(path: Path) -> dict[int, str]:
     return reports
 
 
-def test_four_terminals_at_once_lose_no_failed_attempt_and_no_note(tmp_path: Path) -> None:
-    path = tmp_path / "lobby.sqlite"
+def test_four_terminals_at_once_lose_no_failed_attempt_and_no_note(db_path: Path | str) -> None:
+    path = db_path
     prepare_branch(path)
 
     reports = run_terminals(path)
@@ -119,6 +121,45 @@ def test_four_terminals_at_once_lose_no_failed_attempt_and_no_note(tmp_path: Pat
     assert set(notes) == {
         note_text(process, number) for process in range(PROCESSES) for number in range(NOTES_EACH)
     }
+
+
+CASES_EACH = 50
+
+
+def complaint_terminal(db_path: str, process: int, start: Any, results: Any) -> None:
+    """A rush of complaints and notes from one terminal, all at once with the others."""
+    try:
+        store = Store.open(db_path)
+        actor = store.sign_in(writer_no(process), WRITER_PIN)
+        start.wait(START_TIMEOUT_S)
+        for number in range(CASES_EACH):
+            store.register_complaint(actor, **CARD_COMPLAINT)
+            store.add_note(actor, note_text(process, number))
+        store.close()
+    except BaseException:
+        results.put((process, traceback.format_exc()))
+        raise
+    results.put((process, "ok"))
+
+
+def test_four_terminals_registering_complaints_at_once_get_gap_free_case_numbers(
+    db_path: Path | str,
+) -> None:
+    prepare_branch(db_path)
+
+    reports = run_terminals(db_path, complaint_terminal)
+
+    assert reports == dict.fromkeys(range(PROCESSES), "ok")
+    numbers = [number for (number,) in rows(db_path, "SELECT number FROM complaint_case")]
+    assert len(numbers) == PROCESSES * CASES_EACH
+    by_day: dict[str, list[int]] = {}
+    for number in numbers:
+        _, day, serial = number.split("-")
+        by_day.setdefault(day, []).append(int(serial))
+    for serials in by_day.values():
+        assert sorted(serials) == list(range(1, len(serials) + 1))
+    notes = rows(db_path, "SELECT count(*) FROM entry WHERE kind = 'note'")
+    assert notes == [(PROCESSES * CASES_EACH,)]
 
 
 # -- how the sessions talk to SQLite ----------------------------------------------------------

@@ -12,7 +12,6 @@ the 21st (due 6 December: not), and a note just after midnight. No checklist was
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -27,8 +26,10 @@ from lobby_tui.domain.kinds import Kind
 # The *_fixture names are pytest fixtures (db_path, store, lobby, reviewer): pytest finds them here.
 from tests.store_fixtures import (  # noqa: F401
     LOBBY_NO,
+    REFUSED,
     REVIEWER_NO,
     audit_actions,
+    change,
     db_path_fixture,
     lobby_fixture,
     raw,
@@ -282,6 +283,6 @@ def test_a_sign_off_is_never_changed_nor_deleted(
     store.sign_off(reviewer, DAY, "ok")
 
     for sql in ("UPDATE review SET comment = 'changed'", "DELETE FROM review"):
-        with raw(db_path) as connection, pytest.raises(sqlite3.IntegrityError):
-            connection.execute(sql)
+        with pytest.raises(REFUSED, match="append-only"):
+            change(db_path, sql)
     assert [s.comment for s in store.day_summary(reviewer, DAY).sign_offs] == ["ok"]

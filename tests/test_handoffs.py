@@ -9,7 +9,6 @@ customer is called back.
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,9 +29,11 @@ from lobby_tui.domain.validation import ValidationError
 from tests.store_fixtures import (  # noqa: F401
     LOBBY_NO,
     LOBBY_PIN,
+    REFUSED,
     add_staff,
     admin_fixture,
     audit_actions,
+    change,
     db_path_fixture,
     lobby_fixture,
     raw,
@@ -261,8 +262,8 @@ def test_the_database_refuses_to_change_a_recorded_step(
     store.update_handoff(lobby, saved.id, "accepted")
 
     for statement in ("UPDATE entry_event SET event = 'completed'", "DELETE FROM entry_event"):
-        with raw(db_path) as connection, pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            connection.execute(statement)
+        with pytest.raises(REFUSED, match="append-only"):
+            change(db_path, statement)
 
     assert events_in_database(db_path) == [(saved.id, "accepted", None)]
 
@@ -485,15 +486,16 @@ def test_another_branch_sharing_the_database_neither_sees_nor_touches_our_items(
 ) -> None:
     saved = hand_off(store, lobby)
     add_staff(store, "3001", "333333", Role.REVIEWER)
-    with raw(db_path) as connection, connection:
-        connection.execute(
-            "INSERT INTO branch (code, name, time_zone, demo, created_at) "
-            "VALUES ('BJ0201', '北京分行', 'Asia/Shanghai', 0, '2026-01-01 00:00:00.000000')"
-        )
-        connection.execute(
-            "UPDATE staff SET branch_id = (SELECT id FROM branch WHERE code = 'BJ0201') "
-            "WHERE staff_no = '3001'"
-        )
+    change(
+        db_path,
+        "INSERT INTO branch (code, name, time_zone, demo, created_at) "
+        "VALUES ('BJ0201', '北京分行', 'Asia/Shanghai', false, '2026-01-01 00:00:00.000000')",
+    )
+    change(
+        db_path,
+        "UPDATE staff SET branch_id = (SELECT id FROM branch WHERE code = 'BJ0201') "
+        "WHERE staff_no = '3001'",
+    )
     beijing = store.sign_in("3001", "333333")
 
     assert store.open_items(beijing) == []

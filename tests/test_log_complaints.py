@@ -202,6 +202,7 @@ def plans_of(store: Store, run: Callable[[], object]) -> list[str]:
         ]
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own query plan
 def test_a_complaint_status_reads_the_cases_first_and_never_walks_the_whole_log(
     store: Store, lobby: Actor
 ) -> None:

@@ -194,6 +194,7 @@ def test_an_export_of_the_filter_is_audited_and_refused_to_lobby_staff(
     assert actor == REVIEWER_NO and '"kind": "queue"' in detail and '"source": "log"' in detail
 
 
+@pytest.mark.sqlite_only  # reads SQLite's own query plan
 def test_the_log_browsers_queries_walk_an_index_never_the_whole_table(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:

@@ -28,9 +28,24 @@ from lobby_tui.locale import N_
 BUSY_TIMEOUT_SECONDS = 10.0
 
 
+# The engines whose append-only triggers, locks and search lobby-tui knows.
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+UNSUPPORTED = N_(
+    "lobby-tui keeps its duty log in a SQLite file or on a PostgreSQL server "
+    "(postgresql+psycopg://…); this database is neither."
+)
+
+
 def database_url(path_or_url: str) -> str:
-    """An SQLAlchemy URL for a path or a URL (anything with ``://`` is taken as a URL)."""
+    """An SQLAlchemy URL for a path or a URL (anything with ``://`` is taken as a URL); a URL
+    of another database is refused (StoreError): it would get no append-only triggers."""
     if "://" in path_or_url:
+        try:
+            backend = make_url(path_or_url).get_backend_name()
+        except Exception:
+            backend = ""
+        if backend not in SUPPORTED_BACKENDS:
+            raise StoreError(UNSUPPORTED)
         return path_or_url
     return f"sqlite:///{Path(path_or_url).expanduser().resolve()}"
 
@@ -106,6 +121,15 @@ def _begin_sqlite(connection) -> None:
     connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
+# The advisory lock every write transaction holds on PostgreSQL (a constant of lobby-tui's own).
+WRITE_LOCK_KEY = 0x10BB_7001
+
+
+def _begin_postgresql(connection) -> None:
+    if connection.get_execution_options().get("write_lock"):
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 READ_ONLY = N_("This database is read-only (an archive copy): nothing can be written.")
 
 
@@ -123,11 +147,15 @@ class Database:
         self.read_only = read_only
         self.unrecorded = 0  # audit events a read-only database could not keep
         self.engine = make_engine(url, busy_timeout, read_only=read_only)
-        self._write_engine = (
-            self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
-            if self.engine.dialect.name == "sqlite"
-            else self.engine
-        )
+        if self.engine.dialect.name == "sqlite":
+            self._write_engine = self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+        else:
+            # PostgreSQL: the same guarantee as SQLite's BEGIN IMMEDIATE, one writer at a time,
+            # from an advisory lock taken as the transaction's first statement. A write then
+            # reads what it changes (the highest case number of the day, a hand-off's state)
+            # only after the writer before it has committed (docs/postgresql.md).
+            self._write_engine = self.engine.execution_options(write_lock=True)
+            event.listen(self.engine, "begin", _begin_postgresql)
 
     @property
     def display_name(self) -> str:
