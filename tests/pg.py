@@ -59,10 +59,8 @@ class Cluster:
             f"-k {self.socket} -c listen_addresses='' -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run(
-            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
-            "-w", "start",
-        )  # fmt: skip
+        self._options = options
+        self.start_server()
         self._names = itertools.count(1)
         self._template = ""
 
@@ -106,6 +104,16 @@ class Cluster:
             host=str(self.socket), user=self.user, dbname="postgres", autocommit=True
         ) as connection:
             connection.execute(sql)
+
+    def stop_server(self) -> None:
+        """The server goes away, as when its machine or network does."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def start_server(self) -> None:
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", self._options, "-l", str(self.folder / "log"),
+            "-w", "start",
+        )  # fmt: skip
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")

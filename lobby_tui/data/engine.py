@@ -82,7 +82,10 @@ def make_engine(
         event.listen(engine, "connect", _configure_read_only_connection)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    engine = create_engine(url, connect_args=_connect_args(url, busy_timeout))
+    server = make_url(url).get_backend_name() != "sqlite"
+    # A server may go away between two saves: a pooled connection is checked before use, so a
+    # restarted server is reached again without a failed save in between.
+    engine = create_engine(url, connect_args=_connect_args(url, busy_timeout), pool_pre_ping=server)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", partial(_configure_sqlite_connection, busy_timeout))
         event.listen(engine, "begin", _begin_sqlite)
@@ -102,7 +105,8 @@ def _configure_read_only_connection(dbapi_connection, _record) -> None:
 def _connect_args(url: str, busy_timeout: float) -> dict:
     if make_url(url).get_backend_name() == "sqlite":
         return {"timeout": busy_timeout}
-    return {}
+    # A server out of reach is a fault to wait out in the pending-saves queue, not a hang.
+    return {"connect_timeout": max(1, round(busy_timeout))}
 
 
 def _configure_sqlite_connection(busy_timeout: float, dbapi_connection, _record) -> None:

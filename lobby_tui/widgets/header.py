@@ -60,7 +60,11 @@ class DutyHeader(Static):
             return ""
         if fault is None:
             return " {} ".format(_("{count} waiting to save").format(count=count))
-        from lobby_tui.data.faults import FAULT_LABELS
+        from lobby_tui.data.faults import FAULT_LABELS, Fault
 
-        said = _("{count} waiting to save: {why}").format(count=count, why=_(FAULT_LABELS[fault]))
+        if fault is Fault.UNREACHABLE:  # a terminal of a shared server, logging on by itself
+            said = _("offline — {count} waiting").format(count=count)
+        else:
+            why = _(FAULT_LABELS[fault])
+            said = _("{count} waiting to save: {why}").format(count=count, why=why)
         return f" {said} "

@@ -1,0 +1,40 @@
+"""A terminal of a shared PostgreSQL server keeps logging when the server is out of reach: its
+saves wait in the pending-saves queue and land once, in order, when the server answers again."""
+
+from __future__ import annotations
+
+from lobby_tui.widgets.form import Form
+from lobby_tui.widgets.header import DutyHeader
+from tests.conftest import LOBBY, settle, sign_in
+from tests.faults import FAST, until
+from tests.store_fixtures import rows, set_up_branch
+
+
+async def test_the_server_stopped_in_a_burst_of_saves_loses_and_doubles_nothing(
+    pg_cluster, make_app
+):
+    url = pg_cluster.new_database()
+    set_up_branch(url).close()
+    app = make_app(url, **FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("n")
+        await pilot.press(*"BURST-1", "ctrl+s")
+        await settle(pilot)
+        pg_cluster.stop_server()
+        try:
+            for number in (2, 3, 4):
+                await pilot.press(*f"BURST-{number}", "ctrl+s")
+                await pilot.pause(0.2)
+            await until(pilot, lambda: app.writes.status() == (3, "unreachable"))
+            header = str(app.screen.query_one(DutyHeader).render())
+            assert "offline — 3 waiting" in header
+            assert app.screen.query_one(Form).values() == {"text": ""}  # typing goes on
+        finally:
+            pg_cluster.start_server()
+        await until(pilot, lambda: app.writes.waiting == 0)
+        await pilot.press(*"BURST-5", "ctrl+s")
+        await settle(pilot)
+        assert "offline" not in str(app.screen.query_one(DutyHeader).render())
+    notes = rows(url, "SELECT text FROM entry WHERE kind = 'note' ORDER BY id")
+    assert notes == [(f"BURST-{number}",) for number in range(1, 6)]
