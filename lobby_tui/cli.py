@@ -250,9 +250,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     db = args.db or str(demo_db_path())
     _replace_old_demo(db)
     summary = build_demo(db, days=args.days, entries=args.entries)
+    from sqlalchemy.engine import make_url
+
+    # A server's password is never printed.
+    shown = make_url(db).render_as_string(hide_password=True) if "://" in db else db
     print(
         _("Demo database {path}: {entries} entries over {days} days.").format(
-            path=db, entries=summary.entries, days=summary.days
+            path=shown, entries=summary.entries, days=summary.days
         )
     )
     from lobby_tui.domain.roles import ROLE_LABELS, Role
@@ -267,6 +271,13 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
 def _replace_old_demo(db: str) -> None:
     """Remove an earlier demo database at ``db``; refuse to touch anything else."""
     if "://" in db:
+        from lobby_tui.data.demo import clear_demo_server
+        from lobby_tui.data.views import StoreError
+
+        try:
+            clear_demo_server(db)
+        except StoreError as error:
+            raise CliError(_(str(error))) from None
         return
     path = Path(db).expanduser()
     _ensure_directory(str(path))

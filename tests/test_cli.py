@@ -26,7 +26,15 @@ from tests.cli_fixtures import (  # noqa: F401
     staff_states,
     write_notes,
 )
-from tests.store_fixtures import ADMIN_NO, BRANCH_CODE, BRANCH_NAME, LOBBY_NO, LOBBY_PIN, rows
+from tests.store_fixtures import (
+    ADMIN_NO,
+    BRANCH_CODE,
+    BRANCH_NAME,
+    LOBBY_NO,
+    LOBBY_PIN,
+    rows,
+    set_up_branch,
+)
 
 NEW_PIN = "246810"
 
@@ -304,3 +312,28 @@ def test_a_database_other_than_sqlite_or_postgresql_is_refused_in_one_line(cli: 
     assert run.stderr.count("\n") == 1
     assert "SQLite file or on a PostgreSQL server" in run.stderr
     assert "secret" not in run.stderr
+
+
+def test_demo_on_a_server_replaces_the_earlier_demo_and_never_prints_the_password(
+    cli: Cli, pg_cluster
+) -> None:
+    url = pg_cluster.new_database().replace("postgres@", "postgres:s3cret@")
+
+    first = cli("demo", "--db", url, "--days", "1", "--entries", "20", "--no-open")
+    again = cli("demo", "--db", url, "--days", "1", "--entries", "30", "--no-open")
+
+    assert first.returncode == 0, first.stderr
+    assert again.returncode == 0, again.stderr
+    assert "s3cret" not in first.stdout + first.stderr + again.stdout + again.stderr
+    assert rows(url, "SELECT count(*) FROM branch") == [(1,)]
+
+
+def test_demo_on_a_server_with_a_real_duty_log_is_refused(cli: Cli, pg_cluster) -> None:
+    url = pg_cluster.new_database()
+    set_up_branch(url).close()
+
+    run = cli("demo", "--db", url, "--no-open")
+
+    assert run.returncode != 0
+    assert "real duty log" in run.stderr
+    assert rows(url, "SELECT code FROM branch") == [("SH0101",)]

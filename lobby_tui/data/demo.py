@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Row, func, insert
-from sqlmodel import select
+from sqlmodel import SQLModel, select
 
 from lobby_tui.data import log_index
 from lobby_tui.data.demo_complaints import add_complaints
@@ -266,6 +266,22 @@ class _Day(NamedTuple):
     day: date
     opens_at: datetime  # UTC
     per_minute: list[int]  # entries in each minute from 9:00
+
+
+def clear_demo_server(url: str) -> None:
+    """Empty a database on a server that holds an earlier demo, so that a new one can be built;
+    refuse (StoreError) when it holds a real duty log. A file is simply removed instead."""
+    store = Store.open(url)
+    try:
+        branch = store.branch()
+        if branch is not None and not branch.demo:
+            raise StoreError(N_("This database holds a real duty log: the demo will not touch it."))
+        engine = store.db.engine
+        with engine.begin() as connection:
+            SQLModel.metadata.drop_all(connection)
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        store.close()
 
 
 def _last_days(now: datetime, days: int, zone: ZoneInfo) -> list[date]:
