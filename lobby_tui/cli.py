@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     _common(migrate, top=False)
+
+    grant = commands.add_parser(
+        "grant", help="PostgreSQL: let ROLE run the app, and no more (as the owner, after migrate)"
+    )
+    _common(grant, top=False)
+    grant.add_argument("role", metavar="ROLE")
     return parser
 
 
@@ -122,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             "export": _export,
             "report": _report,
             "migrate": _migrate,
+            "grant": _grant,
         }[args.command]
         return handler(args, settings)
     except (CliError, ConfigError) as error:
@@ -358,6 +365,22 @@ def _report(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         store.close()
     sys.stdout.write(markdown(summary, settings.lists))
+    return 0
+
+
+def _grant(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.data.server_roles import grant_app_role
+    from lobby_tui.data.views import StoreError
+
+    store = _open(settings)
+    try:
+        given = grant_app_role(store, args.role)
+    except StoreError as error:
+        raise CliError(_(str(error))) from None
+    finally:
+        store.close()
+    for table, privileges in given.items():
+        print(f"{table}\t{privileges}")
     return 0
 
 

@@ -266,13 +266,15 @@ def entry_of_branch(session: Session, staff: Staff | None, entry_id: int) -> Ent
 def entry_to_change(
     session: Session, staff: Staff, entry_id: int, revising_as: Actor | None = None
 ) -> Entry:
-    """An entry of the staff member's branch, read for a change: its row is locked where the
-    database can (PostgreSQL; SQLite's write transaction holds the whole lock already).
+    """An entry of the staff member's branch, read for a change. No row lock is needed: a
+    write transaction holds the one write lock from its first statement on both engines
+    (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), and the terminals' role on a
+    server may not lock rows of an append-only table (SELECT … FOR UPDATE needs UPDATE).
 
     With ``revising_as``, only the entry's author on the same, still open, shift, or a
     reviewer, may have it.
     """
-    entry = session.exec(select(Entry).where(Entry.id == entry_id).with_for_update()).first()
+    entry = session.get(Entry, entry_id)
     if entry is None or entry.branch_id != staff.branch_id:
         raise StoreError(N_("There is no such entry."))
     if revising_as is not None and not may_change(session, revising_as, staff, entry):

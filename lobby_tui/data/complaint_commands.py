@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from lobby_tui.data import complaints, entries, log_index
 from lobby_tui.data.access import (
@@ -287,9 +287,8 @@ class ComplaintCommands:
         _check_time(at)
         with self.db.write() as session:
             staff = writer(session, actor)
-            case = session.exec(
-                select(ComplaintCase).where(ComplaintCase.id == case_id).with_for_update()
-            ).first()
+            # Read under the write lock the transaction took first (see access.entry_to_change).
+            case = session.get(ComplaintCase, case_id)
             if case is None or case.branch_id != staff.branch_id:
                 raise StoreError(N_("There is no such complaint case."))
             if case.respondent_id == staff.id:
