@@ -14,6 +14,7 @@ from lobby_tui.driver import GuardedParser
 from tests.conftest import LOBBY, settle, sign_in
 from tests.store_fixtures import rows
 from tests.terminal import Terminal
+from tests.test_checklists import OPENING
 
 START, END = "\x1b[200~", "\x1b[201~"
 # (pasted, stored)
@@ -126,3 +127,18 @@ async def test_a_paste_from_the_real_terminal_keeps_its_order(db, tmp_path) -> N
         terminal.kill()
 
     assert rows(db, "SELECT text FROM entry") == [("AB␛[31mCD",)]
+
+
+async def test_a_paste_into_a_checklist_problem_note_is_stored_in_order(db, make_app) -> None:
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("1", "o", "enter", "p")  # the opening check: the third item a problem
+        assert app.focused.id == "checks-note"
+        await paste_into_focused(pilot, "X\x1b]0;t\x07Y")
+        await pilot.press("enter", *"o" * (len(OPENING) - 3))
+        await settle(pilot)
+
+    assert rows(db, "SELECT note FROM check_result WHERE ok = 0") == [("X␛]0;t␇Y",)]

@@ -50,7 +50,16 @@ class FieldSpec:
     default: str | None = None
 
 
-class FieldInput(Input):
+class TypedInput(Input):
+    """A one-line input for free text: a pasted control character is kept in its place as its
+    visible symbol (a line break too, so nothing pasted is dropped)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own paste handler, which then inserts the text made safe here.
+        event.text = typed(event.text)
+
+
+class FieldInput(TypedInput):
     """A one-line field; upper-cases as typed where its spec asks (tickets: a023 → A023)."""
 
     def __init__(self, spec: FieldSpec) -> None:
@@ -66,12 +75,6 @@ class FieldInput(Input):
 
     def insert_text_at_cursor(self, text: str) -> None:
         super().insert_text_at_cursor(text.upper() if self.upper else text)
-
-    def _on_paste(self, event: events.Paste) -> None:
-        # Runs before Input's own paste handler, which then inserts the text made safe here:
-        # a pasted control character is kept in its place as its visible symbol (a line break
-        # too, so nothing pasted is dropped from a one-line field).
-        event.text = typed(event.text)
 
 
 class FieldTextArea(TextArea):
