@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from functools import cache
 
 from stdnum import luhn
 from stdnum.cn import ric
@@ -45,15 +44,16 @@ _CARD = re.compile(
 _MOBILE = re.compile(
     rf"(?<![0-9])((?:(?:\+|00)?86{_SEP})?)(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?![0-9])"
 )
-_DIGIT = re.compile(r"\d")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# The shortest number masked is a mobile's 11 digits: a text with fewer digits (any script's,
+# full-width ones too) is left as it is at once. Anchored, so one linear pass.
+_ELEVEN_DIGITS = re.compile(r"(?:\D*\d){11}")
 _SEPARATORS = str.maketrans("", "", " .-")
 
 
 def mask(text: str | None) -> str | None:
     """``text`` with mobile numbers shown as 138****5678 and ID and card numbers cut to their
     last 4 characters; everything else exactly as it was."""
-    if not text or _DIGIT.search(text) is None:
+    if not text or _ELEVEN_DIGITS.match(text) is None:
         return text
     folded = _fold(text)
     found: list[tuple[int, int, str]] = []
@@ -85,19 +85,25 @@ def mask_name(name: str | None) -> str | None:
     return name[:1] + "*" * max(1, len(name) - 1)
 
 
+class _Folded(dict[int, str]):
+    """A ``str.translate`` table: each character to its NFKC form where that is one character,
+    else to itself; filled as characters are first met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        self[code] = folded = folded if len(folded) == 1 else char
+        return folded
+
+
+_FOLDED = _Folded()
+
+
 def _fold(text: str) -> str:
     """``text`` with each character NFKC-normalised where that gives one character (１ → 1,
     ｘ → x, the ideographic space → a space): the same length, so a match's place in it is its
     place in ``text``, and what is not masked is shown as it was typed."""
-    if text.isascii():
-        return text
-    return _NON_ASCII.sub(lambda m: _fold_char(m.group()), text)
-
-
-@cache
-def _fold_char(char: str) -> str:
-    folded = unicodedata.normalize("NFKC", char)
-    return folded if len(folded) == 1 else char
+    return text if text.isascii() else text.translate(_FOLDED)
 
 
 def _overlaps(found: list[tuple[int, int, str]], start: int, end: int) -> bool:
