@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from lobby_tui.domain.masking import mask, mask_name
+from lobby_tui.domain.masking import mask, mask_name, unmasked
 
 # (what was typed, what a person is shown)
 MASKED = [
@@ -114,3 +114,24 @@ def test_none_stays_none() -> None:
 )
 def test_a_name_keeps_its_first_character(name: str, shown: str) -> None:
     assert mask_name(name) == shown
+
+
+@pytest.mark.parametrize(
+    ("clear", "edited", "stored"),
+    [
+        ("call 13812345678 back", "call 138****5678 back today", "call 13812345678 back today"),
+        (
+            "ID 110101199003078765, tel 13812345678",
+            "ID **************8765; tel 138****5678.",
+            "ID 110101199003078765; tel 13812345678.",
+        ),
+        ("call 13812345678 back", "call back", "call back"),
+        ("call 13812345678 back", "call 13900001111 back", "call 13900001111 back"),
+        ("no number", "still none", "still none"),
+        (None, "new text", "new text"),
+    ],
+)
+def test_an_edit_of_a_masked_text_keeps_the_numbers_it_kept(
+    clear: str | None, edited: str, stored: str
+) -> None:
+    assert unmasked(edited, clear) == stored

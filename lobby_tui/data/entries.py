@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.masking import mask
+from lobby_tui.domain.masking import mask, unmasked
 from lobby_tui.domain.validation import HANDOFF_EVENTS
 
 # Fields a revision may change; the entry row itself keeps what was first written.
@@ -78,6 +78,15 @@ def original_values(entry: Entry) -> dict[str, Any]:
 def masked_values(values: dict[str, Any]) -> dict[str, Any]:
     """``values`` (revisable fields by name) with the ``MASKED`` ones masked."""
     return {name: mask(v) if name in MASKED else v for name, v in values.items()}
+
+
+def unmasked_values(changes: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` to the ``MASKED`` fields, made on their masked views, with the numbers they
+    kept masked put back as they stand in ``current`` (domain/masking.py ``unmasked``)."""
+    return {
+        name: unmasked(v, current[name]) if name in MASKED and isinstance(v, str) else v
+        for name, v in changes.items()
+    }
 
 
 def latest_values(entry: Entry, revisions: Iterable[Revision]) -> tuple[dict[str, Any], bool]:

@@ -187,6 +187,9 @@ class EntryCommands:
         of ``REVISABLE`` may change (ValueError otherwise). Fields given with their current
         value are left out of the revision; if none is left, ``ValidationError("changes")``.
         Allowed to the entry's author during the same, still open, shift, and to reviewers.
+
+        Free text is edited on its masked view: a masked number left in it is the clear one
+        again (``entries.unmasked_values``), so a correction never loses the customer's number.
         """
         check_values(changes)
         validate_fields(("reason", validation.check_reason(reason)))
@@ -197,6 +200,7 @@ class EntryCommands:
             current, voided = entries.latest_values(entry, revisions)
             if voided:
                 raise StoreError(N_("This entry is void and can no longer be changed."))
+            changes = entries.unmasked_values(changes, current)
             changed = {name: value for name, value in changes.items() if current[name] != value}
             if not changed:
                 raise ValidationError("changes", N_("Nothing was changed."))

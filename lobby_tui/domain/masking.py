@@ -53,8 +53,41 @@ _SEPARATORS = str.maketrans("", "", " .-")
 def mask(text: str | None) -> str | None:
     """``text`` with mobile numbers shown as 138****5678 and ID and card numbers cut to their
     last 4 characters; everything else exactly as it was."""
-    if not text or _ELEVEN_DIGITS.match(text) is None:
+    if not text:
         return text
+    numbers = _numbers(text)
+    if not numbers:
+        return text
+    out: list[str] = []
+    at = 0
+    for start, end, shown in numbers:
+        out += (text[at:start], shown)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def unmasked(edited: str | None, clear: str | None) -> str | None:
+    """``edited``, a masked text as a person changed it, with each masked number it kept put
+    back as it stands in ``clear`` (the text it was masked from), in order: correcting a word of
+    a note keeps its customer's number whole, though the number was never shown."""
+    if not edited or not clear:
+        return edited
+    out: list[str] = []
+    at = 0
+    for start, end, shown in _numbers(clear):
+        found = edited.find(shown, at)
+        if found >= 0:
+            out += (edited[at:found], clear[start:end])
+            at = found + len(shown)
+    out.append(edited[at:])
+    return "".join(out)
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` holds a number to mask, in order: (start, end, the number as shown)."""
+    if _ELEVEN_DIGITS.match(text) is None:
+        return []
     folded = _fold(text)
     found: list[tuple[int, int, str]] = []
     for pattern, masked in ((_ID18, _masked_id), (_ID15, _masked_id), (_CARD, _masked_card)):
@@ -66,15 +99,7 @@ def mask(text: str | None) -> str | None:
         if not _overlaps(found, match.start(), match.end()):
             prefix, head, _middle, tail = match.groups()
             found.append((match.start(), match.end(), f"{prefix}{head}****{tail}"))
-    if not found:
-        return text
-    out: list[str] = []
-    at = 0
-    for start, end, shown in sorted(found):
-        out += (text[at:start], shown)
-        at = end
-    out.append(text[at:])
-    return "".join(out)
+    return sorted(found)
 
 
 def mask_name(name: str | None) -> str | None:

@@ -154,7 +154,8 @@ class ReviseScreen(_ChangeScreen):
             value = getattr(self.entry, spec.name)
             if spec.name == "referral":
                 value = "yes" if value else "no"
-            # As the entry's view holds it: customer numbers masked, for its author too.
+            # As the entry's view holds it: customer numbers masked, for its author too. The
+            # store puts a masked number left in the text back as it was.
             values[spec.name] = "" if value is None else str(value)
         return values
 
