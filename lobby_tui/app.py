@@ -29,6 +29,7 @@ from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.writes import SaveLanded, SaveReturned, SavesChanged, WriteQueue, WriteRefused
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.screen import Screen
 
     from lobby_tui.data.pending import PendingSave, PendingSaves
@@ -119,6 +120,16 @@ class LobbyApp(App):
         # Forms left unsaved, by form name: restored when staff come back to them.
         self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal; on Linux and macOS ours, which keeps a pasted
+        escape sequence inside its paste (lobby_tui/driver.py)."""
+        driver = super().get_driver_class()
+        if driver.__module__ == "textual.drivers.linux_driver":
+            from lobby_tui.driver import LobbyDriver
+
+            return LobbyDriver
+        return driver
 
     # -- start-up: the sign-in screen first, the database behind it ----------------------
 

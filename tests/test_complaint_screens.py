@@ -17,7 +17,7 @@ from lobby_tui.screens.complaint_list import ComplaintListScreen
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.open_items import OpenItemsScreen
 from tests.conftest import LOBBY, settle, sign_in
-from tests.store_fixtures import CARD_COMPLAINT
+from tests.store_fixtures import CARD_COMPLAINT, rows
 
 CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 
@@ -71,7 +71,8 @@ async def test_staff_registers_a_swallowed_card_complaint_with_f5_and_sees_its_n
             "yellow",
         )
         assert (case.handler_no, case.respondent_no, case.ticket) == (LOBBY[0], None, "A023")
-        assert case.complainant_contact == "13812345678"
+        assert case.complainant_contact == "138****5678"  # the view, masked
+        assert rows(db, "SELECT complainant_contact FROM complaint_case") == [("13812345678",)]
         assert app.screen.form.is_blank()  # ready for the next customer
 
         await pilot.press("f5")  # F5 again: the list of cases

@@ -19,6 +19,8 @@ from lobby_tui.widgets.timeline import Timeline
 from tests.conftest import LOBBY, settle, sign_in
 
 HOSTILE = "[bold]x[/] [link=x]y\x1b[2J\ttab\nline 客户😀 13812345678"
+# A pasted control character is stored as its visible symbol; tab and newline stay in free text.
+TYPED = HOSTILE.replace("\x1b", "␛")
 SHOWN = "[bold]x[/] [link=x]y␛[2J⇥tab↵line 客户😀 138****5678"
 
 
@@ -68,10 +70,10 @@ async def test_hostile_text_is_stored_as_typed_and_shown_literally(
         assert "\x1b" not in cell.plain
         assert all("bold" not in str(span.style) or span.start == 0 for span in cell.spans)
     [row] = exported(db)
-    assert row[column] == HOSTILE.replace("13812345678", "138****5678")
+    assert row[column] == TYPED.replace("13812345678", "138****5678")
     with sqlite3.connect(db) as connection:
         stored = connection.execute(f"SELECT {column} FROM entry").fetchone()[0]
-    assert stored == HOSTILE
+    assert stored == TYPED
 
 
 async def test_ten_thousand_characters_are_kept_and_one_more_is_refused(db, make_app):

@@ -37,6 +37,7 @@ from tests.store_fixtures import (  # noqa: F401
 )
 
 NOTE = "A023 still waiting for 王芳; call 13812345678 back about the card"
+NOTE_SHOWN = "A023 still waiting for 王芳; call 138****5678 back about the card"
 CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 
 
@@ -68,7 +69,7 @@ def test_the_evening_note_is_read_and_acknowledged_by_the_morning_staff(
     read = store.acknowledge_handover(morning, handover.shift_id)
 
     assert (handover.note, handover.staff_no, handover.acknowledged_by_no) == (
-        NOTE,
+        NOTE_SHOWN,
         LOBBY_NO,
         None,
     )

@@ -106,3 +106,20 @@ def test_only_free_text_and_the_contact_can_be_revealed(
         store.reveal(reviewer, saved.id + 1, "text")
 
     assert audit_actions(db_path, "reveal") == []
+
+
+def test_a_correction_made_on_the_masked_text_keeps_the_number_whole(
+    store: Store, lobby: Actor, reviewer: Actor
+) -> None:
+    saved = call_back(store, lobby)
+    assert saved.outcome == "请客户经理回电 +86 138****5678"
+
+    revised = store.revise_entry(
+        lobby, saved.id, {"outcome": saved.outcome + "，下午"}, "补充回电时间"
+    )
+
+    assert revised.outcome == "请客户经理回电 +86 138****5678，下午"
+    assert store.reveal(reviewer, saved.id, "outcome") == OUTCOME + "，下午"
+    # The history shows the change masked on both sides.
+    [revision] = store.entry_history(reviewer, saved.id).revisions
+    assert revision.old_values == {"outcome": "请客户经理回电 +86 138****5678"}

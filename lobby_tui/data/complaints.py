@@ -1,7 +1,8 @@
 """A complaint case as it stands, put together from its row as registered and its actions; and
 the open-cases index derived from that.
 
-Times inside an action's JSON payload are ISO 8601 strings in UTC.
+Times inside an action's JSON payload are ISO 8601 strings in UTC. Views hold the complainant's
+name, contact and every free text masked (domain/masking.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lobby_tui.data.models import ComplaintAction, ComplaintCase, OpenComplaint,
 from lobby_tui.data.views import CaseActionView, CaseView
 from lobby_tui.domain.complaints import FINISHED, Action, Status, next_status
 from lobby_tui.domain.deadlines import ClockEvent, Tick, deadline
+from lobby_tui.domain.masking import mask, mask_name
 
 _CLOCK = {
     Action.EXTEND: ClockEvent.EXTEND,
@@ -72,7 +74,7 @@ def case_view(
             ticks.append(Tick(_CLOCK[action], row.at, payload.get("days", 0)))
         if action == Action.DECIDE:
             details.update(
-                decision=payload.get("decision"),
+                decision=mask(payload.get("decision")),
                 told_by=payload.get("told_by"),
                 told_at=payload.get("told_at"),
                 decided_at=row.at,
@@ -82,7 +84,7 @@ def case_view(
         elif action in (Action.CLOSE, Action.WITHDRAW):
             details["closed_at"] = row.at
             if action == Action.WITHDRAW:
-                details["withdraw_reason"] = payload.get("reason")
+                details["withdraw_reason"] = mask(payload.get("reason"))
     respondent = who.get(case.respondent_id) if case.respondent_id else None
     return CaseView(
         id=case.id,
@@ -91,12 +93,12 @@ def case_view(
         channel=case.channel,
         business=case.business,
         cause=case.cause,
-        complainant_name=case.complainant_name,
-        complainant_contact=case.complainant_contact,
+        complainant_name=mask_name(case.complainant_name),
+        complainant_contact=mask(case.complainant_contact),
         respondent_no=respondent.staff_no if respondent else None,
         respondent_name=respondent.name if respondent else None,
-        facts=case.facts,
-        request=case.request,
+        facts=mask(case.facts),
+        request=mask(case.request),
         severity=case.severity,
         ticket=case.ticket,
         registered_by_no=who[case.staff_id].staff_no,
@@ -138,7 +140,7 @@ def action_views(actions: list[ComplaintAction], who: dict[int, Staff]) -> list[
     return [
         CaseActionView(
             action=row.action,
-            payload=_named(from_json(row.payload), who),
+            payload=_named(_masked(from_json(row.payload)), who),
             staff_no=who[row.staff_id].staff_no,
             staff_name=who[row.staff_id].name,
             at=row.at,
@@ -146,6 +148,11 @@ def action_views(actions: list[ComplaintAction], who: dict[int, Staff]) -> list[
         )
         for row in actions
     ]
+
+
+def _masked(payload: dict[str, Any]) -> dict[str, Any]:
+    """A step's details with every text in them masked (facts, reasons, decision, notes)."""
+    return {name: mask(v) if isinstance(v, str) else v for name, v in payload.items()}
 
 
 def _named(payload: dict[str, Any], who: dict[int, Staff]) -> dict[str, Any]:

@@ -3,6 +3,9 @@ events; and the open-items index derived from that.
 
 The entry row is never changed: a revision stores the changed fields as JSON, and reading an
 entry replays its revisions over the row. Times in that JSON are ISO 8601 strings in UTC.
+
+Views hold the free text masked (``MASKED``, domain/masking.py): the clear value leaves the
+database only through the audited reveal (``EntryCommands.reveal``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from sqlmodel import Session, select
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.masking import mask, unmasked
 from lobby_tui.domain.validation import HANDOFF_EVENTS
 
 # Fields a revision may change; the entry row itself keeps what was first written.
@@ -35,6 +39,8 @@ REVISABLE = (
     "referral",
     "follow_up_due",
 )
+# The fields that may hold a customer's number: masked in every view, revealed one at a time.
+MASKED = ("text", "outcome", "contact")
 BOOLEANS = frozenset({"resolved", "referral"})
 DATETIMES = frozenset({"follow_up_due"})
 FOLLOW_UP_DONE = "follow_up_done"
@@ -67,6 +73,20 @@ def from_json(text: str, times: frozenset[str] = DATETIMES) -> dict[str, Any]:
 def original_values(entry: Entry) -> dict[str, Any]:
     """The revisable fields as the entry was first written."""
     return {name: getattr(entry, name) for name in REVISABLE}
+
+
+def masked_values(values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` (revisable fields by name) with the ``MASKED`` ones masked."""
+    return {name: mask(v) if name in MASKED else v for name, v in values.items()}
+
+
+def unmasked_values(changes: dict[str, Any], current: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` to the ``MASKED`` fields, made on their masked views, with the numbers they
+    kept masked put back as they stand in ``current`` (domain/masking.py ``unmasked``)."""
+    return {
+        name: unmasked(v, current[name]) if name in MASKED and isinstance(v, str) else v
+        for name, v in changes.items()
+    }
 
 
 def latest_values(entry: Entry, revisions: Iterable[Revision]) -> tuple[dict[str, Any], bool]:
@@ -138,6 +158,7 @@ _KIND = ROW_COLUMNS.index("kind")
 _RESOLVED = ROW_COLUMNS.index("resolved")
 _DUE = ROW_COLUMNS.index("follow_up_due")
 _REVISABLE_AT = {name: ROW_COLUMNS.index(name) for name in REVISABLE}
+_MASKED_AT = tuple(ROW_COLUMNS.index(name) for name in MASKED)
 _FIELDS = len(ROW_COLUMNS)
 
 
@@ -149,10 +170,10 @@ def view_of_row(
 ) -> EntryView:
     """``entry_view`` of a plain row, its values in the order of ``ROW_COLUMNS`` (any more
     after them are ignored). ``revisions`` and ``events`` as for ``entry_view``, or rows with
-    the same names."""
+    the same names. The ``MASKED`` fields come out masked."""
     number, voided = 1, False
+    row = list(row)
     if revisions:
-        row = list(row)
         for revision in revisions:
             if revision.action == "void":
                 voided = True
@@ -161,6 +182,8 @@ def view_of_row(
             for name, value in from_json(revision.new_values).items():
                 if name in _REVISABLE_AT:
                     row[_REVISABLE_AT[name]] = value
+    for at in _MASKED_AT:
+        row[at] = mask(row[at])
     sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
     status = status_of(row[_KIND], row[_DUE], row[_RESOLVED], events)
     return EntryView(*row[:_FIELDS], number, voided, status, sold, complaint_no)

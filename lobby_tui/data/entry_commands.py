@@ -42,13 +42,14 @@ from lobby_tui.data.views import (
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
 DESK_TIMELINE_LIMIT = 500
 DESK_OPEN_ITEMS_LIMIT = 20
-REVEALABLE = ("text", "outcome", "contact")
+REVEALABLE = entries.MASKED
 
 
 class EntryCommands:
@@ -198,6 +199,9 @@ class EntryCommands:
         of ``REVISABLE`` may change (ValueError otherwise). Fields given with their current
         value are left out of the revision; if none is left, ``ValidationError("changes")``.
         Allowed to the entry's author during the same, still open, shift, and to reviewers.
+
+        Free text is edited on its masked view: a masked number left in it is the clear one
+        again (``entries.unmasked_values``), so a correction never loses the customer's number.
         """
         check_values(changes)
         validate_fields(("reason", validation.check_reason(reason)))
@@ -208,6 +212,7 @@ class EntryCommands:
             current, voided = entries.latest_values(entry, revisions)
             if voided:
                 raise StoreError(N_("This entry is void and can no longer be changed."))
+            changes = entries.unmasked_values(changes, current)
             changed = {name: value for name, value in changes.items() if current[name] != value}
             if not changed:
                 raise ValidationError("changes", N_("Nothing was changed."))
@@ -258,16 +263,17 @@ class EntryCommands:
                 session,
                 {entry.staff_id, *(r.staff_id for r in revisions), *(e.staff_id for e in events)},
             )
+            latest, _voided = entries.latest_values(entry, revisions)
             return EntryHistory(
                 entry=entries.views_of(session, [(entry, who[entry.staff_id])])[0],
-                original=entries.original_values(entry),
+                original=entries.masked_values(entries.original_values(entry)),
                 revisions=[
                     RevisionView(
                         number=r.number,
                         action=r.action,
-                        reason=r.reason,
-                        old_values=entries.from_json(r.old_values),
-                        new_values=entries.from_json(r.new_values),
+                        reason=mask(r.reason),
+                        old_values=entries.masked_values(entries.from_json(r.old_values)),
+                        new_values=entries.masked_values(entries.from_json(r.new_values)),
                         staff_no=who[r.staff_id].staff_no,
                         staff_name=who[r.staff_id].name,
                         at=r.created_at,
@@ -278,18 +284,20 @@ class EntryCommands:
                     EventView(
                         event=e.event,
                         product_sold=e.product_sold,
-                        note=e.note,
+                        note=mask(e.note),
                         staff_no=who[e.staff_id].staff_no,
                         staff_name=who[e.staff_id].name,
                         at=e.at,
                     )
                     for e in events
                 ],
+                masked=tuple(name for name in REVEALABLE if mask(latest[name]) != latest[name]),
             )
 
     def reveal(self, actor: Actor, entry_id: int, field: str) -> str | None:
         """The latest unmasked value of ``field`` (``text``, ``outcome`` or ``contact``) of an
-        entry, for a reviewer. The reveal is an audit event, committed though nothing changes."""
+        entry, for a reviewer: the one way a clear value leaves the database. The reveal is an
+        audit event, committed though nothing changes."""
         if field not in REVEALABLE:
             raise ValueError(f"not a revealable field: {field!r}")
         with self.db.write() as session:

@@ -1,5 +1,5 @@
 """Exports of the duty log and of the complaint cases: JSON Lines, CSV and xlsx workbooks,
-personal data masked.
+personal data masked (the views the store hands out are masked already, data/entries.py).
 
 One row per entry in its latest revision, or per complaint case as it stands. Times are ISO 8601
 with the branch's offset; in a workbook they are real date-times in branch time (spreadsheets
@@ -22,7 +22,6 @@ from typing import Any, BinaryIO, TextIO
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView
 from lobby_tui.domain.clock import branch_zone, utcnow
-from lobby_tui.domain.masking import mask, mask_name
 
 FIELDS = (
     "id",
@@ -62,8 +61,8 @@ def export_row(entry: EntryView, branch: BranchInfo) -> dict[str, Any]:
         "priority": entry.priority,
         "target": entry.target,
         "topic": entry.topic,
-        "text": mask(entry.text),
-        "outcome": mask(entry.outcome),
+        "text": entry.text,
+        "outcome": entry.outcome,
         "complaint_no": entry.complaint_no,
         "revision": entry.revision,
         "voided": entry.voided,
@@ -134,12 +133,12 @@ def complaint_row(case: CaseView, branch: BranchInfo, now: datetime) -> dict[str
         "business": case.business,
         "cause": case.cause,
         "severity": case.severity,
-        "complainant_name": mask_name(case.complainant_name),
-        "complainant_contact": mask(case.complainant_contact),
+        "complainant_name": case.complainant_name,
+        "complainant_contact": case.complainant_contact,
         "respondent_no": case.respondent_no,
         "ticket": case.ticket,
-        "facts": mask(case.facts),
-        "request": mask(case.request),
+        "facts": case.facts,
+        "request": case.request,
         "registered_by": case.registered_by_no,
         "handler_no": case.handler_no,
         "status": case.status,
@@ -149,12 +148,12 @@ def complaint_row(case: CaseView, branch: BranchInfo, now: datetime) -> dict[str
         "pauses": clock.pauses,
         "paused": clock.paused,
         "decided_at": when(case.decided_at),
-        "decision": mask(case.decision),
+        "decision": case.decision,
         "told_by": case.told_by,
         "told_at": when(case.told_at),
         "satisfaction": case.satisfaction,
         "closed_at": when(case.closed_at),
-        "withdraw_reason": mask(case.withdraw_reason),
+        "withdraw_reason": case.withdraw_reason,
         "actions": case.actions,
     }
 

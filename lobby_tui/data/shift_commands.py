@@ -18,6 +18,7 @@ from lobby_tui.data.models import Branch, Draft, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
+from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 
@@ -88,6 +89,19 @@ class ShiftCommands:
             session.flush()
             return _handover_view(session, shift)
 
+    def reveal_handover(self, actor: Actor, shift_id: int) -> str:
+        """The handover note of ``shift_id`` unmasked, for a reviewer; audited as a reveal, as
+        an entry's value is (``EntryCommands.reveal``)."""
+        with self.db.write() as session:
+            staff = authorize(session, actor, Permission.REVIEW)
+            shift = session.get(Shift, shift_id)
+            if staff is None or shift is None or shift.branch_id != staff.branch_id:
+                raise StoreError(N_("There is no such handover."))
+            if shift.handover_note is None:
+                raise StoreError(N_("There is no such handover."))
+            audit(session, "reveal", actor, shift_id=shift.id, field="handover_note")
+            return shift.handover_note
+
     def open_for_handover(self, actor: Actor) -> OpenSummary:
         """What stays open in the branch, for the handover: counts per kind, overdue
         follow-ups and complaints, the open complaints nearest due and the oldest items (any
@@ -128,13 +142,16 @@ def open_summary(session: Session, branch: Branch) -> OpenSummary:
 def _handover_view(session: Session, shift: Shift) -> HandoverView:
     author = session.get(Staff, shift.staff_id)
     reader = session.get(Staff, shift.acknowledged_by_id) if shift.acknowledged_by_id else None
+    note = shift.handover_note or ""
+    shown = mask(note)
     return HandoverView(
         shift_id=shift.id,
-        note=shift.handover_note or "",
+        note=shown,
         staff_no=author.staff_no,
         staff_name=author.name,
         written_at=shift.signed_out_at or shift.signed_in_at,
         acknowledged_by_no=reader.staff_no if reader else None,
         acknowledged_by_name=reader.name if reader else None,
         acknowledged_at=shift.acknowledged_at,
+        masked=shown != note,
     )

@@ -28,6 +28,7 @@ from lobby_tui.domain.day_summary import (
     LateChange,
     SignOff,
 )
+from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission
 from lobby_tui.domain.validation import COMMENT_MAX_LENGTH, ValidationError
 from lobby_tui.locale import N_
@@ -57,7 +58,7 @@ class SummaryQueries:
             session.add(review)
             session.flush()
             audit(session, "sign_off", actor, day=day.isoformat(), review_id=review.id)
-            return SignOff(staff.staff_no, staff.name, review.comment, review.at)
+            return SignOff(staff.staff_no, staff.name, mask(review.comment), review.at)
 
 
 def summarize(session: Session, branch: Branch, day: date) -> DaySummary:
@@ -143,7 +144,8 @@ def sign_offs_of(session: Session, branch_id: int, day: date) -> tuple[SignOff, 
         .order_by(Review.at, Review.id)
     ).all()
     return tuple(
-        SignOff(staff.staff_no, staff.name, review.comment, review.at) for review, staff in rows
+        SignOff(staff.staff_no, staff.name, mask(review.comment), review.at)
+        for review, staff in rows
     )
 
 

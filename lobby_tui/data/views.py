@@ -91,7 +91,8 @@ class EntryView(NamedTuple):
     ``status`` is, for a hand-off, ``pending`` or its latest outcome (``accepted``,
     ``completed``, ``returned``, ``no_show``); for an enquiry with a follow-up due and not
     resolved, ``follow_up`` until the follow-up is done, then ``done``; otherwise None.
-    ``product_sold`` is what the latest outcome that said so said. Values are not masked.
+    ``product_sold`` is what the latest outcome that said so said. ``text``, ``outcome`` and
+    ``contact`` are masked (domain/masking.py); the clear value only through ``reveal``.
 
     A named tuple rather than a frozen dataclass, as immutable but built several times faster:
     a page of the log builds a hundred. Its first fields are in the order of
@@ -131,6 +132,7 @@ class RevisionView:
 
     ``old_values`` holds the changed fields as they were just before, ``new_values`` as they
     became; both are empty for a void. Numbers start at 2: the entry as written is revision 1.
+    Free text (the values, the reason) is masked.
     """
 
     number: int
@@ -145,7 +147,8 @@ class RevisionView:
 
 @dataclass(frozen=True)
 class EventView:
-    """One step after an entry was written: a hand-off outcome or a follow-up done."""
+    """One step after an entry was written: a hand-off outcome or a follow-up done (its note
+    masked)."""
 
     event: str
     product_sold: bool | None
@@ -158,12 +161,15 @@ class EventView:
 @dataclass(frozen=True)
 class EntryHistory:
     """An entry as it is now, as it was first written, and everything that happened to it since
-    (oldest first). Values are not masked."""
+    (oldest first). Free text is masked everywhere in it; ``masked`` names the fields (of
+    ``text``, ``outcome``, ``contact``) whose latest value has a number masked: what a reviewer
+    may reveal."""
 
     entry: EntryView
     original: dict[str, Any]
     revisions: list[RevisionView]
     events: list[EventView]
+    masked: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,7 +197,9 @@ class DeskSnapshot:
 
 @dataclass(frozen=True)
 class CaseView:
-    """A complaint case as it stands after its actions. Values are not masked.
+    """A complaint case as it stands after its actions. The complainant's name is cut to its
+    first character, and the contact and every free text (facts, request, decision, reason)
+    masked (domain/masking.py).
 
     ``deadline`` is its clock (domain/deadlines.py); ``decided_at``, ``closed_at`` (closed or
     withdrawn) and the decision's details are None until those steps are recorded.
@@ -234,7 +242,8 @@ class CaseView:
 
 @dataclass(frozen=True)
 class CaseActionView:
-    """One step of a case's timeline: the action, its details, who, when, its entry."""
+    """One step of a case's timeline: the action, its details (text masked), who, when, its
+    entry."""
 
     action: str
     payload: dict[str, Any]
@@ -288,7 +297,8 @@ class OpenSummary:
 
 @dataclass(frozen=True)
 class HandoverView:
-    """A shift's handover note (empty when its author left it empty on purpose), who wrote it
+    """A shift's handover note (empty when its author left it empty on purpose; masked, and
+    ``masked`` says whether it had a number to mask: a reviewer may reveal it), who wrote it
     and when they signed out, and who acknowledged it first, and when (None until then)."""
 
     shift_id: int
@@ -299,6 +309,7 @@ class HandoverView:
     acknowledged_by_no: str | None = None
     acknowledged_by_name: str | None = None
     acknowledged_at: datetime | None = None
+    masked: bool = False
 
 
 @dataclass(frozen=True)

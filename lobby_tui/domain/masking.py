@@ -1,28 +1,105 @@
-"""Masking of personal data: mainland mobile numbers and resident ID numbers.
+"""Masking of personal data: mainland mobile numbers, resident ID numbers and bank card numbers,
+also when typed inside free text.
 
-Applied wherever stored text leaves the database for a person (screen, export), including when
-the number is typed inside free text.
+Applied where stored text leaves the database for a person: the data layer builds its views
+(``lobby_tui.data.views``) with masked text, so screens, exports and reports never hold the
+clear value; only the audited reveal returns it.
+
+Numbers are recognised however they were typed: full-width digits (１３８…) and other
+compatibility forms are folded with NFKC first, and groups may be split by a space, a dot or a
+hyphen (138.1234.5678, 110101 19900307 8768, 6222 0212 3456 7890 123). What must stay readable
+stays: tickets (A023), amounts (200,000, 12345.67), dates, times, counters, case numbers
+(TS-20261129-003), staff numbers. The worked examples are the table in tests/test_masking.py.
+
+- mobile 1[3-9]x xxxx xxxx, with +86 / 0086 / 86 before it or not → ``138****5678``;
+- resident ID, 18 characters (second generation) or 15 digits (first), with a real birth date →
+  its last 4 characters after a star for each one hidden;
+- a bank card, 16 to 19 digits, Luhn-valid or in UnionPay's range (62…, whose older cards do not
+  all carry a Luhn check digit) → likewise its last 4 digits.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 
-# An 18-character resident ID (17 digits then a digit or X); not part of a longer digit run.
-_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5}(?:18|19|20)[0-9]{9}[0-9Xx])(?![0-9A-Za-z])")
-# A mainland mobile: 1[3-9] then 9 digits, optionally +86 / 86 before it, optionally written in
-# groups (138 1234 5678, 138-1234-5678).
-_MOBILE_RE = re.compile(
-    r"(?<![0-9])((?:\+?86[- ]?)?)(1[3-9][0-9])[- ]?([0-9]{4})[- ]?([0-9]{4})(?![0-9])"
+from stdnum import luhn
+from stdnum.cn import ric
+
+_SEP = r"[ .\-]?"
+# Second-generation ID: 6-digit region, birth date, 3-digit sequence, check digit (or X).
+_ID18 = re.compile(
+    rf"(?<![0-9])[1-9][0-9]{{5}}{_SEP}(?:18|19|20)[0-9]{{2}}{_SEP}[01][0-9][0-3][0-9]{_SEP}"
+    rf"[0-9]{{3}}[0-9Xx](?![0-9A-Za-z])"
 )
+# First-generation ID: 6-digit region, birth date without its century, 3-digit sequence.
+_ID15 = re.compile(
+    rf"(?<![0-9])[1-9][0-9]{{5}}{_SEP}[0-9]{{2}}[01][0-9][0-3][0-9]{_SEP}[0-9]{{3}}(?![0-9])"
+)
+# A card: one run of 16–19 digits, or groups of four split by a space or a hyphen.
+_CARD = re.compile(
+    r"(?<![0-9])(?:[0-9]{16,19}|[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-][0-9]{1,3})?)(?![0-9])"
+)
+_MOBILE = re.compile(
+    rf"(?<![0-9])((?:(?:\+|00)?86{_SEP})?)(1[3-9][0-9]){_SEP}([0-9]{{4}}){_SEP}([0-9]{{4}})(?![0-9])"
+)
+# The shortest number masked is a mobile's 11 digits: a text with fewer digits (any script's,
+# full-width ones too) is left as it is at once. Anchored, so one linear pass.
+_ELEVEN_DIGITS = re.compile(r"(?:\D*\d){11}")
+_SEPARATORS = str.maketrans("", "", " .-")
 
 
 def mask(text: str | None) -> str | None:
-    """``text`` with ID numbers cut to their last 4 characters and mobiles shown as 138****1234."""
+    """``text`` with mobile numbers shown as 138****5678 and ID and card numbers cut to their
+    last 4 characters; everything else exactly as it was."""
     if not text:
         return text
-    text = _ID_RE.sub(lambda m: "*" * 14 + m.group(1)[-4:], text)
-    return _MOBILE_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}****{m.group(4)}", text)
+    numbers = _numbers(text)
+    if not numbers:
+        return text
+    out: list[str] = []
+    at = 0
+    for start, end, shown in numbers:
+        out += (text[at:start], shown)
+        at = end
+    out.append(text[at:])
+    return "".join(out)
+
+
+def unmasked(edited: str | None, clear: str | None) -> str | None:
+    """``edited``, a masked text as a person changed it, with each masked number it kept put
+    back as it stands in ``clear`` (the text it was masked from), in order: correcting a word of
+    a note keeps its customer's number whole, though the number was never shown."""
+    if not edited or not clear:
+        return edited
+    out: list[str] = []
+    at = 0
+    for start, end, shown in _numbers(clear):
+        found = edited.find(shown, at)
+        if found >= 0:
+            out += (edited[at:found], clear[start:end])
+            at = found + len(shown)
+    out.append(edited[at:])
+    return "".join(out)
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    """Where ``text`` holds a number to mask, in order: (start, end, the number as shown)."""
+    if _ELEVEN_DIGITS.match(text) is None:
+        return []
+    folded = _fold(text)
+    found: list[tuple[int, int, str]] = []
+    for pattern, masked in ((_ID18, _masked_id), (_ID15, _masked_id), (_CARD, _masked_card)):
+        for match in pattern.finditer(folded):
+            shown = masked(match.group())
+            if shown is not None and not _overlaps(found, match.start(), match.end()):
+                found.append((match.start(), match.end(), shown))
+    for match in _MOBILE.finditer(folded):
+        if not _overlaps(found, match.start(), match.end()):
+            prefix, head, _middle, tail = match.groups()
+            found.append((match.start(), match.end(), f"{prefix}{head}****{tail}"))
+    return sorted(found)
 
 
 def mask_name(name: str | None) -> str | None:
@@ -31,3 +108,51 @@ def mask_name(name: str | None) -> str | None:
         return name
     name = name.strip()
     return name[:1] + "*" * max(1, len(name) - 1)
+
+
+class _Folded(dict[int, str]):
+    """A ``str.translate`` table: each character to its NFKC form where that is one character,
+    else to itself; filled as characters are first met."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        folded = unicodedata.normalize("NFKC", char)
+        self[code] = folded = folded if len(folded) == 1 else char
+        return folded
+
+
+_FOLDED = _Folded()
+
+
+def _fold(text: str) -> str:
+    """``text`` with each character NFKC-normalised where that gives one character (１ → 1,
+    ｘ → x, the ideographic space → a space): the same length, so a match's place in it is its
+    place in ``text``, and what is not masked is shown as it was typed."""
+    return text if text.isascii() else text.translate(_FOLDED)
+
+
+def _overlaps(found: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end, _ in found)
+
+
+def _last_four(number: str) -> str:
+    return "*" * (len(number) - 4) + number[-4:]
+
+
+def _masked_id(candidate: str) -> str | None:
+    number = candidate.translate(_SEPARATORS)
+    try:
+        if len(number) == 18:
+            ric.get_birth_date(number)  # a real date, else not an ID number
+        else:
+            date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return None
+    return _last_four(number)
+
+
+def _masked_card(candidate: str) -> str | None:
+    number = candidate.translate(_SEPARATORS)
+    if number.startswith("62") or luhn.is_valid(number):
+        return _last_four(number)
+    return None

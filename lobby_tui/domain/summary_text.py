@@ -1,8 +1,8 @@
 """The day summary in words, in the session's language: the one source of its text and numbers
 for the F8 screen and for ``lobby-tui report`` (Markdown).
 
-Typed text (a reviewer's comment) is masked and made one visible line; the caller shows it as
-plain text, never as markup.
+Typed text (a reviewer's comment, masked by the data layer) is made one visible line; the caller
+shows it as plain text, never as markup.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from lobby_tui.domain.checklists import CHECKLIST_SHORT, mark, problems_text
 from lobby_tui.domain.day_summary import DaySummary
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
-from lobby_tui.domain.masking import mask
 from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 
@@ -133,7 +132,7 @@ def _sign_offs(summary: DaySummary, zone: ZoneInfo) -> tuple[Line, ...]:
     lines = [
         Line(
             f"{sign_off.reviewer_name} ({sign_off.reviewer_no}) {_moment(sign_off.at, zone)}",
-            one_line(mask(sign_off.comment) or "", 200),
+            one_line(sign_off.comment, 200),
         )
         for sign_off in summary.sign_offs
     ]

@@ -34,3 +34,27 @@ def one_line(text: str, width: int = 80) -> str:
     """A single visible line of at most ``width`` characters, for timelines and tables."""
     shown = visible(text)
     return shown if len(shown) <= width else shown[: width - 1] + "…"
+
+
+def _control_symbol(code: int) -> str:
+    char = chr(code)
+    if char in _VISIBLE:
+        return _VISIBLE[char]
+    if code < 0x20:
+        return chr(0x2400 + code)  # the control pictures: ␀ … ␇ (BEL) … ␟
+    return "␡" if code == 0x7F else "\ufffd"
+
+
+# Every control character (C0, DEL, C1) to its visible symbol; multi-line fields keep tab and LF.
+_ONE_LINE = {code: _control_symbol(code) for code in (*range(0x20), *range(0x7F, 0xA0))}
+_MULTI_LINE = {code: symbol for code, symbol in _ONE_LINE.items() if chr(code) not in "\t\n"}
+
+
+def typed(text: str, *, multi_line: bool = False) -> str:
+    """Text as it enters a field, typed or pasted: each control character replaced, in place,
+    by the symbol ``visible`` shows for it (ESC ␛, BEL ␇), so none is stored or exported raw.
+    A multi-line field keeps tabs and line breaks, a CR LF or a lone CR becoming LF."""
+    if multi_line:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.translate(_MULTI_LINE)
+    return text.translate(_ONE_LINE)

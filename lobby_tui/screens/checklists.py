@@ -24,6 +24,7 @@ from lobby_tui.domain.validation import NOTE_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.footer import LobbyFooter
+from lobby_tui.widgets.form import TypedInput
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.timeline import plain
@@ -85,7 +86,7 @@ class ChecklistsScreen(LobbyScreen):
             yield Static(_("Checklists"), id="checks-title", classes="box-title")
             yield DataTable(id="checks-lists", cursor_type="row", zebra_stripes=True)
             yield DataTable(id="checks-items", cursor_type="row", zebra_stripes=True)
-            yield Input(id="checks-note", max_length=NOTE_MAX_LENGTH)
+            yield TypedInput(id="checks-note", max_length=NOTE_MAX_LENGTH)
             yield Static("", id="checks-status", markup=False)
             yield Static("", id="checks-hint", classes="hint")
         yield LobbyFooter()

@@ -14,7 +14,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain.complaints import Action, Status, check_step
-from lobby_tui.domain.masking import mask, mask_name
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
@@ -116,14 +115,14 @@ class CaseScreen(LobbyScreen):
             (_("Business"), code_label("business", case.business)),
             (_("Cause"), code_label("cause", case.cause)),
             (_("Severity"), severity_text(case.severity)),
-            (_("Complainant"), mask_name(case.complainant_name) or ""),
-            (_("Contact"), mask(case.complainant_contact) or ""),
+            (_("Complainant"), case.complainant_name),
+            (_("Contact"), case.complainant_contact or ""),
             (_("Staff complained about"), respondent),
             (_("Ticket"), case.ticket or ""),
             (_("Handler"), f"{case.handler_name} ({case.handler_no})"),
             (_("Registered by"), f"{case.registered_by_name} ({case.registered_by_no})"),
-            (_("Facts"), mask(case.facts) or ""),
-            (_("The customer's request"), mask(case.request) or ""),
+            (_("Facts"), case.facts or ""),
+            (_("The customer's request"), case.request or ""),
             (
                 _("Due"),
                 _("{due} ({days} days allowed, {extensions} extensions, {pauses} pauses)").format(
@@ -133,12 +132,12 @@ class CaseScreen(LobbyScreen):
                     pauses=clock.pauses,
                 ),
             ),
-            (_("Decision"), mask(case.decision) or ""),
+            (_("Decision"), case.decision or ""),
             (_("Customer told by"), code_label("told_by", case.told_by)),
             (_("Told at"), self._when(case.told_at)),
             (_("Satisfaction"), code_label("satisfaction", case.satisfaction)),
             (_("Closed at"), self._when(case.closed_at)),
-            (_("Reason for the withdrawal"), mask(case.withdraw_reason) or ""),
+            (_("Reason for the withdrawal"), case.withdraw_reason or ""),
         ]
         shown = Text()
         for label, value in lines:

@@ -13,7 +13,6 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from lobby_tui.domain.complaints import Status
-from lobby_tui.domain.masking import mask_name
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
@@ -114,7 +113,7 @@ class ComplaintListScreen(LobbyScreen):
                 time_left(case, now),
                 plain(case.handler_name, 10),
                 plain(code_label("cause", case.cause), 14),
-                plain(mask_name(case.complainant_name), 8),
+                plain(case.complainant_name, 8),
                 plain(case.facts, 200),
                 key=str(case.id),
             )

@@ -1,7 +1,8 @@
 """An entry with its whole history: every field, every revision and void, every outcome, and
 for a complaint step the whole timeline of its case (c opens the case itself).
 
-Personal data stays masked; a reviewer may reveal one value, and the reveal is audited.
+Personal data comes masked from the data layer; a reviewer may reveal one value (picked when
+more than one is masked), and the reveal is audited.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from textual.widgets import Static
 
 from lobby_tui.domain.complaints import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
@@ -46,7 +46,6 @@ FIELD_LABELS = {
     "follow_up_due": N_("Follow up by"),
 }
 CODED = {"business", "priority", "target", "topic"}
-REVEALABLE = ("text", "outcome", "contact")
 EVENT_LABELS = {
     "accepted": N_("accepted"),
     "completed": N_("completed"),
@@ -79,7 +78,7 @@ class EntryDetailScreen(LobbyScreen):
         super().__init__()
         self.entry_id = entry_id
         self.case_id: int | None = None
-        self._next_reveal = 0
+        self.history: EntryHistory | None = None
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
@@ -119,7 +118,7 @@ class EntryDetailScreen(LobbyScreen):
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         self._show_case(event.case)
-        history = event.history
+        history = self.history = event.history
         entry = history.entry
         fields = Text()
         kind = _(KIND_LABELS[Kind(entry.kind)])
@@ -172,7 +171,7 @@ class EntryDetailScreen(LobbyScreen):
             return _("yes") if value else _("no")
         if isinstance(value, datetime):
             return value.astimezone(self.app.zone).strftime("%Y-%m-%d")
-        return visible(mask(str(value)) or "", keep_newlines=True)
+        return visible(str(value), keep_newlines=True)
 
     def _history_text(self, history: EntryHistory) -> Text:
         lines = Text()
@@ -204,9 +203,24 @@ class EntryDetailScreen(LobbyScreen):
         return lines or Text(_("Not revised, no outcome yet."))
 
     def action_reveal(self) -> None:
-        field = REVEALABLE[self._next_reveal % len(REVEALABLE)]
-        self._next_reveal += 1
-        self._reveal(field)
+        """One step: the one masked value at once, or a pick of the masked values."""
+        if self.history is None:
+            return
+        masked = self.history.masked
+        if not masked:
+            self.notify(_("Nothing in this entry is masked."))
+        elif len(masked) == 1:
+            self._reveal(masked[0])
+        else:
+            from lobby_tui.screens.reveal_pick import RevealPickScreen
+
+            entry = self.history.entry
+            choices = [(name, _(FIELD_LABELS[name]), getattr(entry, name)) for name in masked]
+            self.app.push_screen(RevealPickScreen(choices), callback=self._picked)
+
+    def _picked(self, field: str | None) -> None:
+        if field is not None:
+            self._reveal(field)
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, field: str) -> None:

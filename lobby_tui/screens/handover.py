@@ -2,7 +2,7 @@
 
 Signing out shows what stays open and asks for the note; Ctrl+S signs out, with the note or,
 said plainly, without one. The next staff member sees the last note and what is open before the
-desk, and acknowledges it with Enter.
+desk, and acknowledges it with Enter. The note comes masked; a reviewer may reveal it (r), audited.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain import validation
+from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
@@ -158,6 +159,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
 
     BINDINGS = [
         Binding("enter", "acknowledge", N_("Acknowledge"), id="handover_acknowledge"),
+        Binding("r", "reveal", N_("Reveal"), id="reveal"),
     ]
     DEFAULT_CSS = """
     #handover-read {
@@ -170,6 +172,11 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         def __init__(self, handover: HandoverView) -> None:
             super().__init__()
             self.handover = handover
+
+    class Revealed(Message):
+        def __init__(self, note: str) -> None:
+            super().__init__()
+            self.note = note
 
     def __init__(self, handover: HandoverView) -> None:
         super().__init__(id="handover")
@@ -194,6 +201,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
             else:
                 note = Text(_("No note: it was left empty on purpose."), style="italic")
             yield Static(note, id="handover-note")
+            yield Static("", id="handover-revealed")
             if handover.acknowledged_by_no:
                 at = handover.acknowledged_at.astimezone(self.app.zone).strftime("%m-%d %H:%M")
                 first = _("Already acknowledged by {name} ({staff_no}) at {time}.").format(
@@ -210,6 +218,28 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
         self.load_open_items()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reveal":
+            actor = self.app.actor
+            return (
+                self.handover.masked and actor is not None and allows(actor.role, Permission.REVIEW)
+            )
+        return True
+
+    def action_reveal(self) -> None:
+        self._reveal()
+
+    @work(thread=True, group="reveal", exit_on_error=False)
+    def _reveal(self) -> None:
+        note = self.app.store.reveal_handover(self.app.actor, self.handover.shift_id)
+        self.post_message(self.Revealed(note))
+
+    @on(Revealed)
+    def _revealed(self, event: Revealed) -> None:
+        shown = Text(_("Revealed (recorded in the audit log):") + "\n", style="italic")
+        shown.append(visible(event.note, keep_newlines=True), style="bold")
+        self.query_one("#handover-revealed", Static).update(shown)
 
     def action_acknowledge(self) -> None:
         if self._sent:

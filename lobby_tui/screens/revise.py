@@ -13,7 +13,6 @@ from textual.widgets import Static
 
 from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.masking import mask
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import pairs, yes_no
@@ -155,13 +154,10 @@ class ReviseScreen(_ChangeScreen):
             value = getattr(self.entry, spec.name)
             if spec.name == "referral":
                 value = "yes" if value else "no"
-            values[spec.name] = self._as_shown("" if value is None else str(value))
+            # As the entry's view holds it: customer numbers masked, for its author too. The
+            # store puts a masked number left in the text back as it was.
+            values[spec.name] = "" if value is None else str(value)
         return values
-
-    def _as_shown(self, value: str) -> str:
-        # Its author sees what they typed; anyone else sees phone and ID numbers masked.
-        own = self.app.actor is not None and self.app.actor.staff_no == self.entry.staff_no
-        return value if own else mask(value) or ""
 
     def check(self, fields: dict[str, str]) -> dict[str, str]:
         errors = {}
@@ -183,7 +179,7 @@ class ReviseScreen(_ChangeScreen):
                 new = validation.normalize_ticket(value) or None
             old = getattr(self.entry, name)
             # A masked value left as it was is no change: the stored value stays whole.
-            if new != old and not (isinstance(old, str) and value == self._as_shown(old)):
+            if new != old:
                 changes[name] = new
         store, actor = self.app.store, self.app.actor
         return partial(store.revise_entry, actor, self.entry.id, changes, fields["reason"].strip())

@@ -12,7 +12,6 @@ from rich.text import Text
 from lobby_tui import locale
 from lobby_tui.domain import complaints
 from lobby_tui.domain.complaints import ACTION_LABELS, STATUS_LABELS, Action, Status
-from lobby_tui.domain.masking import mask
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.choices import pairs
@@ -112,7 +111,7 @@ def steps_text(actions: list[CaseActionView], zone: tzinfo) -> Text:
             elif name == "told_at":
                 value = when(value, zone)
             shown.append(f"    {_(label)}: ")
-            shown.append(visible(mask(str(value)) or "") + "\n")
+            shown.append(visible(str(value)) + "\n")
         if step.payload.get("customer_told"):
             shown.append("    " + _("customer told of the extension") + "\n")
     return shown

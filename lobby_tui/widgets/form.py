@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -24,6 +25,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
+from lobby_tui.domain.text import typed
 from lobby_tui.locale import N_
 from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.widgets.keys import queued_keys_handled
@@ -48,7 +50,16 @@ class FieldSpec:
     default: str | None = None
 
 
-class FieldInput(Input):
+class TypedInput(Input):
+    """A one-line input for free text: a pasted control character is kept in its place as its
+    visible symbol (a line break too, so nothing pasted is dropped)."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own paste handler, which then inserts the text made safe here.
+        event.text = typed(event.text)
+
+
+class FieldInput(TypedInput):
     """A one-line field; upper-cases as typed where its spec asks (tickets: a023 → A023)."""
 
     def __init__(self, spec: FieldSpec) -> None:
@@ -64,6 +75,14 @@ class FieldInput(Input):
 
     def insert_text_at_cursor(self, text: str) -> None:
         super().insert_text_at_cursor(text.upper() if self.upper else text)
+
+
+class FieldTextArea(TextArea):
+    """A multi-line field: a pasted control character is kept in its place as its visible
+    symbol; tabs and line breaks stay."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.text = typed(event.text, multi_line=True)  # TextArea's own handler then inserts it
 
 
 class Form(Vertical, can_focus=False):
@@ -143,7 +162,7 @@ class Form(Vertical, can_focus=False):
         if spec.kind == "pick":
             return PickField(spec.choices, spec.default, id=f"input-{spec.name}")
         if spec.kind == "text":
-            area = TextArea(id=f"input-{spec.name}", soft_wrap=True, tab_behavior="focus")
+            area = FieldTextArea(id=f"input-{spec.name}", soft_wrap=True, tab_behavior="focus")
             area.border_subtitle = self._counter(spec, "")
             return area
         return FieldInput(spec)

@@ -23,7 +23,6 @@ from textual.strip import Strip
 
 from lobby_tui.domain.kinds import KIND_LABELS
 from lobby_tui.domain.lists import BranchLists
-from lobby_tui.domain.masking import mask
 from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.bindings import translate_bindings
@@ -225,7 +224,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
 
     def row_text(self, entry: EntryView) -> Text:
         """One entry as a line: time, kind, ticket, staff, then what it is about. Every value is
-        plain text, masked, one line."""
+        plain text (masked in the view), one line."""
         when = entry.occurred_at.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
         label = KIND_LABELS.get(entry.kind)
         kind = _(label) if label else entry.kind
@@ -239,7 +238,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         elif entry.revision > 1:
             line.append(_("[revised] "), self._style("log-view--marker"))
         text_style = self._style("log-view--void") if entry.voided else ""
-        line.append(one_line(mask(summary(self.lists, entry)) or "", 300), text_style)
+        line.append(one_line(summary(self.lists, entry), 300), text_style)
         return line
 
     def _style(self, name: str):
