@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,10 +25,12 @@ from tests.store_fixtures import (  # noqa: F401
     CARD_COMPLAINT,
     LOBBY_NO,
     LOBBY_PIN,
+    REFUSED,
     REVIEWER_NO,
     REVIEWER_PIN,
     add_staff,
     audit_actions,
+    change,
     db_path_fixture,
     lobby_fixture,
     rows,
@@ -127,10 +128,9 @@ def test_the_database_keeps_a_note_and_its_first_acknowledgement_as_written(
     store.hand_over(lobby, NOTE)
     store.acknowledge_handover(store.sign_in(ADMIN_NO, ADMIN_PIN), lobby.shift_id)
 
-    with sqlite3.connect(db_path) as connection:
-        for change in ("handover_note = 'rewritten'", "acknowledged_by_id = NULL"):
-            with pytest.raises(sqlite3.IntegrityError, match="kept as written"):
-                connection.execute(f"UPDATE shift SET {change} WHERE id = ?", (lobby.shift_id,))
+    for rewrite in ("handover_note = 'rewritten'", "acknowledged_by_id = NULL"):
+        with pytest.raises(REFUSED, match="kept as written"):
+            change(db_path, f"UPDATE shift SET {rewrite} WHERE id = ?", lobby.shift_id)
 
     assert shift_row(db_path, lobby.shift_id)[0] == NOTE
 
