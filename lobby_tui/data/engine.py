@@ -16,6 +16,8 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from lobby_tui.data.chain import ChainedSession
+
 BUSY_TIMEOUT_MS = 10_000
 
 
@@ -75,6 +77,8 @@ class Database:
             if self.engine.dialect.name == "sqlite"
             else self.engine
         )
+        # True while a builder writes a past in bulk and links it at the end (the demo).
+        self.defer_chain = False
 
     @property
     def display_name(self) -> str:
@@ -99,8 +103,13 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction holding the write lock from its first statement; commits on exit."""
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+        """A write transaction holding the write lock from its first statement; commits on exit
+        with what it wrote linked into the branch's hash chain (``data/chain.py``)."""
+        with (
+            ChainedSession(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            session.info["chain"] = not self.defer_chain
             yield session
 
     def close(self) -> None:

@@ -1,0 +1,279 @@
+"""Walk the hash chain and say what does not hold (``lobby-tui verify``, the app's start check).
+
+Each link is checked against its record and the link before it, one kind of record at a time
+in one joined query, so that a million entries are checked in a few seconds. The rules are in
+docs/integrity.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import Connection, text
+
+from lobby_tui.data.access import authorized_branch
+from lobby_tui.data.chain import (
+    GENESIS,
+    SPECS,
+    START,
+    Spec,
+    canonical_time,
+    link_hash,
+    start_line,
+)
+from lobby_tui.data.chain_export import Mark, current_mark
+from lobby_tui.data.engine import Database
+from lobby_tui.data.views import Actor
+from lobby_tui.domain.roles import Permission
+from lobby_tui.locale import N_
+
+# How much earlier than the link before it a record may say it was written: the clocks of two
+# terminals writing to one database may differ by this much.
+CLOCK_SKEW = timedelta(minutes=5)
+
+# The tables the database refuses to change, and the shift's own guards.
+APPEND_ONLY = (
+    "entry",
+    "revision",
+    "audit_event",
+    "entry_event",
+    "complaint_case",
+    "complaint_action",
+    "review",
+    "check_result",
+    "chain_link",
+)
+SHIFT_TRIGGERS = ("shift_handover_kept", "shift_no_delete", "shift_signed_kept")
+
+CHANGED = N_("changed")
+DELETED = N_("deleted")
+UNLINKED = N_("inserted without a link")
+OUT_OF_SEQUENCE = N_("link out of sequence")
+BACK_DATED = N_("back-dated")
+TRIGGER_MISSING = N_("trigger missing")
+SEAL_BROKEN = N_("seal does not match the chain")
+UNKNOWN_LINK = N_("link to an unknown table")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing found wrong: the table (or trigger) and record, and what happened to it."""
+
+    table: str
+    record_id: int | None
+    kind: str
+    seq: int | None = None
+
+
+@dataclass
+class Report:
+    """What a walk of the chain found: the records linked, each branch's head, the problems."""
+
+    records: int = 0
+    heads: dict[int, tuple[int, str]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def expected_triggers(dialect: str) -> list[str]:
+    """The names of the triggers that keep the records as written, for ``dialect``."""
+    if dialect == "sqlite":
+        names = [f"{table}_no_{verb}" for table in APPEND_ONLY for verb in ("update", "delete")]
+    elif dialect == "postgresql":
+        names = [f"{table}_append_only" for table in APPEND_ONLY]
+    else:
+        return []
+    return [*names, *SHIFT_TRIGGERS]
+
+
+def missing_triggers(connection: Connection) -> list[str]:
+    """The triggers that should be there and are not (dropped by hand: never restored)."""
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    elif dialect == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        return []
+    present = set(connection.execute(text(query)).scalars())
+    return [name for name in expected_triggers(dialect) if name not in present]
+
+
+def verify(connection: Connection, *, since_last_seal: bool = False) -> Report:
+    """Check every link, every record's link, every seal and the triggers.
+
+    With ``since_last_seal`` only the links after each branch's last seal are checked (and the
+    records written after the last linked one): the quick check the app makes at start.
+    """
+    report = Report()
+    for name in missing_triggers(connection):
+        report.problems.append(Problem(name, None, TRIGGER_MISSING))
+    after = _last_seals(connection) if since_last_seal else {}
+    for branch_id, seq, digest in connection.execute(
+        text(
+            "SELECT l.branch_id, l.seq, l.hash FROM chain_link l JOIN "
+            "(SELECT branch_id, max(seq) AS seq FROM chain_link GROUP BY branch_id) h "
+            "ON h.branch_id = l.branch_id AND h.seq = l.seq"
+        )
+    ):
+        report.heads[branch_id] = (seq, digest)
+    _check_starts(connection, report)
+    for spec in SPECS:
+        deleted = _check_links(connection, spec, after, report)
+        _check_unlinked(connection, spec, deleted, since_last_seal, report)
+    _check_unknown(connection, report)
+    _check_seals(connection, report)
+    return report
+
+
+def _last_seals(connection: Connection) -> dict[int, int]:
+    rows = connection.execute(
+        text(
+            "SELECT branch_id, max(sealed_seq) FROM review "
+            "WHERE sealed_seq IS NOT NULL GROUP BY branch_id"
+        )
+    )
+    return {branch_id: seq for branch_id, seq in rows}
+
+
+def _check_starts(connection: Connection, report: Report) -> None:
+    for branch_id, seq, record_id, digest in connection.execute(
+        text(
+            f"SELECT branch_id, seq, record_id, hash FROM chain_link WHERE record_table = '{START}'"
+        )
+    ):
+        if seq != 1 or record_id != branch_id:
+            report.problems.append(Problem(START, record_id, OUT_OF_SEQUENCE, seq))
+        elif digest != link_hash(GENESIS, start_line(branch_id)):
+            report.problems.append(Problem(START, record_id, CHANGED, seq))
+
+
+def _check_links(connection: Connection, spec: Spec, after: dict[int, int], report: Report) -> int:
+    """Check the links of ``spec``'s records; return how many point at a deleted record."""
+    dialect = connection.dialect.name
+    query = (
+        f"SELECT l.seq, l.record_id, l.hash, l.at, p.hash, p.at, t.id, "
+        f"{spec.written_sql(dialect)}, "
+        f"{spec.record_sql(dialect)} FROM chain_link l "
+        "LEFT JOIN chain_link p ON p.branch_id = l.branch_id AND p.seq = l.seq - 1 "
+        f"LEFT JOIN {spec.table} t ON t.id = l.record_id "
+        f"WHERE l.record_table = '{spec.name}'"
+    )
+    if after:
+        batches: Iterable = (
+            connection.execute(
+                text(query + " AND l.branch_id = :branch AND l.seq > :after"),
+                {"branch": branch_id, "after": seq},
+            )
+            for branch_id, seq in after.items()
+        )
+    else:
+        batches = (connection.execute(text(query)),)
+    deleted = 0
+    problems = report.problems
+    line = spec.line_of(dialect)
+    as_time = (lambda value: value) if dialect == "sqlite" else canonical_time
+    for rows in batches:
+        for seq, record_id, digest, at, prev, prev_at, found, written, *values in rows:
+            report.records += 1
+            if found is None:
+                problems.append(Problem(spec.table, record_id, DELETED, seq))
+                deleted += 1
+                continue
+            if prev is None:
+                problems.append(Problem(spec.table, record_id, OUT_OF_SEQUENCE, seq))
+                continue
+            written = as_time(written)
+            if digest != link_hash(prev, line(values)) or written != at:
+                problems.append(Problem(spec.table, record_id, CHANGED, seq))
+            elif prev_at and written and written < prev_at and _too_early(written, prev_at):
+                problems.append(Problem(spec.table, record_id, BACK_DATED, seq))
+    return deleted
+
+
+def _too_early(written: str, before: str) -> bool:
+    return datetime.fromisoformat(written) < datetime.fromisoformat(before) - CLOCK_SKEW
+
+
+def _check_unlinked(
+    connection: Connection, spec: Spec, deleted: int, quick: bool, report: Report
+) -> None:
+    """Records with no link: written outside the app, or their link deleted."""
+    linked = (
+        f"SELECT 1 FROM chain_link l WHERE l.record_table = '{spec.name}' AND l.record_id = t.id"
+    )
+    if quick:
+        where = (
+            "t.id > (SELECT COALESCE(max(l.record_id), 0) FROM chain_link l "
+            f"WHERE l.record_table = '{spec.name}')"
+        )
+        if spec.present:
+            where = f"{spec.present} AND {where}"
+    else:
+        counts = connection.execute(
+            text(
+                f"SELECT (SELECT count(*) FROM {spec.table} t"
+                + (f" WHERE {spec.present}" if spec.present else "")
+                + f"), (SELECT count(*) FROM chain_link WHERE record_table = '{spec.name}')"
+            )
+        ).one()
+        if counts[0] == counts[1] - deleted:
+            return
+        where = " AND ".join(part for part in (spec.present, f"NOT EXISTS ({linked})") if part)
+    for (record_id,) in connection.execute(text(f"SELECT t.id FROM {spec.table} t WHERE {where}")):
+        report.problems.append(Problem(spec.table, record_id, UNLINKED))
+
+
+def _check_unknown(connection: Connection, report: Report) -> None:
+    names = ", ".join(f"'{name}'" for name in (START, *(spec.name for spec in SPECS)))
+    for name, record_id, seq in connection.execute(
+        text(
+            "SELECT record_table, record_id, seq FROM chain_link "
+            f"WHERE record_table NOT IN ({names})"
+        )
+    ):
+        report.problems.append(Problem(name, record_id, UNKNOWN_LINK, seq))
+
+
+def _check_seals(connection: Connection, report: Report) -> None:
+    """Every sign-off's seal names a link of its branch's chain before its own."""
+    for review_id, sealed_seq, sealed_hash, found, own in connection.execute(
+        text(
+            "SELECT r.id, r.sealed_seq, r.sealed_hash, l.hash, o.seq FROM review r "
+            "LEFT JOIN chain_link l ON l.branch_id = r.branch_id AND l.seq = r.sealed_seq "
+            "LEFT JOIN chain_link o ON o.record_table = 'review' AND o.record_id = r.id "
+            "WHERE r.sealed_seq IS NOT NULL OR r.sealed_hash IS NOT NULL"
+        )
+    ):
+        if sealed_seq is None or found != sealed_hash or (own is not None and own <= sealed_seq):
+            report.problems.append(Problem("review", review_id, SEAL_BROKEN, sealed_seq))
+
+
+def find_head(connection: Connection, digest: str) -> tuple[int, int] | None:
+    """The (branch, seq) of the link with hash ``digest``, or None: is an export's head ours?"""
+    row = connection.execute(
+        text("SELECT branch_id, seq FROM chain_link WHERE hash = :hash"), {"hash": digest}
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+class IntegrityQueries:
+    """The store's part: the chain checked for a signed-in reviewer."""
+
+    db: Database
+
+    def verify_chain(self, actor: Actor, *, since_last_seal: bool = True) -> Report:
+        """Walk the chain (since each branch's last seal, by default) for a reviewer."""
+        with self.db.read() as session:
+            authorized_branch(session, actor, Permission.REVIEW)
+            return verify(session.connection(), since_last_seal=since_last_seal)
+
+    def chain_mark(self) -> Mark | None:
+        """The head of the branch's chain now, as an export names it at its end."""
+        with self.db.read_rows() as connection:
+            return current_mark(connection)
