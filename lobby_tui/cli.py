@@ -313,9 +313,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         )
         rows = read(store, Actor.console(), args.first_day, args.last_day)
         if not args.out:
-            write(rows, sys.stdout, args.format, fields)
+            write(rows, sys.stdout, args.format, fields, store.chain_mark)
             return 0
-        count = write_to_path(rows, Path(args.out), args.format, fields)
+        count = write_to_path(rows, Path(args.out), args.format, fields, store.chain_mark)
     except StoreError as error:
         raise _refusal(error) from None
     except BrokenPipeError:

@@ -7,6 +7,8 @@ who can write the file would do it.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from lobby_tui.data import chain
+from lobby_tui.data.chain_export import read_mark
 from lobby_tui.data.chain_verify import (
     BACK_DATED,
     CHANGED,
@@ -394,3 +397,39 @@ def test_back_dating_allows_the_clocks_of_two_terminals_to_differ_a_little(day: 
     # The audit event written after it in the same transaction is still linked to the old hash.
     assert ("entry", entry.id, BACK_DATED) not in found
     assert all(kind != BACK_DATED for _, _, kind in found)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_an_export_names_the_head_it_was_made_from_and_verify_finds_it(
+    cli: Cli, day: Path, fmt: str
+) -> None:
+    out = day.parent / f"log.{fmt}"
+    assert cli(f"export --format {fmt} --out", out, "--db", day).returncode == 0
+
+    mark = read_mark(out)
+    assert mark is not None
+    assert rows(day, f"SELECT hash FROM chain_link WHERE branch_id = 1 AND seq = {mark.seq}") == [
+        (mark.head,)
+    ]
+    assert cli("verify --export", out, "--db", day).returncode == 0
+
+
+def test_an_export_whose_head_is_not_in_the_chain_is_refused(cli: Cli, day: Path) -> None:
+    out = day.parent / "log.csv"
+    assert cli("export --format csv --out", out, "--db", day).returncode == 0
+    text = out.read_text(encoding="utf-8-sig")
+    mark = read_mark(out)
+    out.write_text(text.replace(mark.head, "f" * 64), encoding="utf-8-sig")
+
+    run = cli("verify --export", out, "--db", day)
+
+    assert run.returncode == 1
+    assert "its head is not in this database's chain" in run.stdout
+
+
+def test_a_csv_export_ends_with_a_row_that_csv_readers_read_as_a_row(cli: Cli, day: Path) -> None:
+    run = cli("export --format csv --db", day)
+
+    *entries, last = list(csv.reader(io.StringIO(run.stdout.lstrip("\ufeff"))))
+    assert last[0].startswith("# integrity branch=1 seq=")
+    assert len(last) == len(entries[0])
