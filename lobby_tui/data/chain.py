@@ -15,11 +15,11 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cached_property
+from functools import cache, cached_property
 from hashlib import sha256
 from typing import Any
 
-from sqlalchemy import Boolean, Connection, Date, event, insert, text
+from sqlalchemy import Boolean, Connection, Date, TextClause, event, insert, text
 from sqlmodel import Session, SQLModel
 
 from lobby_tui.data import models
@@ -263,7 +263,7 @@ SPECS: tuple[Spec, ...] = (
     ),
 )
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
-SHIFT_PARTS = tuple(spec for spec in SPECS if spec.present)
+_MAIN = tuple(spec for spec in SPECS if not spec.present)
 
 
 def canonical_time(value: str | datetime | None) -> str | None:
@@ -301,13 +301,28 @@ def start_line(branch_id: int) -> str:
 
 def head(connection: Connection, branch_id: int) -> tuple[int, str] | None:
     """The branch's last link (seq, hash), or None before its chain starts."""
-    row = connection.execute(
-        text(
-            "SELECT seq, hash FROM chain_link WHERE branch_id = :branch ORDER BY seq DESC LIMIT 1"
-        ),
-        {"branch": branch_id},
-    ).first()
+    row = connection.execute(_HEAD, {"branch": branch_id}).first()
     return (row[0], row[1]) if row else None
+
+
+_HEAD = text("SELECT seq, hash FROM chain_link WHERE branch_id = :branch ORDER BY seq DESC LIMIT 1")
+_INSERT = insert(models.ChainLink)
+
+
+@cache
+def _newer(spec: Spec, dialect: str) -> TextClause:
+    """The records of ``spec`` after id ``:after``, in the order they were written."""
+    return text(spec.select(dialect, "t.id > :after") + " ORDER BY written, t.id")
+
+
+@cache
+def _behind_query() -> TextClause:
+    parts = ", ".join(
+        f"(SELECT COALESCE(max(record_id), 0) FROM chain_link WHERE record_table = '{spec.name}'),"
+        f" (SELECT COALESCE(max(id), 0) FROM {spec.table})"
+        for spec in _MAIN
+    )
+    return text(f"SELECT {parts}")
 
 
 def link_pending(
@@ -336,8 +351,7 @@ def link_pending(
             # Read whole before any link is written: a link changes what this query finds.
             rows: Iterable = connection.execute(text(spec.select(dialect, where))).all()
         elif spec.name in behind:
-            after = f"t.id > {behind[spec.name]}"
-            rows = connection.execute(text(spec.select(dialect, after) + " ORDER BY written, t.id"))
+            rows = connection.execute(_newer(spec, dialect), {"after": behind[spec.name]})
         else:
             continue
         streams.append(_keyed(rows, index, spec, spec.line_of(dialect)))
@@ -348,16 +362,10 @@ def link_pending(
 
 def _unlinked_after(connection: Connection) -> dict[str, int]:
     """For each kind of record with rows not linked yet: the last id that is linked."""
-    main = [spec for spec in SPECS if not spec.present]
-    parts = ", ".join(
-        f"(SELECT COALESCE(max(record_id), 0) FROM chain_link WHERE record_table = '{spec.name}'),"
-        f" (SELECT COALESCE(max(id), 0) FROM {spec.table})"
-        for spec in main
-    )
-    values = connection.execute(text(f"SELECT {parts}")).one()
+    values = connection.execute(_behind_query()).one()
     return {
         spec.name: linked
-        for spec, linked, last in zip(main, values[0::2], values[1::2], strict=True)
+        for spec, linked, last in zip(_MAIN, values[0::2], values[1::2], strict=True)
         if last > linked
     }
 
@@ -393,10 +401,10 @@ def _write_links(connection: Connection, records: Iterator[tuple]) -> int:
         heads[branch] = (seq + 1, digest)
         count += 1
         if len(batch) >= 10_000:
-            connection.execute(insert(models.ChainLink), batch)
+            connection.execute(_INSERT, batch)
             batch = []
     if batch:
-        connection.execute(insert(models.ChainLink), batch)
+        connection.execute(_INSERT, batch[0] if len(batch) == 1 else batch)
     return count
 
 
