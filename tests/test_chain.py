@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lobby_tui.data import chain
+from lobby_tui.data import chain, chain_verify
 from lobby_tui.data.chain_export import read_mark
 from lobby_tui.data.chain_verify import (
     BACK_DATED,
@@ -433,3 +433,28 @@ def test_a_csv_export_ends_with_a_row_that_csv_readers_read_as_a_row(cli: Cli, d
     *entries, last = list(csv.reader(io.StringIO(run.stdout.lstrip("\ufeff"))))
     assert last[0].startswith("# integrity branch=1 seq=")
     assert len(last) == len(entries[0])
+
+
+def test_the_quick_check_of_an_unsealed_log_reads_only_its_last_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "lobby.sqlite"
+    store = set_up_branch(path)
+    try:
+        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+        written = [store.add_entry(lobby, Kind.NOTE, text=f"第{n}条") for n in range(10)]
+    finally:
+        store.close()
+    monkeypatch.setattr(chain_verify, "QUICK_LINKS", 4)
+    newest, oldest = written[-1].id, written[0].id
+    tamper(
+        path,
+        "DROP TRIGGER entry_no_update",
+        f"UPDATE entry SET text = 'x' WHERE id IN ({newest}, {oldest})",
+    )
+
+    quick = {(p.table, p.record_id, p.kind) for p in check(path, since_last_seal=True).problems}
+
+    assert ("entry", newest, CHANGED) in quick
+    assert ("entry", oldest, CHANGED) not in quick  # left to lobby-tui verify
+    assert ("entry", oldest, CHANGED) in problems(path)
