@@ -14,8 +14,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
-from lobby_tui.data import chain, chain_verify
+from lobby_tui.data import chain, chain_specs, chain_verify
 from lobby_tui.data.chain_export import read_mark
 from lobby_tui.data.chain_verify import (
     BACK_DATED,
@@ -107,7 +108,7 @@ def test_a_day_written_through_the_store_verifies_with_every_kind_of_record_link
 
     assert report.ok, report.problems
     linked = {name for (name,) in rows(day, "SELECT DISTINCT record_table FROM chain_link")}
-    assert linked == {chain.START, *(spec.name for spec in chain.SPECS)}
+    assert linked == {chain_specs.START, *(spec.name for spec in chain_specs.SPECS)}
     seq, head = report.heads[1]
     assert rows(day, "SELECT count(*) FROM chain_link WHERE branch_id = 1") == [(seq,)]
     assert report.records == len(rows(day, "SELECT 1 FROM chain_link")) - len(report.heads)
@@ -261,7 +262,7 @@ def test_a_deleted_link_leaves_the_next_one_out_of_sequence(day: Path) -> None:
     found = problems(day) - {("chain_link_no_delete", None, TRIGGER_MISSING)}
     assert found == {
         (record_table, record_id, UNLINKED),
-        (chain.SPEC_BY_NAME[after[0]].table, after[1], OUT_OF_SEQUENCE),
+        (chain_specs.SPEC_BY_NAME[after[0]].table, after[1], OUT_OF_SEQUENCE),
     }
 
 
@@ -295,7 +296,7 @@ def test_a_new_database_and_the_release_0_1_0_log_verify(tmp_path: Path) -> None
     assert entries == 12
     assert rows(old, "SELECT count(*) FROM chain_link WHERE record_table = 'entry'") == [(12,)]
     assert rows(old, "SELECT record_table FROM chain_link WHERE branch_id = 1 AND seq = 1") == [
-        (chain.START,)
+        (chain_specs.START,)
     ]
 
 
@@ -318,9 +319,9 @@ def test_records_are_canonical_the_same_way_in_sql_and_in_python(tmp_path: Path)
         store.add_entry(lobby, Kind.ENQUIRY, text=awkward, resolved=False, topic="fees")
         store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm", referral=True)
         with store.db.read_rows() as connection:
-            for spec in chain.SPECS:
-                sql = connection.execute(chain.text(spec.select("sqlite"))).all()
-                python = connection.execute(chain.text(spec.select("other"))).all()
+            for spec in chain_specs.SPECS:
+                sql = connection.execute(text(spec.select("sqlite"))).all()
+                python = connection.execute(text(spec.select("other"))).all()
                 assert [row[3] for row in sql] == [spec.line(row[3:]) for row in python]
     finally:
         store.close()
@@ -374,10 +375,10 @@ def test_back_dating_allows_the_clocks_of_two_terminals_to_differ_a_little(day: 
     try:
         with store.db.read_rows() as connection:
             row = connection.execute(
-                chain.text(chain.SPEC_BY_NAME["entry"].select("sqlite", f"t.id = {entry.id}"))
+                text(chain_specs.SPEC_BY_NAME["entry"].select("sqlite", f"t.id = {entry.id}"))
             ).one()
             prev = connection.execute(
-                chain.text(
+                text(
                     "SELECT p.hash FROM chain_link p JOIN chain_link l ON p.seq = l.seq - 1 "
                     f"WHERE l.record_table = 'entry' AND l.record_id = {entry.id}"
                 )
@@ -386,7 +387,7 @@ def test_back_dating_allows_the_clocks_of_two_terminals_to_differ_a_little(day: 
         store.close()
     tamper(
         day,
-        f"UPDATE chain_link SET at = '{row[0]}', hash = '{chain.link_hash(prev, row[3])}' "
+        f"UPDATE chain_link SET at = '{row[0]}', hash = '{chain_specs.link_hash(prev, row[3])}' "
         f"WHERE record_table = 'entry' AND record_id = {entry.id}",
     )
 

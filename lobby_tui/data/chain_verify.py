@@ -15,18 +15,18 @@ from hashlib import sha256
 from sqlalchemy import Connection, text
 
 from lobby_tui.data.access import authorized_branch
-from lobby_tui.data.chain import (
+from lobby_tui.data.chain import head
+from lobby_tui.data.chain_export import Mark, current_mark
+from lobby_tui.data.chain_specs import (
     GENESIS,
     NO_BRANCH,
     SPECS,
     START,
     Spec,
     canonical_time,
-    head,
     link_hash,
     start_line,
 )
-from lobby_tui.data.chain_export import Mark, current_mark
 from lobby_tui.data.engine import Database
 from lobby_tui.data.views import Actor
 from lobby_tui.domain.roles import Permission
