@@ -67,7 +67,8 @@ async def signed_in(
     from lobby_tui.app import LobbyApp
     from lobby_tui.config import Settings
 
-    app = LobbyApp(Settings(db=str(db), language="en"))
+    # Saves kept while they wait go beside the bench's database, not into the user's folder.
+    app = LobbyApp(Settings(db=str(db), language="en", state_dir=db.parent / "state"))
     # An error in the app reaches run_app, which reports it in one line; Textual would also print
     # its traceback at exit, burying the report.
     app.error_console = Console(file=io.StringIO())

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
+from functools import partial
 from time import monotonic
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -25,11 +27,12 @@ from lobby_tui.integrity_check import check_chain
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.bindings import translate_bindings
-from lobby_tui.writes import WriteQueue, WriteRefused
+from lobby_tui.writes import SaveLanded, SaveReturned, SavesChanged, WriteQueue, WriteRefused
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from lobby_tui.data.pending import PendingSave, PendingSaves
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import Actor, BranchInfo, EntryView, HandoverView, StaffInfo
     from lobby_tui.screens.entry_form import EntryFormScreen
@@ -45,6 +48,8 @@ def _commands():
     return LobbyCommands
 
 
+# Screens that write, refused at once on a database opened read-only.
+WRITING_SCREENS = {"queue", "enquiry", "handoff", "complaint", "checklists"}
 # Actions that need a signed-in, unlocked session.
 STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
 # The handover is read and acknowledged before the desk and its screens.
@@ -74,11 +79,22 @@ class LobbyApp(App):
     ]
 
     class StoreOpened(Message):
-        def __init__(self, store: Store, branch: BranchInfo | None, demo: list[StaffInfo]) -> None:
+        def __init__(
+            self,
+            store: Store,
+            branch: BranchInfo | None,
+            demo: list[StaffInfo],
+            journal: PendingSaves,
+            waiting: list[PendingSave],
+            returned: list[PendingSave],
+        ) -> None:
             super().__init__()
             self.store = store
             self.branch = branch
             self.demo = demo
+            self.journal = journal
+            self.waiting = waiting
+            self.returned = returned
 
     class StoreFailed(Message):
         def __init__(self, error: str) -> None:
@@ -98,7 +114,9 @@ class LobbyApp(App):
         self.zone = ZoneInfo(DEFAULT_TIME_ZONE)
         self.locked = False
         self._last_input = monotonic()
-        self.writes = WriteQueue(fallback=self)
+        self.writes = WriteQueue(fallback=self, retry_seconds=settings.save_retry)
+        # Saves the database refused for good, waiting to go back into their forms.
+        self.returned: list[PendingSave] = []
         # Forms left unsaved, by form name: restored when staff come back to them.
         self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
@@ -120,16 +138,29 @@ class LobbyApp(App):
 
     @work(thread=True, exclusive=True, group="open", exit_on_error=False)
     def _open_store(self) -> None:
+        from lobby_tui.data.pending import PendingSaves, journal_path
         from lobby_tui.data.store import Store
 
         try:
-            store = self.store or Store.open(self.settings.db)
-            self.post_message(self.StoreOpened(store, store.branch(), store.demo_staff()))
+            store = self.store or Store.open(
+                self.settings.db, busy_timeout=self.settings.busy_timeout
+            )
+            journal = PendingSaves(journal_path(self.settings.pending_dir, store.db.url))
+            # Saves a killed or quit app left waiting are sent before anything new.
+            waiting, returned = journal.load()
+            branch, demo = store.branch(), store.demo_staff()
+            self.post_message(self.StoreOpened(store, branch, demo, journal, waiting, returned))
         except Exception as error:  # shown to staff as one line, never a traceback
             self.post_message(self.StoreFailed(f"{type(error).__name__}: {error}".splitlines()[0]))
 
     @on(StoreOpened)
     def _store_opened(self, event: StoreOpened) -> None:
+        if self.store is None:
+            from lobby_tui.data.pending import send
+
+            self.writes.attach(event.journal, partial(send, event.store))
+            self.writes.resume(event.waiting)
+            self.returned = list(event.returned)
         self.store, self.branch, self.demo_staff = event.store, event.branch, event.demo
         # Everything imported so far (Textual, SQLAlchemy: most of the objects there will ever
         # be) lives until the app ends. Frozen, it is left out of the full garbage collections
@@ -193,6 +224,7 @@ class LobbyApp(App):
     def _restore_drafts(self, _acknowledged: object = None) -> None:
         # A handover note being written waits for the next sign-out; an entry form reopens.
         forms = [name for name in self.drafts if name != validation.HANDOVER_DRAFT]
+        forms += [save.form for save in self.returned if self._mine(save)]
         if forms:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
             name = forms[0]
@@ -209,7 +241,9 @@ class LobbyApp(App):
 
     def action_sign_out(self) -> None:
         """Ask for the handover note; its dialog signs out with one key (Ctrl+S)."""
-        if self.screen.id != "handover-note":
+        if self.store is not None and self.store.read_only:
+            self.sign_out(_("Signed out."), shift_closed=True)  # no shift, no note to write
+        elif self.screen.id != "handover-note":
             from lobby_tui.screens.handover import HandoverNoteScreen
 
             draft = self.drafts.get(validation.HANDOVER_DRAFT)
@@ -236,15 +270,36 @@ class LobbyApp(App):
     async def action_quit(self) -> None:
         from lobby_tui.screens.entry_form import EntryFormScreen
 
+        if self.screen.id == "quit-waiting":
+            return
         for screen in self.screen_stack:
             if isinstance(screen, EntryFormScreen):
                 screen.on_screen_suspend()  # a draft still waiting for its timer is written now
-        # Every save already made goes to the database before the app ends.
+        # Every save already made is tried before the app ends; one that has to wait stays
+        # kept for the next start, and the person is asked before leaving it there.
         await asyncio.to_thread(self.writes.wait_until_empty)
+        if self.writes.waiting:
+            from lobby_tui.data.faults import FAULT_LABELS
+            from lobby_tui.screens.quit_waiting import QuitWithSavesWaiting
+
+            _count, fault = self.writes.status()
+            why = _(FAULT_LABELS[fault]) if fault else ""
+            dialog = QuitWithSavesWaiting(self.writes.waiting, why)
+            self.push_screen(dialog, callback=self._quit_anyway)
+            return
+        await self._quit()
+
+    def _quit_anyway(self, leave: bool | None) -> None:
+        if leave:
+            self.call_later(self._quit)
+
+    async def _quit(self) -> None:
         if self.actor is not None and self.store is not None:
             actor, self.actor = self.actor, None
-            worker = self._close_shift(actor)
-            await worker.wait()
+            try:
+                await self._close_shift(actor).wait()
+            except Exception as error:  # the shift stays open; the app still ends
+                self.log.error(error)
         self.exit()
 
     # -- locking --------------------------------------------------------------------------
@@ -282,7 +337,7 @@ class LobbyApp(App):
     async def action_screen(self, name: str) -> None:
         if name == "complaint" and self.screen.id == "complaint":
             name = "complaint_list"  # F5 twice: from registering to the list of cases
-        if self.screen.id == name:
+        if self.screen.id == name or (name in WRITING_SCREENS and not self.writable()):
             return
         await self.to_desk()
         if name == "open_items":
@@ -309,7 +364,7 @@ class LobbyApp(App):
             await self.push_screen(entry_form(name)(draft=self.drafts.get(name)))
 
     async def action_note(self) -> None:
-        if self.screen.id == "desk":
+        if self.screen.id == "desk" and self.writable():
             await self.push_screen(entry_form("note")(draft=self.drafts.get("note")))
 
     def form_left(self, name: str, fields: dict[str, str] | None) -> None:
@@ -319,18 +374,64 @@ class LobbyApp(App):
         else:
             self.drafts.pop(name, None)
 
-    def on_entry_form_screen_failed(self, event: EntryFormScreen.Failed) -> None:
-        """A save failed after staff left its form: put the entry back as that form's draft."""
-        if event.fields:
-            self.drafts[event.form] = event.fields
-        self.report_failure(event.error)
+    # -- saves: landed, refused, waiting ---------------------------------------------------
+
+    def writable(self) -> bool:
+        """False, said at once, on a database opened read-only: before anything is typed."""
+        if self.store is not None and self.store.read_only:
+            self.notify(
+                _("This database is read-only (an archive copy): nothing can be written here."),
+                severity="warning",
+            )
+            return False
+        return True
+
+    @on(SaveLanded)
+    def _save_landed(self, event: SaveLanded) -> None:
+        """A save landed after staff left its form, or one kept from an earlier start."""
+        self.entry_saved(getattr(event.result, "entry", event.result), added=True)
+
+    @on(SaveReturned)
+    def _save_returned(self, event: SaveReturned) -> None:
+        self.keep_returned(event.save, event.error)
+
+    def keep_returned(self, save: PendingSave, error: Exception) -> None:
+        """A save refused for good while its form was busy or gone: it goes back into that form
+        the next time it is empty, for the staff member who typed it."""
+        self.returned.append(replace(save, error=_first_line(error)))
+        said = _("Not saved: {error}. The entry comes back in its form when the form is empty.")
+        self.notify(
+            said.format(error=_first_line(error)),
+            severity="error",
+            timeout=15,
+        )
+
+    def take_returned(self, form: str) -> PendingSave | None:
+        """The oldest refused save of ``form`` typed by the signed-in staff member, if any."""
+        for save in self.returned:
+            if save.form == form and self._mine(save):
+                self.returned.remove(save)
+                return save
+        return None
+
+    def _mine(self, save: PendingSave) -> bool:
+        return self.actor is not None and save.actor.staff_no == self.actor.staff_no
+
+    @on(SavesChanged)
+    def _saves_changed(self, _event: SavesChanged) -> None:
+        from lobby_tui.widgets.header import DutyHeader
+
+        for header in self.screen.query(DutyHeader):
+            header.refresh_status()
+        if hasattr(self.screen, "saves_waiting"):
+            self.screen.saves_waiting(self.writes.waiting)
 
     def on_write_refused(self, event: WriteRefused) -> None:
         """A change refused after staff left the screen that asked for it: say so."""
         self.report_failure(event.error)
 
     def report_failure(self, error: Exception) -> None:
-        first_line = f"{type(error).__name__}: {error}".splitlines()[0]
+        first_line = _first_line(error)
         self.notify(
             _("Not saved, nothing lost: {error}").format(error=first_line),
             severity="error",
@@ -388,6 +489,10 @@ class LobbyApp(App):
         if event.state == WorkerState.ERROR:
             self.log.error(event.worker.error)
             self.report_failure(event.worker.error)
+
+
+def _first_line(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}".splitlines()[0]
 
 
 def _own_escape(screen: Screen) -> str | None:

@@ -322,10 +322,19 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         raise
     except OSError as error:
         raise CliError(f"{error.filename or args.out}: {error.strerror}") from None
+    finally:
+        _say_if_unrecorded(store)
     written = _("{count} complaint cases written to {path}.") if args.complaints else None
     written = written or _("{count} entries written to {path}.")
     print(written.format(count=count, path=args.out), file=sys.stderr)
     return 0
+
+
+def _say_if_unrecorded(store) -> None:
+    """An export of a read-only database cannot be audited in it: said, never skipped."""
+    if store.db.unrecorded:
+        message = _("the database is read-only: this export is not recorded in its audit log")
+        print(f"lobby-tui: {message}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:

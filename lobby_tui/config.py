@@ -24,7 +24,13 @@ from lobby_tui.locale import LANGUAGES, N_, _, language_from_environment
 APP_NAME = "lobby-tui"
 DB_ENV = "LOBBY_TUI_DB"
 CONFIG_ENV = "LOBBY_TUI_CONFIG"
+STATE_ENV = "LOBBY_TUI_STATE"
 DEFAULT_IDLE_LOCK_MINUTES = 10.0
+# How long a write waits for another terminal's lock before the save waits in the pending-saves
+# queue, and how often a waiting save is tried again (seconds).
+DEFAULT_BUSY_TIMEOUT = 5.0
+DEFAULT_SAVE_RETRY = 2.0
+SECONDS = N_("{value} must be a number of seconds, more than 0")
 KEYMAP_PROBLEM = N_('[keymap] maps a binding id to keys, like note = "ctrl+n"')
 
 
@@ -40,6 +46,19 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
     lists: BranchLists = field(default_factory=default_lists)
+    # Where saves wait while the database cannot take them (None: the user's state folder).
+    state_dir: Path | None = None
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
+    save_retry: float = DEFAULT_SAVE_RETRY
+
+    @property
+    def pending_dir(self) -> Path:
+        """The folder of the pending-saves journals."""
+        if self.state_dir is not None:
+            return self.state_dir
+        from platformdirs import user_state_path
+
+        return user_state_path(APP_NAME, appauthor=False)
 
 
 def default_db_path() -> Path:
@@ -108,6 +127,16 @@ def load_settings(
             N_("idle_lock_minutes must be a number of minutes (0 = never)"),
         )
 
+    seconds = {}
+    for key, default in (
+        ("busy_timeout_seconds", DEFAULT_BUSY_TIMEOUT),
+        ("save_retry_seconds", DEFAULT_SAVE_RETRY),
+    ):
+        value = data.get(key, default)
+        if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
+            raise _bad_key(path, text, (key,), SECONDS, key)
+        seconds[key] = float(value)
+
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
         raise _bad_key(path, text, ("keymap",), KEYMAP_PROBLEM)
@@ -128,6 +157,9 @@ def load_settings(
         keymap=dict(keymap),
         config_path=path if data else None,
         lists=lists,
+        state_dir=Path(environ[STATE_ENV]).expanduser() if environ.get(STATE_ENV) else None,
+        busy_timeout=seconds["busy_timeout_seconds"],
+        save_retry=seconds["save_retry_seconds"],
     )
 
 

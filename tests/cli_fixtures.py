@@ -22,7 +22,14 @@ from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, set_up_branch
 
 CLI_TIMEOUT_S = 60
 # Variables of the developer's own session that would point the program elsewhere.
-SCRUBBED = ("LOBBY_TUI_DB", "LOBBY_TUI_CONFIG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")
+SCRUBBED = (
+    "LOBBY_TUI_DB",
+    "LOBBY_TUI_CONFIG",
+    "LOBBY_TUI_STATE",
+    "LC_ALL",
+    "LC_MESSAGES",
+    "LANGUAGE",
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ class Cli:
     def __init__(self, home: Path) -> None:
         self.cwd = home
         env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
-        for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        for name in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
             folder = home / name.lower()
             folder.mkdir(exist_ok=True)
             env[name] = str(folder)

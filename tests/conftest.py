@@ -61,7 +61,7 @@ AppFactory = Callable[..., LobbyApp]
 
 
 @pytest.fixture
-def make_app() -> AppFactory:
+def make_app(tmp_path: Path) -> AppFactory:
     def make(
         path: Path,
         language: str = "en",
@@ -69,12 +69,14 @@ def make_app() -> AppFactory:
         idle_lock_minutes: float = 10,
         keymap: dict[str, str] | None = None,
         clock: Callable[[], datetime] | None = None,
+        **settings_given,
     ) -> LobbyApp:
         settings = Settings(
             db=str(path),
             language=language,
             idle_lock_minutes=idle_lock_minutes,
             keymap=keymap or {},
+            **{"state_dir": tmp_path / "state", **settings_given},
         )
         return LobbyApp(settings, clock=clock or (lambda: datetime.now(UTC)))
 

@@ -29,8 +29,16 @@ class Terminal:
             "HOME": str(home),
             "XDG_DATA_HOME": str(home / "data"),
             "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_STATE_HOME": str(home / "state"),
         }
-        for name in ("COLUMNS", "LINES", "NO_COLOR", "LOBBY_TUI_DB", "LOBBY_TUI_CONFIG"):
+        for name in (
+            "COLUMNS",
+            "LINES",
+            "NO_COLOR",
+            "LOBBY_TUI_DB",
+            "LOBBY_TUI_CONFIG",
+            "LOBBY_TUI_STATE",
+        ):
             env.pop(name, None)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "lobby_tui", *args],

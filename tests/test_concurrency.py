@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from lobby_tui.data.engine import BUSY_TIMEOUT_MS, Database, database_url
+from lobby_tui.data.engine import BUSY_TIMEOUT_SECONDS, Database, database_url
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import SignInRefused
 from tests.store_fixtures import (
@@ -200,4 +200,4 @@ def test_every_connection_runs_wal_full_sync_busy_timeout_and_foreign_keys(
     assert pragma(database.engine, "journal_mode") == "wal"
     assert pragma(database.engine, "synchronous") == 2  # FULL
     assert pragma(database.engine, "foreign_keys") == 1
-    assert pragma(database.engine, "busy_timeout") == BUSY_TIMEOUT_MS > 0
+    assert pragma(database.engine, "busy_timeout") == BUSY_TIMEOUT_SECONDS * 1000 > 0

@@ -18,8 +18,15 @@ from tests.store_fixtures import ROOT
 PACKAGE = ROOT / "lobby_tui"
 UI_LIBRARIES = {"textual", "rich"}
 SQL_LIBRARIES = {"sqlmodel", "sqlalchemy", "alembic"}
-# What a screen may reach of the data layer (only lazily, for the store).
-SCREEN_MAY_IMPORT = {"lobby_tui.data.store", "lobby_tui.data.views"}
+# What a screen may reach of the data layer: the store and its views, what a failure means
+# (faults) and the record of a form's save (pending); those that import SQLAlchemy only lazily.
+SCREEN_MAY_IMPORT = {
+    "lobby_tui.data.store",
+    "lobby_tui.data.views",
+    "lobby_tui.data.faults",
+    "lobby_tui.data.pending",
+}
+SCREEN_IMPORTS_LAZILY = {"lobby_tui.data.store", "lobby_tui.data.faults", "lobby_tui.data.pending"}
 
 # Run in a fresh interpreter: import the data layer and every domain module, report the UI.
 IMPORT_AND_REPORT = """
@@ -152,7 +159,7 @@ def screen_import_problems(path: Path, module: str | None = None) -> set[str]:
             problems.add(f"{name} (SQL belongs in lobby_tui.data)")
         elif name.startswith("lobby_tui.data.") and name not in SCREEN_MAY_IMPORT:
             problems.add(f"{name} (only the store and its views)")
-        elif name == "lobby_tui.data.store" and at_load:
+        elif name in SCREEN_IMPORTS_LAZILY and at_load:
             problems.add(f"{name} at load time (import it inside the worker)")
     return problems
 

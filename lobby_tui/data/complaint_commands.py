@@ -74,10 +74,12 @@ class ComplaintCommands:
         ticket: str | None = None,
         handler_no: str | None = None,
         received_at: datetime | None = None,
+        save_key: str | None = None,
     ) -> CaseSaved:
         """Register a complaint as case ``TS-YYYYMMDD-NNN`` (numbered per branch and local day
         of receipt). The handler is the registering staff member unless ``handler_no`` names
-        another; never the respondent (recusal: StoreError)."""
+        another; never the respondent (recusal: StoreError). With ``save_key``, a case already
+        registered by that save is returned instead of a second one."""
         for axis, code in (
             ("channel", channel),
             ("business", business),
@@ -96,6 +98,8 @@ class ComplaintCommands:
         _check_time(received_at)
         with self.db.write() as session:
             staff = writer(session, actor)
+            if (found := entries.saved_under(session, save_key)) is not None:
+                return _saved_case(session, staff, found)
             now = utcnow()
             received_at = received_at or now
             if received_at > now + CLOCK_SLACK:
@@ -140,6 +144,7 @@ class ComplaintCommands:
                 text=facts,
                 outcome=request or None,
                 contact=case.complainant_contact,
+                save_key=save_key,
             )
 
     # -- working the case -----------------------------------------------------------------
@@ -338,6 +343,16 @@ def _staff_of_branch(
     if found.branch_id != staff.branch_id or not found.active:
         raise ValidationError(field, N_("No staff member has this number."))
     return found
+
+
+def _saved_case(session: Session, staff: Staff, entry: Entry) -> CaseSaved:
+    """The case registered by ``entry``, as its registration returned it."""
+    case = session.get(ComplaintCase, entry.complaint_id)
+    branch = session.get(Branch, case.branch_id)
+    [view] = complaints.views_of(session, [case], branch_zone(branch.time_zone))
+    return CaseSaved(
+        case=view, entry=entries.entry_view(entry, staff, [], [], complaint_no=case.number)
+    )
 
 
 def _record(

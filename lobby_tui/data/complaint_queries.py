@@ -137,7 +137,7 @@ class ComplaintQueries:
     def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
         """Every case of the branch, in the order registered, for an export. The permission
         check and the audit event happen at the call, before the first row."""
-        with self.db.write() as session:
+        with self.db.audited() as session:
             branch = authorized_branch(session, actor, Permission.EXPORT)
             info = branch_info(branch)
             audit(session, "export", actor, branch_id=branch.id, what="complaints")

@@ -8,17 +8,25 @@ writes in ``BEGIN IMMEDIATE`` so they take the write lock before reading what th
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from lobby_tui.data.chain import ChainedSession
+from lobby_tui.data.views import StoreError
+from lobby_tui.locale import N_
 
-BUSY_TIMEOUT_MS = 10_000
+# How long a write waits for another terminal's write lock before it is a fault. A form's save
+# that hits it waits in the pending-saves queue and is sent again; a setting, so that the fault
+# tests wait a fraction of a second instead.
+BUSY_TIMEOUT_SECONDS = 5.0
 
 
 def database_url(path_or_url: str) -> str:
@@ -36,27 +44,60 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url, connect_args=_connect_args(url))
+def read_only_file(url: str) -> bool:
+    """A database file this process cannot write (a read-only file, folder or file system):
+    opened read-only on purpose, as a reviewer's archive copy is."""
+    path = sqlite_path(url)
+    return (
+        path is not None
+        and path.exists()
+        and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+    )
+
+
+def make_engine(
+    url: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS, *, read_only: bool = False
+) -> Engine:
+    if read_only:
+        # Nothing writes an archive copy while it is read: no -wal or -shm file is needed.
+        path = sqlite_path(url)
+        engine = create_engine(
+            f"sqlite:///file:{quote(str(path))}?mode=ro&immutable=1&uri=true",
+            connect_args=_connect_args(url, busy_timeout),
+        )
+        event.listen(engine, "connect", _configure_read_only_connection)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    engine = create_engine(url, connect_args=_connect_args(url, busy_timeout))
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _configure_sqlite_connection)
+        event.listen(engine, "connect", partial(_configure_sqlite_connection, busy_timeout))
         event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
-def _connect_args(url: str) -> dict:
+def _configure_read_only_connection(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+
+
+def _connect_args(url: str, busy_timeout: float) -> dict:
     if make_url(url).get_backend_name() == "sqlite":
-        return {"timeout": BUSY_TIMEOUT_MS / 1000}
+        return {"timeout": busy_timeout}
     return {}
 
 
-def _configure_sqlite_connection(dbapi_connection, _record) -> None:
+def _configure_sqlite_connection(busy_timeout: float, dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # the driver must not BEGIN on its own
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
@@ -66,12 +107,23 @@ def _begin_sqlite(connection) -> None:
     connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
 
 
+READ_ONLY = N_("This database is read-only (an archive copy): nothing can be written.")
+
+
+class ReadOnlyDatabase(StoreError):
+    """A write asked of a database opened read-only."""
+
+
 class Database:
     """One database: short read transactions and serialized write transactions."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS, read_only: bool = False
+    ) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self.read_only = read_only
+        self.unrecorded = 0  # audit events a read-only database could not keep
+        self.engine = make_engine(url, busy_timeout, read_only=read_only)
         self._write_engine = (
             self.engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
             if self.engine.dialect.name == "sqlite"
@@ -105,12 +157,28 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A write transaction holding the write lock from its first statement; commits on exit
         with what it wrote linked into the branch's hash chain (``data/chain.py``)."""
+        if self.read_only:
+            raise ReadOnlyDatabase(READ_ONLY)
         with (
             ChainedSession(self._write_engine, expire_on_commit=False) as session,
             session.begin(),
         ):
             session.info["chain"] = not self.defer_chain
             yield session
+
+    @contextmanager
+    def audited(self) -> Iterator[Session]:
+        """The transaction of a read that must be audited (an export): a write transaction, or
+        on a database opened read-only a read one whose audit event cannot be kept — counted
+        in ``unrecorded``, for the caller to say so, never skipped in silence."""
+        if not self.read_only:
+            with self.write() as session:
+                yield session
+            return
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+            session.expunge_all()  # the audit event added: not written
+        self.unrecorded += 1
 
     def close(self) -> None:
         self.engine.dispose()

@@ -302,3 +302,10 @@ def open_items(
         )
         for (item, _, _), view in zip(rows, views, strict=True)
     ]
+
+
+def saved_under(session: Session, save_key: str | None) -> Entry | None:
+    """The entry that a form's save with ``save_key`` already wrote, if it did."""
+    if save_key is None:
+        return None
+    return session.exec(select(Entry).where(Entry.save_key == save_key)).first()

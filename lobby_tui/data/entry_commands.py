@@ -62,7 +62,13 @@ class EntryCommands:
         return self.add_entry(actor, Kind.NOTE, text=text)
 
     def add_entry(
-        self, actor: Actor, kind: Kind, occurred_at: datetime | None = None, **values: Any
+        self,
+        actor: Actor,
+        kind: Kind,
+        occurred_at: datetime | None = None,
+        *,
+        save_key: str | None = None,
+        **values: Any,
     ) -> EntryView:
         """Append one entry of ``kind`` written by ``actor``; ``values`` are the entry's fields
         (any of ``REVISABLE``: ``ticket``, ``business``, ``priority``, ``target``, ``topic``,
@@ -70,10 +76,15 @@ class EntryCommands:
 
         A hand-off opens a pending open item; an enquiry with ``follow_up_due`` and not
         ``resolved`` an open follow-up.
+
+        With ``save_key`` (a form's save, sent again from the pending-saves queue), the entry
+        already written under that key is returned instead of a second one.
         """
         check_values(values)
         with self.db.write() as session:
             staff = writer(session, actor)
+            if (found := entries.saved_under(session, save_key)) is not None:
+                return entries.entry_view(found, staff, [], [])
             now = utcnow()
             entry = Entry(
                 branch_id=staff.branch_id,
@@ -82,6 +93,7 @@ class EntryCommands:
                 kind=Kind(kind),
                 occurred_at=occurred_at or now,
                 recorded_at=now,
+                save_key=save_key,
                 **values,
             )
             session.add(entry)
@@ -136,7 +148,7 @@ class EntryCommands:
         Read in batches by keyset, so an export of years of entries holds one batch in memory.
         The permission check and the audit event happen at the call, before the first row.
         """
-        with self.db.write() as session:
+        with self.db.audited() as session:
             branch = authorized_branch(session, actor, Permission.EXPORT)
             info = branch_info(branch)
             zone = branch_zone(branch.time_zone)

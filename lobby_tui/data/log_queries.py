@@ -118,7 +118,7 @@ class LogQueries:
 
     def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
         """The branch ``actor`` exports from, after the permission check; the export audited."""
-        with self.db.write() as session:
+        with self.db.audited() as session:
             branch = authorized_branch(session, actor, Permission.EXPORT)
             shown = {k: str(v) for k, v in dataclasses.asdict(log_filter).items() if v}
             audit(session, "export", actor, branch_id=branch.id, source="log", **shown)

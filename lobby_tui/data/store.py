@@ -18,11 +18,16 @@ from lobby_tui.data.chain_verify import IntegrityQueries
 from lobby_tui.data.checklist_commands import ChecklistCommands
 from lobby_tui.data.complaint_commands import ComplaintCommands
 from lobby_tui.data.complaint_queries import ComplaintQueries
-from lobby_tui.data.engine import Database, database_url
+from lobby_tui.data.engine import (
+    BUSY_TIMEOUT_SECONDS,
+    Database,
+    database_url,
+    read_only_file,
+)
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
 from lobby_tui.data.log_queries import LogQueries
-from lobby_tui.data.migrate import current_revision, upgrade
+from lobby_tui.data.migrate import HEAD, current_revision, upgrade
 from lobby_tui.data.models import (
     Branch,
     Staff,
@@ -41,6 +46,11 @@ from lobby_tui.domain import validation
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone
 from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
+
+READ_ONLY_OLD = N_(
+    "This database file is read-only and was written by another release of lobby-tui: "
+    "open a copy that can be written, and it is brought up to date."
+)
 
 
 class Store(
@@ -61,17 +71,25 @@ class Store(
         self.db = database
 
     @classmethod
-    def open(cls, path_or_url: str, *, create: bool = True) -> Store:
+    def open(
+        cls, path_or_url: str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> Store:
         """Open a database file or URL and bring its schema up to date.
 
         With ``create=False`` a database that lobby-tui never wrote is refused, not migrated:
         commands that only read must not turn a stray file into a duty log.
         """
-        database = Database(database_url(path_or_url))
+        url = database_url(path_or_url)
+        read_only = read_only_file(url)
+        database = Database(url, busy_timeout=busy_timeout, read_only=read_only)
         try:
-            if not create and current_revision(database.engine) is None:
+            revision = current_revision(database.engine)
+            if not create and revision is None:
                 raise StoreError(N_("This is not a lobby-tui database."))
-            upgrade(database.engine)
+            if read_only and revision != HEAD:
+                raise StoreError(READ_ONLY_OLD)
+            if not read_only:
+                upgrade(database.engine)
         except BaseException:
             database.close()
             raise
@@ -79,6 +97,11 @@ class Store(
 
     def close(self) -> None:
         self.db.close()
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only on purpose (an archive copy): reads only, nothing is written."""
+        return self.db.read_only
 
     # -- branch and first run -------------------------------------------------------------
 

@@ -1,19 +1,72 @@
-"""What every screen of ours shares: bindings in the session's language."""
+"""What every screen of ours shares: bindings in the session's language, and one place where a
+background job's failure reaches the person (docs/faults.md)."""
 
 from __future__ import annotations
 
-from textual.screen import ModalScreen, Screen
+from typing import ClassVar
 
+from rich.text import Text
+from textual.screen import ModalScreen, Screen
+from textual.worker import Worker, WorkerState
+
+from lobby_tui.locale import _
 from lobby_tui.widgets.bindings import translate_bindings
 
 
-class LobbyScreen(Screen):
+class ShowsFailures:
+    """A screen's database work runs in thread workers; when one fails, the person is told,
+    next to what they were doing (the screen's ``STATUS`` line, else a notification), in their
+    language, and the screen stays usable.
+
+    Textual posts ``Worker.StateChanged`` to the node that started the worker and does not
+    bubble it, so the app alone never hears of a screen's failed job: every screen handles its
+    own, here.
+    """
+
+    STATUS: ClassVar[str | None] = None  # the selector of the screen's status line
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            event.stop()
+            self.job_failed(event.worker, event.worker.error)
+
+    def job_failed(self, worker: Worker, error: BaseException) -> None:
+        """Say what went wrong; screens with a better place for it override this."""
+        self.app.log.error(f"{worker.group}: {error!r}")
+        self.show_failure(failure_message(error))
+
+    def show_failure(self, said: str) -> None:
+        statuses = self.query(self.STATUS) if self.STATUS else []
+        if statuses:
+            statuses.first().update(Text(said, style="bold red"))
+        else:
+            self.app.notify(said, severity="error", timeout=15)
+
+
+def failure_message(error: BaseException) -> str:
+    """One line for a failed job, in the session's language: why, when it is a fault that will
+    clear, else what the store said."""
+    from lobby_tui.data.faults import FAULT_LABELS, fault_of
+    from lobby_tui.data.views import StoreError
+
+    fault = fault_of(error)
+    if fault is not None:
+        return _("Could not be done: {why}. Try again when it clears.").format(
+            why=_(FAULT_LABELS[fault])
+        )
+    if isinstance(error, StoreError):
+        return _(str(error))
+    first_line = f"{type(error).__name__}: {error}".splitlines()[0]
+    return _("Could not be done: {error}").format(error=first_line)
+
+
+class LobbyScreen(ShowsFailures, Screen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)
 
 
-class LobbyModal(ModalScreen):
+class LobbyModal(ShowsFailures, ModalScreen):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)

@@ -37,6 +37,7 @@ WALK_ACTIONS = {"ok", "problem"}
 
 
 class ChecklistsScreen(LobbyScreen):
+    STATUS = "#checks-status"  # where a failed background job is reported
     # Priority bindings run in the order keys are typed (see widgets/form.py): "p" then the
     # note's first letter, or Enter then "o", land where they were meant to.
     BINDINGS = [

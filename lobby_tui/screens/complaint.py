@@ -3,7 +3,6 @@ opens the list of cases."""
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -19,7 +18,6 @@ from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
 from lobby_tui.widgets.complaint_text import axis_pairs
 from lobby_tui.widgets.form import FieldSpec
 from lobby_tui.widgets.pick import PickField
-from lobby_tui.writes import WriteJob
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseSaved, StaffInfo
@@ -32,16 +30,13 @@ CONTACT_LIMIT = validation.CONTACT_MAX_LENGTH
 class ComplaintScreen(EntryFormScreen):
     FORM = "complaint"
     KIND = Kind.COMPLAINT
+    COMMAND = "complaint"
+    MOMENT = "received_at"
     HEADING = N_("Register a complaint")
     HINT = N_(
         "1–9: pick · Tab: next field · Ctrl+S: save · F5 again: the complaint list · "
         "Esc: desk, the draft is kept"
     )
-
-    class Registered(Message):
-        def __init__(self, saved: CaseSaved) -> None:
-            super().__init__()
-            self.saved = saved
 
     class StaffLoaded(Message):
         def __init__(self, staff: list[StaffInfo]) -> None:
@@ -143,29 +138,15 @@ class ComplaintScreen(EntryFormScreen):
             "request": fields["request"] or None,
         }
 
-    def save(self, fields: dict[str, str]) -> None:
-        """Queue the case for registering; the form is already empty for the next one."""
-        self.query_one("#form-status", Static).update(_("saving…"))
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
-            WriteJob(
-                run=partial(store.register_complaint, actor, **self.entry_values(fields)),
-                reply_to=self,
-                done=self.Registered,
-                failed=partial(self.Failed, fields=fields, form=self.FORM),
-            )
-        )
-
-    @on(Registered)
-    def _registered(self, event: Registered) -> None:
-        case = event.saved.case
+    def landed(self, saved: CaseSaved) -> None:
+        case = saved.case
         said = _("registered {number}: due {due}").format(
             number=case.number, due=case.deadline.due.isoformat()
         )
         self.query_one("#form-status", Static).update(said)
         # The form is taller than the screen: the number must be seen wherever the cursor is.
         self.notify(said, timeout=8)
-        self.app.entry_saved(event.saved.entry, added=True)
+        self.app.entry_saved(saved.entry, added=True)
 
     def refused(self, error: Exception) -> None:
         from lobby_tui.data.views import PermissionDenied, StoreError

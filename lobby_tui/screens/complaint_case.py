@@ -156,7 +156,7 @@ class CaseScreen(LobbyScreen):
         return steps_text(actions, self.app.zone)
 
     def action_step(self, action: str) -> None:
-        if self.timeline is None:
+        if self.timeline is None or not self.app.writable():
             return
         case = self.timeline.case
         refused = check_step(Status(case.status), case.deadline.paused, Action(action))

@@ -30,6 +30,7 @@ SEVERITY_FILTERS: tuple[str | None, ...] = (None, "red", "yellow", "green")
 
 
 class ComplaintListScreen(LobbyScreen):
+    STATUS = "#complaints-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("s", "cycle_status", N_("Status"), id="complaints_status"),
         Binding("v", "cycle_severity", N_("Severity"), id="complaints_severity"),

@@ -10,6 +10,7 @@ from typing import ClassVar
 from textual.message import Message
 from textual.timer import Timer
 
+from lobby_tui.locale import _
 from lobby_tui.widgets.form import Form
 from lobby_tui.writes import WriteJob
 
@@ -42,7 +43,7 @@ class KeepsDraft:
     def keep_draft(self) -> None:
         """Write what the form holds as this staff member's draft (or forget an empty one)."""
         self._draft_timer = None
-        if self.app.actor is None or self.app.store is None:
+        if self.app.actor is None or self.app.store is None or self.app.store.read_only:
             return
         form, store, actor = self.form, self.app.store, self.app.actor
         if form.is_blank():
@@ -55,6 +56,7 @@ class KeepsDraft:
                 reply_to=self,
                 done=lambda _result: self.DraftKept(),
                 failed=self.DraftFailed,
+                supersedes=("draft", actor.staff_no, self.FORM),
             )
         )
 
@@ -65,4 +67,16 @@ class KeepsDraft:
             self.keep_draft()
 
     def on_keeps_draft_draft_failed(self, event: DraftFailed) -> None:
-        self.app.report_failure(event.error)
+        from lobby_tui.data.faults import FAULT_LABELS, fault_of
+
+        fault = fault_of(event.error)
+        if fault is None:
+            self.app.report_failure(event.error)
+            return
+        # What is typed is still on the screen; the draft is written again at the next change.
+        said = _("draft not kept: {why}").format(why=_(FAULT_LABELS[fault]))
+        statuses = self.query("#form-status")
+        if statuses:
+            statuses.first().update(said)
+        else:
+            self.app.notify(said, severity="warning")

@@ -42,12 +42,16 @@ class EntryActions:
             self.app.push_screen(EntryDetailScreen(entry.id))
 
     def action_entry_revise(self) -> None:
+        if not self.app.writable():
+            return
         if (entry := self.selected_entry()) and self._changeable(entry):
             from lobby_tui.screens.revise import ReviseScreen
 
             self.app.push_screen(ReviseScreen(entry), callback=self._entry_changed)
 
     def action_entry_void(self) -> None:
+        if not self.app.writable():
+            return
         if (entry := self.selected_entry()) and self._changeable(entry):
             from lobby_tui.screens.revise import VoidScreen
 

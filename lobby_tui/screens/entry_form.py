@@ -7,13 +7,11 @@ killed terminal loses nothing.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain import validation
@@ -24,30 +22,22 @@ from lobby_tui.screens.drafts import KeepsDraft
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
-from lobby_tui.writes import WriteJob
+from lobby_tui.writes import SaveLanded, SaveReturned
 
 if TYPE_CHECKING:
+    from lobby_tui.data.pending import PendingSave
     from lobby_tui.data.views import EntryView
 
 
 class EntryFormScreen(KeepsDraft, LobbyScreen):
+    STATUS = "#form-status"  # where a failed background job is reported
     FORM: ClassVar[str]
     KIND: ClassVar[Kind]
     HEADING: ClassVar[str]
     HINT: ClassVar[str]
     KEEP: ClassVar[tuple[str, ...]] = ()
-
-    class Saved(Message):
-        def __init__(self, entry: EntryView) -> None:
-            super().__init__()
-            self.entry = entry
-
-    class Failed(Message):
-        def __init__(self, error: Exception, fields: dict[str, str], form: str) -> None:
-            super().__init__()
-            self.error = error
-            self.fields = fields
-            self.form = form
+    COMMAND: ClassVar[str] = "entry"  # what the store is asked: pending.send
+    MOMENT: ClassVar[str] = "occurred_at"  # the value that is "now" when left empty
 
     def __init__(self, draft: dict[str, str] | None = None) -> None:
         super().__init__(id=self.FORM)
@@ -90,40 +80,83 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         if self.draft:
             form.load(self.draft)
             self.query_one("#form-status", Static).update(_("draft restored"))
+        else:
+            self.take_returned()
         form.focus_first()
 
     def save(self, fields: dict[str, str]) -> None:
-        """Queue the entry for writing; the form is already empty for the next customer."""
+        """Queue the entry for writing; the form is already empty for the next customer.
+
+        The save is kept in the pending-saves journal at once: if the database cannot take it
+        now, it waits there and lands later, in order, without being typed again."""
+        from lobby_tui.data.pending import PendingSave
+
         self.query_one("#form-status", Static).update(_("saving…"))
+        now = self.app.clock()
         values = self.entry_values(fields)
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
-            WriteJob(
-                run=partial(store.add_entry, actor, self.KIND, **values),
-                reply_to=self,
-                done=self.Saved,
-                failed=partial(self.Failed, fields=fields, form=self.FORM),
-            )
+        # Written later, it still happened when staff pressed the key.
+        values[self.MOMENT] = values.get(self.MOMENT) or now
+        save = PendingSave.new(
+            form=self.FORM,
+            command=self.COMMAND,
+            kind=self.KIND,
+            actor=self.app.actor,
+            values=values,
+            fields=fields,
+            at=now,
         )
+        self.app.writes.save(save, reply_to=self)
 
-    @on(Saved)
-    def _saved(self, event: Saved) -> None:
-        self.query_one("#form-status", Static).update(_("saved #{id}").format(id=event.entry.id))
-        self.app.entry_saved(event.entry, added=True)
+    def saves_waiting(self, count: int) -> None:
+        """Saves wait for the database: the form says its entry is kept, not lost."""
+        status = self.query_one("#form-status", Static)
+        if count and str(status.content) == _("saving…"):
+            status.update(_("kept: it is saved as soon as the database answers"))
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    @on(SaveLanded)
+    def _landed(self, event: SaveLanded) -> None:
+        event.stop()
+        self.landed(event.result)
+        self.take_returned()
+
+    def landed(self, entry: EntryView) -> None:
+        """The save is in the database: say so, and let the screens showing entries catch up."""
+        self.query_one("#form-status", Static).update(_("saved #{id}").format(id=entry.id))
+        self.app.entry_saved(entry, added=True)
+
+    @on(SaveReturned)
+    def _returned(self, event: SaveReturned) -> None:
+        event.stop()  # handled here; the app takes only those whose screen is gone
+        if self.form.is_blank():
+            self.put_back(event.save, event.error)
+        else:
+            self.app.keep_returned(event.save, event.error)
+
+    def take_returned(self) -> None:
+        """A save refused earlier comes back into this form once it is empty."""
+        if self.form.is_blank() and (save := self.app.take_returned(self.FORM)) is not None:
+            self.put_back(save, None)
+
+    def put_back(self, save: PendingSave, error: Exception | None) -> None:
+        """The entry of a refused save back in the form, with why: nothing typed is lost."""
         from lobby_tui.domain.validation import ValidationError
 
-        event.stop()  # handled here; the app takes only those whose screen is gone
+        self.app.writes.returned_taken(save.key)
         form = self.form
-        if form.is_blank():
-            form.load(event.fields)  # the entry comes back: nothing typed is lost
+        form.load(save.fields)
         self.query_one("#form-status", Static).update(_("not saved"))
-        if isinstance(event.error, ValidationError):
-            form.set_error(event.error.field, _(event.error.message))
+        if isinstance(error, ValidationError):
+            form.set_error(error.field, _(error.message))
+        elif error is not None:
+            self.refused(error)
         else:
-            self.refused(event.error)
+            self.app.notify(
+                _("An entry that could not be saved is back in its form: {error}").format(
+                    error=save.error or ""
+                ),
+                severity="warning",
+                timeout=15,
+            )
 
     def refused(self, error: Exception) -> None:
         """A save refused for a reason other than a field's value."""

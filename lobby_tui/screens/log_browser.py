@@ -38,6 +38,7 @@ SELECTS = ("kind", "business", "priority", "marker", "complaint_status")
 
 
 class LogBrowserScreen(LobbyScreen):
+    STATUS = "#log-status"  # where a failed background job is reported
     DEFAULT_CSS = """
     #log-filters, #log-selects { height: 1; margin: 0 0 1 0; }
     #log-filters Input { width: 1fr; margin: 0 1 0 0; }
@@ -275,4 +276,7 @@ class LogBrowserScreen(LobbyScreen):
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         message = _("{count} entries exported to {path}").format(count=count, path=path)
+        if self.app.store.read_only:
+            unrecorded = _("The database is read-only: this export is not in its audit log.")
+            message = f"{message}\n{unrecorded}"
         self.app.call_from_thread(self.notify, message, markup=False)

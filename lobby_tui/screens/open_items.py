@@ -34,6 +34,7 @@ STATUS_LABELS = {
 
 
 class OpenItemsScreen(EntryActions, LobbyScreen):
+    STATUS = "#open-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("a", "handoff('accepted')", N_("Accepted"), id="handoff_accepted"),
         Binding("c", "handoff('completed')", N_("Completed"), id="handoff_completed"),
@@ -166,6 +167,8 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
             self.action_entry_detail()
 
     def action_handoff(self, event: str, sold: bool | None = None) -> None:
+        if not self.app.writable():
+            return
         entry = self.selected_entry()
         if entry is None or entry.kind != "handoff":
             self.notify(_("Pick a hand-off first."), severity="warning")
@@ -176,6 +179,8 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         self._send(partial(store.update_handoff, actor, entry.id, event, product_sold=sold))
 
     def action_follow_up_done(self) -> None:
+        if not self.app.writable():
+            return
         entry = self.selected_entry()
         if entry is None or entry.status != "follow_up":
             self.notify(_("Pick a follow-up first."), severity="warning")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -31,6 +32,8 @@ REFUSALS = {
 
 
 class SignInScreen(LobbyScreen):
+    STATUS = "#signin-status"  # where a failed background job is reported
+
     class SignedIn(Message):
         def __init__(
             self,
@@ -42,6 +45,12 @@ class SignInScreen(LobbyScreen):
             self.actor = actor
             self.drafts = drafts
             self.handover = handover
+
+    class Busy(Message):
+        def __init__(self, staff_no: str, pin: str) -> None:
+            super().__init__()
+            self.staff_no = staff_no
+            self.pin = pin
 
     class Refused(Message):
         def __init__(self, field: str, message: str) -> None:
@@ -115,15 +124,30 @@ class SignInScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
     def _sign_in(self, staff_no: str, pin: str) -> None:
+        from lobby_tui.data.faults import Fault, fault_of
         from lobby_tui.data.views import SignInRefused
 
         try:
             actor = self.app.store.sign_in(staff_no, pin)
         except SignInRefused as refusal:
             self.post_message(self.Refused("pin", refusal_message(refusal, self.app.zone)))
+        except Exception as error:
+            if fault_of(error) is not Fault.BUSY:
+                raise  # reported on the status line by ShowsFailures
+            self.post_message(self.Busy(staff_no, pin))
         else:
             store = self.app.store
             self.post_message(self.SignedIn(actor, store.drafts(actor), store.last_handover(actor)))
+
+    @on(Busy)
+    def _busy(self, event: Busy) -> None:
+        """Another terminal holds the write lock: try again by itself, and say so."""
+        self.query_one("#signin-status", Static).update(
+            _("The database is busy (another terminal is writing): trying again…")
+        )
+        self.set_timer(
+            self.app.settings.save_retry, partial(self._sign_in, event.staff_no, event.pin)
+        )
 
     @on(Refused)
     def _refused(self, event: Refused) -> None:

@@ -175,6 +175,8 @@ class SummaryScreen(LobbyScreen):
     # -- sign-off -------------------------------------------------------------------------
 
     def action_sign_off(self) -> None:
+        if not self.app.writable():
+            return
         if not self.may_sign_off:
             self.notify(_("Only reviewers can sign a day off."), severity="warning")
             return

@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.widgets import Static
 
+from lobby_tui.locale import _
+
 
 class DutyHeader(Static):
     """One line: app, branch, who is signed in, branch-time clock. Names are shown literally."""
@@ -25,6 +27,10 @@ class DutyHeader(Static):
         self.branch, self.staff, self.zone = branch, staff, zone
         self._tick()
 
+    def refresh_status(self) -> None:
+        """Saves began or stopped waiting: shown now, not at the next tick."""
+        self._tick()
+
     def _tick(self) -> None:
         clock = self.app.clock().astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
         line = Text.assemble(
@@ -35,4 +41,26 @@ class DutyHeader(Static):
             self.staff,
         )
         line.append("  " + clock)
+        store = getattr(self.app, "store", None)
+        if store is not None and store.read_only:
+            line.append("  ")
+            line.append(f" {_('read-only')} ", style="bold reverse yellow")
+        if waiting := self.saves_waiting():
+            line.append("  ")
+            line.append(waiting, style="bold reverse red")
         self.update(line)
+
+    def saves_waiting(self) -> str:
+        """``2 waiting to save: the database is busy``, or nothing when every save landed."""
+        writes = getattr(self.app, "writes", None)
+        if writes is None:
+            return ""
+        count, fault = writes.status()
+        if not count:
+            return ""
+        if fault is None:
+            return " {} ".format(_("{count} waiting to save").format(count=count))
+        from lobby_tui.data.faults import FAULT_LABELS
+
+        said = _("{count} waiting to save: {why}").format(count=count, why=_(FAULT_LABELS[fault]))
+        return f" {said} "
