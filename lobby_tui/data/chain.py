@@ -190,8 +190,10 @@ def _link_before_commit(session: Session) -> None:
     if not session.info.get("chain", True):
         return
     session.flush()
+    if "chain_changes" not in session.info:
+        return  # no statement ran: no transaction to begin (and no write lock to take) now
     connection = session.connection()
-    before = session.info.get("chain_changes")
+    before = session.info["chain_changes"]
     if before is not None and before == _changes(connection):
         return
     link_pending(connection, session.info.pop("chain_shifts", ()))
