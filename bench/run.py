@@ -27,6 +27,7 @@ import browser
 import first_frame
 import keystrokes
 import save_latency
+import verify
 from results import BenchError, Row, SectionResult
 
 OUT = Path(__file__).with_name("out") / "results.json"
@@ -64,6 +65,11 @@ SECTIONS: list[Section] = [
         "browser",
         "the log browser (F7) on 1,000,000 entries: pages, filters, search, memory, raw SQL",
         browser.run,
+    ),
+    Section(
+        "verify",
+        "lobby-tui verify (the hash chain, seals, triggers) on 1,000,000 entries",
+        verify.run,
     ),
 ]
 

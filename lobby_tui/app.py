@@ -23,6 +23,7 @@ from lobby_tui.config import Settings
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
 from lobby_tui.domain.roles import ROLE_LABELS
+from lobby_tui.integrity_check import check_chain
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.bindings import translate_bindings
@@ -223,6 +224,7 @@ class LobbyApp(App):
         from lobby_tui.screens.desk import DeskScreen
 
         self.push_screen(DeskScreen(id="desk"))
+        check_chain(self, actor)
         if handover is not None:
             from lobby_tui.screens.handover import HandoverReadScreen
 

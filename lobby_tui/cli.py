@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(grant, top=False)
     grant.add_argument("role", metavar="ROLE")
+    verify = commands.add_parser("verify", help="check the hash chain, the seals and the triggers")
+    _common(verify, top=False)
+    verify.add_argument("--export", metavar="FILE", help="also check the head an export names")
     return parser
 
 
@@ -129,6 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             "report": _report,
             "migrate": _migrate,
             "grant": _grant,
+            "verify": _verify,
         }[args.command]
         return handler(args, settings)
     except (CliError, ConfigError) as error:
@@ -326,9 +330,9 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         )
         rows = read(store, Actor.console(), args.first_day, args.last_day)
         if not args.out:
-            write(rows, sys.stdout, args.format, fields)
+            write(rows, sys.stdout, args.format, fields, store.chain_mark)
             return 0
-        count = write_to_path(rows, Path(args.out), args.format, fields)
+        count = write_to_path(rows, Path(args.out), args.format, fields, store.chain_mark)
     except StoreError as error:
         raise _refusal(error) from None
     except BrokenPipeError:
@@ -391,6 +395,28 @@ def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     db = settings.db
     if "://" not in db and not Path(db).expanduser().exists():
         raise CliError(_("no such database file: {path}").format(path=db))
-    Store.open(db)  # applies the migrations
+    from lobby_tui.data.chain_verify import missing_triggers
+
+    store = Store.open(db)  # applies the migrations
+    try:
+        with store.db.read_rows() as connection:
+            # A dropped trigger is reported, never put back: that it went missing is the news.
+            missing = missing_triggers(connection)
+    finally:
+        store.close()
     print(_("The database is at revision {head}.").format(head=HEAD))
-    return 0
+    for name in missing:
+        print(
+            _("trigger {name} is missing: run lobby-tui verify").format(name=name), file=sys.stderr
+        )
+    return 1 if missing else 0
+
+
+def _verify(args: argparse.Namespace, settings: Settings) -> int:
+    from lobby_tui.cli_verify import run_verify
+
+    store = _open(settings)
+    try:
+        return run_verify(store, Path(args.export) if args.export else None)
+    finally:
+        store.close()

@@ -175,6 +175,7 @@ async def test_an_export_from_f7_writes_the_filtered_entries_and_is_audited(
         await settle(pilot)
 
     exported = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "integrity" in exported.pop()  # the chain head the export was made from
     assert [row["text"] for row in exported[:2]] == [
         "第0位客户 customer 0",
         "第10位客户 customer 10",

@@ -87,8 +87,10 @@ def entries_of(exported: Exported) -> dict[int, dict]:
     return {row[0]: dict(zip(header, row, strict=True)) for row in rows}
 
 
-def test_the_workbook_has_an_entries_and_a_summary_sheet(exported: Exported) -> None:
-    assert exported.workbook.sheetnames == ["entries", "summary"]
+def test_the_workbook_has_an_entries_a_summary_and_an_integrity_sheet(
+    exported: Exported,
+) -> None:
+    assert exported.workbook.sheetnames == ["entries", "summary", "integrity"]
 
 
 def test_the_entries_sheet_has_the_columns_of_the_csv(exported: Exported) -> None:

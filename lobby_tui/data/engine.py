@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from lobby_tui.data.chain import ChainedSession
 from lobby_tui.data.views import StoreError
 from lobby_tui.locale import N_
 
@@ -160,6 +161,8 @@ class Database:
             # only after the writer before it has committed (docs/postgresql.md).
             self._write_engine = self.engine.execution_options(write_lock=True)
             event.listen(self.engine, "begin", _begin_postgresql)
+        # True while a builder writes a past in bulk and links it at the end (the demo).
+        self.defer_chain = False
 
     @property
     def display_name(self) -> str:
@@ -184,10 +187,15 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction holding the write lock from its first statement; commits on exit."""
+        """A write transaction holding the write lock from its first statement; commits on exit
+        with what it wrote linked into the branch's hash chain (``data/chain.py``)."""
         if self.read_only:
             raise ReadOnlyDatabase(READ_ONLY)
-        with Session(self._write_engine, expire_on_commit=False) as session, session.begin():
+        with (
+            ChainedSession(self._write_engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            session.info["chain"] = not self.defer_chain
             yield session
 
     @contextmanager

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from lobby_tui.data import chain_export
+from lobby_tui.data.chain_export import HeadReader
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView
 from lobby_tui.domain.clock import branch_zone, utcnow
@@ -175,14 +177,22 @@ def complaint_rows(
 
 
 def write(
-    rows: Iterable[dict[str, Any]], out: TextIO, fmt: str, fields: tuple[str, ...] = FIELDS
+    rows: Iterable[dict[str, Any]],
+    out: TextIO,
+    fmt: str,
+    fields: tuple[str, ...] = FIELDS,
+    head: HeadReader | None = None,
 ) -> int:
-    """Write ``rows`` to ``out`` as ``fmt`` (CSV columns: ``fields``); return how many."""
+    """Write ``rows`` to ``out`` as ``fmt`` (CSV columns: ``fields``), ended by the chain head
+    that ``head`` reads once they are written (docs/integrity.md); return how many."""
     if fmt == "jsonl":
-        return _write_jsonl(rows, out)
-    if fmt == "csv":
-        return _write_csv(rows, out, fields)
-    raise ValueError(f"unknown export format {fmt!r}")
+        count = _write_jsonl(rows, out)
+    elif fmt == "csv":
+        count = _write_csv(rows, out, fields)
+    else:
+        raise ValueError(f"unknown export format {fmt!r}")
+    chain_export.end_text(out, fmt, fields, head)
+    return count
 
 
 def _write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
@@ -237,7 +247,10 @@ _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def write_xlsx(
-    rows: Iterable[dict[str, Any]], out: BinaryIO, fields: tuple[str, ...] = FIELDS
+    rows: Iterable[dict[str, Any]],
+    out: BinaryIO,
+    fields: tuple[str, ...] = FIELDS,
+    head: HeadReader | None = None,
 ) -> int:
     """Write ``rows`` (``export_row`` or ``complaint_row`` dicts, any number, with the columns
     ``fields``) as a workbook to ``out``; return how many were written.
@@ -282,6 +295,7 @@ def write_xlsx(
         raise
     if entries:
         _summary_sheet(workbook, per_day)
+    chain_export.end_workbook(workbook, head)
     workbook.save(out)
     return count
 
@@ -317,7 +331,11 @@ def _summary_sheet(workbook: Any, per_day: Counter[tuple[date, str]]) -> None:
 
 
 def write_to_path(
-    rows: Iterable[dict[str, Any]], path: Path, fmt: str, fields: tuple[str, ...] = FIELDS
+    rows: Iterable[dict[str, Any]],
+    path: Path,
+    fmt: str,
+    fields: tuple[str, ...] = FIELDS,
+    head: HeadReader | None = None,
 ) -> int:
     """Write ``rows`` (with the columns ``fields``) to the file ``path`` as ``fmt`` (any of
     ``FORMATS``); return how many.
@@ -331,10 +349,10 @@ def write_to_path(
     try:
         if fmt in BINARY_FORMATS:
             with os.fdopen(handle, "wb") as binary:
-                count = write_xlsx(rows, binary, fields)
+                count = write_xlsx(rows, binary, fields, head)
         else:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as text:
-                count = write(rows, text, fmt, fields)
+                count = write(rows, text, fmt, fields, head)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

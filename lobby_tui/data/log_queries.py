@@ -114,7 +114,7 @@ class LogQueries:
 
         branch = self._log_export(actor, log_filter)
         rows = (export.export_row(e, branch) for e in self._log_batches(branch, log_filter))
-        return export.write_to_path(rows, Path(path), fmt)
+        return export.write_to_path(rows, Path(path), fmt, head=self.chain_mark)
 
     def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
         """The branch ``actor`` exports from, after the permission check; the export audited."""

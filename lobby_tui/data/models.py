@@ -247,6 +247,9 @@ class Review(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="staff.id")
     comment: str = Field(default="", sa_column=Column(Text, nullable=False))
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    # The seal: the branch's chain head when the day was signed off (none before 0008).
+    sealed_seq: int | None = None
+    sealed_hash: str | None = Field(default=None, max_length=64)
 
 
 # Follow-ups due on a day are found by their date, whichever day their enquiry was written.
@@ -281,3 +284,26 @@ class EntryCurrent(SQLModel, table=True):
     revised: bool = False
     voided: bool = False
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class ChainLink(SQLModel, table=True):
+    """One link of a branch's hash chain (docs/integrity.md): the record it covers and the
+    SHA-256 of that record's canonical form and the link before it. Never updated or deleted.
+
+    ``at`` is the record's written time, canonical, kept so that the next link can be checked
+    for back-dating without reading this link's record.
+    """
+
+    __tablename__ = "chain_link"
+    __table_args__ = (
+        UniqueConstraint("branch_id", "seq"),
+        Index("ux_chain_link_record", "record_table", "record_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    branch_id: int
+    seq: int
+    record_table: str = Field(max_length=16)
+    record_id: int
+    at: str | None = Field(default=None, max_length=27)
+    hash: str = Field(max_length=64)

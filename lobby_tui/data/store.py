@@ -14,6 +14,7 @@ from lobby_tui.data.access import (
     staff_info,
     validate_fields,
 )
+from lobby_tui.data.chain_verify import IntegrityQueries
 from lobby_tui.data.checklist_commands import ChecklistCommands
 from lobby_tui.data.complaint_commands import ComplaintCommands
 from lobby_tui.data.complaint_queries import ComplaintQueries
@@ -62,6 +63,7 @@ class Store(
     ChecklistCommands,
     SummaryQueries,
     LogQueries,
+    IntegrityQueries,
 ):
     """The duty log in one database."""
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import union
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries
+from lobby_tui.data import chain, entries
 from lobby_tui.data.access import audit, authorize, authorized_branch
 from lobby_tui.data.checklist_commands import checklist_day
 from lobby_tui.data.complaint_queries import complaint_day
@@ -54,7 +54,16 @@ class SummaryQueries:
             branch = session.get(Branch, staff.branch_id)
             if day > branch_today(branch_zone(branch.time_zone)):
                 raise StoreError(N_("A day that has not begun cannot be signed off."))
-            review = Review(branch_id=branch.id, day=day, reviewer_id=staff.id, comment=comment)
+            # The seal: the chain as it stood when the day was signed, checked by ``verify``.
+            sealed_seq, sealed_hash = chain.head(session.connection(), branch.id) or (None, None)
+            review = Review(
+                branch_id=branch.id,
+                day=day,
+                reviewer_id=staff.id,
+                comment=comment,
+                sealed_seq=sealed_seq,
+                sealed_hash=sealed_hash,
+            )
             session.add(review)
             session.flush()
             audit(session, "sign_off", actor, day=day.isoformat(), review_id=review.id)

@@ -27,3 +27,13 @@ def refuse_changes(table: str) -> None:
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION lobby_append_only()"
         )
+        refuse_truncate(table)
+
+
+def refuse_truncate(table: str) -> None:
+    """PostgreSQL: row triggers never fire on TRUNCATE, which would empty ``table`` at once; a
+    statement trigger (``<table>_no_truncate``) refuses it, even to the tables' owner."""
+    op.execute(
+        f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+        "FOR EACH STATEMENT EXECUTE FUNCTION lobby_append_only()"
+    )
