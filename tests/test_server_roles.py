@@ -90,3 +90,16 @@ def test_the_terminals_role_cannot_change_erase_or_reshape_the_log(
         change(app_url, statement)
 
     assert rows(app_url, "SELECT id, text FROM entry ORDER BY id") == before
+
+
+def test_not_even_the_owner_can_empty_an_append_only_table(pg_cluster) -> None:
+    owner_url = pg_cluster.new_database()
+    store = set_up_branch(owner_url)
+    store.add_note(store.sign_in(LOBBY_NO, LOBBY_PIN), "留痕")
+    store.close()
+
+    for table in ("entry", "audit_event", "revision", "chain_link"):
+        with pytest.raises(REFUSED, match="append-only"):
+            change(owner_url, f"TRUNCATE {table} CASCADE")
+
+    assert rows(owner_url, "SELECT text FROM entry") == [("留痕",)]

@@ -11,6 +11,7 @@ serves it instead of reading the whole log. SQLite needs neither: it has no TRUN
 search has FTS5 tables of its own (0005).
 """
 
+import sqlalchemy as sa
 from alembic import op
 
 from lobby_tui.data.migrations.append_only import refuse_truncate
@@ -22,16 +23,19 @@ depends_on = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
+    connection = op.get_bind()
+    if connection.dialect.name != "postgresql":
         return
-    tables = (
-        op.get_bind()
-        .exec_driver_sql(
-            "SELECT DISTINCT event_object_table FROM information_schema.triggers "
-            "WHERE trigger_name LIKE '%\\_append\\_only'"
-        )
-        .scalars()
-    )
+    # Tables made append-only before this revision; those made after it get the trigger from
+    # refuse_changes itself.
+    tables = connection.execute(
+        sa.text(
+            "SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger "
+            "WHERE tgname LIKE :append_only AND tgrelid NOT IN "
+            "(SELECT tgrelid FROM pg_trigger WHERE tgname LIKE :no_truncate)"
+        ),
+        {"append_only": "%\\_append\\_only", "no_truncate": "%\\_no\\_truncate"},
+    ).scalars()
     for table in sorted(tables):
         refuse_truncate(table)
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -45,9 +49,11 @@ def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
     op.execute("DROP INDEX IF EXISTS ix_entry_current_search_trgm")
-    triggers = op.get_bind().exec_driver_sql(
-        "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
-        "WHERE tgname LIKE '%\\_no\\_truncate'"
+    triggers = op.get_bind().execute(
+        sa.text(
+            "SELECT tgname, tgrelid::regclass::text FROM pg_trigger WHERE tgname LIKE :pattern"
+        ),
+        {"pattern": "%\\_no\\_truncate"},
     )
     for name, table in triggers:
         op.execute(f"DROP TRIGGER {name} ON {table}")
