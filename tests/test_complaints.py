@@ -148,11 +148,13 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
 ):
     received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     case_id = register(store, lobby, received_at=received)
-    store.extend_complaint(lobby, case_id, "情况复杂，需调查")
+    # Each extension decided before the case fell due.
+    store.extend_complaint(lobby, case_id, "情况复杂，需调查", at=received + timedelta(days=9))
+    later = received + timedelta(days=27)
     with pytest.raises(StoreError, match="Tell the customer"):
-        store.extend_complaint(lobby, case_id, "特别复杂", days=30, approver="王行长")
+        store.extend_complaint(lobby, case_id, "特别复杂", days=30, approver="王行长", at=later)
     case = store.extend_complaint(
-        lobby, case_id, "特别复杂", days=30, approver="王行长", customer_told=True
+        lobby, case_id, "特别复杂", days=30, approver="王行长", customer_told=True, at=later
     ).case
 
     assert case.deadline.allowed_days == 60
@@ -164,8 +166,9 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
 
 
 def test_new_facts_restart_the_clock_from_that_day(store: Store, lobby: Actor):
-    case_id = register(store, lobby, received_at=datetime(2026, 11, 1, 2, 0, tzinfo=UTC))
-    store.extend_complaint(lobby, case_id, "复杂")
+    received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    case_id = register(store, lobby, received_at=received)
+    store.extend_complaint(lobby, case_id, "复杂", at=received + timedelta(days=4))
     today = datetime.now(UTC)
 
     case = store.add_complaint_facts(lobby, case_id, "客户补充：卡内有一笔未知扣款").case
@@ -325,3 +328,17 @@ def test_a_complaint_step_in_the_duty_log_is_neither_revised_nor_voided(store: S
     with pytest.raises(StoreError, match="recorded on the case"):
         store.revise_entry(lobby, saved.entry.id, {"text": "改"}, "写错了")
     assert not store.entry_history(lobby, saved.entry.id).entry.voided
+
+
+def test_an_overdue_case_is_not_extended_and_still_counts_as_overdue(store: Store, lobby: Actor):
+    now = datetime.now(UTC)
+    today = now.astimezone(SHANGHAI).date()
+    overdue = register(store, lobby, received_at=now - timedelta(days=36))
+
+    with pytest.raises(StoreError, match="past its due day"):
+        store.extend_complaint(lobby, overdue, "情况复杂")
+
+    case = store.complaint_timeline(lobby, overdue).case
+    assert case.deadline.extensions == 0
+    assert case.deadline.days_left(now) == -21
+    assert [c.id for c in store.complaints_on_day(lobby, today).overdue] == [overdue]

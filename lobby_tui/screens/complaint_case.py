@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from lobby_tui.domain.complaints import Action, Status, check_step
+from lobby_tui.domain.complaints import Action, Status, check_case_step
 from lobby_tui.domain.masking import mask, mask_name
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
@@ -159,8 +159,14 @@ class CaseScreen(LobbyScreen):
         if self.timeline is None:
             return
         case = self.timeline.case
-        refused = check_step(Status(case.status), case.deadline.paused, Action(action))
-        if refused:  # said at once; the store checks again when the step is saved
+        refused = check_case_step(
+            Status(case.status),
+            case.deadline,
+            Action(action),
+            by_respondent=case.respondent_no == self.app.actor.staff_no,
+            now=self.app.clock(),
+        )
+        if refused:  # said at once, before any typing; the store checks again on saving
             self.notify(_(refused), severity="warning")
             return
         from lobby_tui.screens.complaint_step import StepDialog
