@@ -220,8 +220,30 @@ async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> 
         await pilot.press("f7")
         await settle(pilot)
         assert app.screen.query_one(LogView).rows
+        assert "log_export" not in shown_binding_ids(app)
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert isinstance(app.screen, LogBrowserScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == "Only reviewers and admins can export."
         await pilot.press("escape")
         assert isinstance(app.screen, DeskScreen)
+
+
+def shown_binding_ids(app) -> set[str]:
+    return {b.binding.id for b in app.active_bindings.values() if b.binding.show}
+
+
+async def test_ctrl_e_exports_from_the_search_and_date_fields_too(db, make_app) -> None:
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        assert "log_export" in shown_binding_ids(app)
+        for field in ("#log-text", "#log-from"):
+            app.screen.query_one(field, Input).focus()
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            assert isinstance(app.screen, LogExportScreen)
+            await pilot.press("escape")
+            await settle(pilot)

@@ -20,10 +20,11 @@ from textual.widgets import Static
 from lobby_tui.domain.complaints import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.masking import mask
-from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
 from lobby_tui.widgets.footer import LobbyFooter
@@ -80,6 +81,8 @@ class EntryDetailScreen(LobbyScreen):
         self.entry_id = entry_id
         self.case_id: int | None = None
         self._next_reveal = 0
+        if self.refused_reveal():
+            hide_bindings(self, "reveal")
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
@@ -100,9 +103,6 @@ class EntryDetailScreen(LobbyScreen):
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reveal":
-            actor = self.app.actor
-            return actor is not None and allows(actor.role, Permission.REVIEW)
         if action == "open_case":
             return self.case_id is not None
         return True
@@ -203,7 +203,14 @@ class EntryDetailScreen(LobbyScreen):
             lines.append("\n")
         return lines or Text(_("Not revised, no outcome yet."))
 
+    def refused_reveal(self) -> str | None:
+        actor = self.app.actor
+        return refusal(actor.role if actor else None, Permission.REVIEW)
+
     def action_reveal(self) -> None:
+        if refused := self.refused_reveal():
+            self.notify(_(refused), severity="warning")
+            return
         field = REVEALABLE[self._next_reveal % len(REVEALABLE)]
         self._next_reveal += 1
         self._reveal(field)

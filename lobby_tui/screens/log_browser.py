@@ -20,9 +20,10 @@ from textual.widgets import Input, Select, Static
 
 from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
 from lobby_tui.widgets.footer import LobbyFooter
@@ -65,7 +66,8 @@ class LogBrowserScreen(LobbyScreen):
             id="log_previous",
             priority=True,
         ),
-        Binding("ctrl+e", "export", N_("Export"), id="log_export"),
+        # Priority: the search and date fields would take Ctrl+E as "end of line".
+        Binding("ctrl+e", "export", N_("Export"), id="log_export", priority=True),
     ]
 
     class Loaded(Message):
@@ -79,6 +81,8 @@ class LogBrowserScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="log")
         self.generation = 0
+        if self.refused_export():
+            hide_bindings(self, "log_export")
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
@@ -128,9 +132,6 @@ class LogBrowserScreen(LobbyScreen):
             return not typing
         if action == "apply_filter":
             return typing
-        if action == "export":
-            actor = self.app.actor
-            return actor is not None and allows(actor.role, Permission.EXPORT)
         return True
 
     # -- the filter -----------------------------------------------------------------------
@@ -251,7 +252,14 @@ class LogBrowserScreen(LobbyScreen):
 
     # -- export ---------------------------------------------------------------------------
 
+    def refused_export(self) -> str | None:
+        actor = self.app.actor
+        return refusal(actor.role if actor else None, Permission.EXPORT)
+
     def action_export(self) -> None:
+        if refused := self.refused_export():
+            self.notify(_(refused), severity="warning")
+            return
         log_filter = self.current_filter()
         if log_filter is None:
             return
