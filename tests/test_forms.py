@@ -266,3 +266,22 @@ async def test_lobby_staff_are_told_at_once_an_earlier_shifts_entry_is_not_their
             said
             == ["Only its author during the same shift, or a reviewer, can change this entry."] * 2
         )
+
+
+async def test_a_pasted_name_longer_than_its_field_keeps_what_fits_and_says_what_was_cut(
+    db, make_app
+):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f5")
+        await settle(pilot)
+        field = app.screen.query_one("#input-complainant_name")
+        field.focus()
+        await pilot.pause()
+        await paste(pilot, "王" * 45)
+
+        assert field.value == "王" * 40
+        assert error_of(app.screen, "complainant_name") == (
+            "5 characters cut: this field takes 40."
+        )
