@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from lobby_tui.domain.complaints import Status
+from lobby_tui.domain.dates import parse_date
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
@@ -91,9 +92,10 @@ class LogBrowserScreen(LobbyScreen):
         yield Static(_("Duty log: every entry, newest first"), classes="panel-title")
         with Horizontal(id="log-filters"):
             yield Input(placeholder=_("Search text or ticket"), id="log-text", compact=True)
-            yield Input(placeholder=_("From YYYY-MM-DD"), id="log-from", compact=True)
-            yield Input(placeholder=_("To YYYY-MM-DD"), id="log-to", compact=True)
+            yield Input(placeholder=_("From (12-07, -1)"), id="log-from", compact=True)
+            yield Input(placeholder=_("To (12-07, -1)"), id="log-to", compact=True)
             yield Input(placeholder=_("Staff no."), id="log-staff", compact=True)
+        yield Static("", id="log-date-error", classes="field-error", markup=False)
         with Horizontal(id="log-selects"):
             kinds = [(_(KIND_LABELS[kind]), str(kind)) for kind in Kind]
             yield Select(kinds, prompt=_("Any kind"), id="log-kind", compact=True)
@@ -137,17 +139,23 @@ class LogBrowserScreen(LobbyScreen):
     # -- the filter -----------------------------------------------------------------------
 
     def current_filter(self) -> LogFilter | None:
-        """The filter the bar shows, or None (and a warning) when a date is not a date."""
+        """The filter the bar shows, or None when a date is not a date (said under the bar,
+        the cursor in the field)."""
         from lobby_tui.data.views import LogFilter
 
         days: list[date | None] = []
+        error = self.query_one("#log-date-error", Static)
         for name in ("log-from", "log-to"):
-            value = self.query_one(f"#{name}", Input).value.strip()
+            field = self.query_one(f"#{name}", Input)
+            value = field.value.strip()
             try:
-                days.append(date.fromisoformat(value) if value else None)
-            except ValueError:
-                self.notify(_("Write the date as YYYY-MM-DD."), severity="warning")
+                days.append(parse_date(value, self.app.today()) if value else None)
+            except ValueError as refused:
+                error.update(_(str(refused)))
+                error.add_class("-shown")
+                self.set_focus(field)
                 return None
+        error.remove_class("-shown")
         chosen = {}
         for name in SELECTS:
             value = self.query_one(f"#log-{name}", Select).value
@@ -174,7 +182,7 @@ class LogBrowserScreen(LobbyScreen):
         """Enter in a box of the filter bar: the filter as typed, and back to the log."""
         if isinstance(self.focused, Input):
             await queued_keys_handled(self.focused)
-        if self._apply_filter():  # else the warning says which date, and the field keeps focus
+        if self._apply_filter():  # else the error says why, the date field has the cursor
             self.set_focus(self.query_one(LogView))
 
     @on(Select.Changed)
@@ -270,7 +278,10 @@ class LogBrowserScreen(LobbyScreen):
                 self._export(log_filter, *choice)
 
         formats = self.app.store.export_formats
-        self.app.push_screen(LogExportScreen(self.app.today(), formats), chosen)
+        screen = LogExportScreen(
+            self.app.today(), formats, log_filter.first_day, log_filter.last_day
+        )
+        self.app.push_screen(screen, chosen)
 
     @work(thread=True, group="log-export", exit_on_error=False)
     def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:
