@@ -27,6 +27,7 @@ from lobby_tui.widgets.complaint_text import (
 )
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseActionView, CaseSaved, CaseTimeline, CaseView, StaffInfo
@@ -74,12 +75,8 @@ class CaseScreen(LobbyScreen):
             yield Static("", id="case-fields")
             yield Static(_("Timeline"), classes="panel-title")
             yield Static("", id="case-timeline")
-            yield Static(
-                _(
-                    "t in hand · x extend · p pause · r resume · f new facts · d decision · "
-                    "u follow-up call · c close · w withdrawn · a reassign · Esc back"
-                ),
-                classes="hint",
+            yield KeyHints(
+                *(f"complaint_{action}" for _key, action, _label in STEP_KEYS), "case_back"
             )
         yield LobbyFooter()
 

@@ -25,6 +25,7 @@ from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class DeskScreen(EntryActions, LobbyScreen):
             with Vertical(id="desk-main"):
                 yield Static(_("Today's duty log"), classes="panel-title")
                 yield Timeline(id="timeline")
-                yield Static(_("n: write a note · F1: every key"), classes="hint")
+                yield KeyHints(("note", N_("write a note")), ("help", N_("every key")))
             with Vertical(id="desk-side"):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")

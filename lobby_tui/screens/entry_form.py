@@ -24,6 +24,7 @@ from lobby_tui.screens.drafts import KeepsDraft
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import Item, KeyHints
 from lobby_tui.writes import WriteJob
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
     FORM: ClassVar[str]
     KIND: ClassVar[Kind]
     HEADING: ClassVar[str]
-    HINT: ClassVar[str]
+    HINT: ClassVar[tuple[Item, ...]]
     KEEP: ClassVar[tuple[str, ...]] = ()
 
     class Saved(Message):
@@ -81,7 +82,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
                 id=f"{self.FORM}-form",
             )
             yield Static("", id="form-status", markup=False)
-            yield Static(_(self.HINT), classes="hint")
+            yield KeyHints(*self.HINT)
         yield LobbyFooter()
 
     def on_mount(self) -> None:

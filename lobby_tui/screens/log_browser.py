@@ -29,6 +29,7 @@ from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.log_view import LogView
 
@@ -114,12 +115,13 @@ class LogBrowserScreen(LobbyScreen):
             )
         yield LogView(self.app.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
-        yield Static(
-            _(
-                "PgUp/PgDn page · Home newest · End oldest · Enter history · / search · "
-                "Ctrl+E export"
-            ),
-            classes="hint",
+        yield KeyHints(
+            ("log_page_down", N_("page")),
+            ("log_newest", N_("newest")),
+            ("log_oldest", N_("oldest")),
+            ("log_history", N_("history")),
+            ("log_search", N_("search")),
+            "log_export",
         )
         yield LobbyFooter()
 

@@ -1,0 +1,91 @@
+"""A screen's line of key hints, made from its bindings: a key remapped in ``[keymap]`` shows
+its new key here as in the footer, and a key the person may not use is not offered."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import Static
+
+from lobby_tui.locale import _
+
+# How a key is written in a hint: as on the keyboard, not as Textual names it.
+_KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+    "slash": "/",
+    "backspace": "Backspace",
+    "delete": "Del",
+}
+
+
+def key_label(key: str) -> str:
+    """``ctrl+s`` → ``Ctrl+S``, ``f1`` → ``F1``, ``slash`` → ``/``; a letter stays itself."""
+    *modifiers, last = key.split("+")
+    if last in _KEY_NAMES:
+        shown = _KEY_NAMES[last]
+    elif len(last) > 1:
+        shown = last.upper() if last[0] == "f" and last[1:].isdigit() else last
+    else:
+        shown = last.upper() if modifiers else last
+    return "+".join([*(m.capitalize() for m in modifiers), shown])
+
+
+Item = str | tuple[str | None, str]
+
+
+class KeyHints(Static):
+    """A line of hints. Each item is a binding id, shown as "key: description" with the key the
+    binding has now; or ``(id, words)``, the same with words of its own (a msgid); or
+    ``(None, words)``, the words alone. A binding hidden from this person, or not bound here,
+    is left out."""
+
+    def __init__(self, *items: Item, id: str | None = None) -> None:
+        super().__init__("", id=id, classes="hint", markup=False)
+        self.items = items
+        self._text: str | None = None
+
+    def on_mount(self) -> None:
+        # The keys change with the focus (a form's own keys): follow them as the footer does.
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.refresh_hints()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen: object) -> None:
+        self.refresh_hints()
+
+    def refresh_hints(self) -> None:
+        bound = self._bound()
+        parts: list[str] = []
+        for item in self.items:
+            binding_id, words = item if isinstance(item, tuple) else (item, None)
+            if binding_id is None:
+                parts.append(_(words) if words else "")
+            elif (binding := bound.get(binding_id)) is not None:
+                action = _(words) if words else binding.description
+                parts.append(_("{key}: {action}").format(key=key_label(binding.key), action=action))
+        text = " · ".join(parts)
+        if text != self._text:
+            self._text = text
+            self.update(text)
+
+    def _bound(self) -> dict[str, Binding]:
+        """The bindings in reach by id, with the keys the keymap gave them; not those hidden
+        from this person (``widgets.bindings.hide_bindings``)."""
+        found: dict[str, Binding] = {}
+        for active in self.screen.active_bindings.values():
+            binding = active.binding
+            if binding.id and binding.description and binding.id not in found:
+                found[binding.id] = binding
+        return found
