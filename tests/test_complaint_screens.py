@@ -260,3 +260,33 @@ async def test_keys_a_person_may_not_use_on_a_case_say_why_at_once_without_a_dia
     assert (
         said[-2:] == ["You are the staff member complained about: ask the handler to do this."] * 2
     )
+
+
+async def test_the_complaint_list_of_a_branch_with_2000_cases_reads_on_as_the_cursor_goes_down(
+    db, make_app
+):
+    from tests.conftest import REVIEWER, add_reviewer
+    from tests.test_complaints import a_branch_with_2000_cases
+
+    store = Store.open(str(db))
+    try:
+        add_reviewer(store)
+        a_branch_with_2000_cases(store, None, None)
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f5", "f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ComplaintListScreen)
+        assert screen.cases[0].number == "TS-X-1999"  # the most overdue first
+        assert len(screen.cases) == 10
+        await pilot.press(*"s" * 8)  # on to every status
+        await settle(pilot)
+        assert len(screen.cases) == 10 + 100
+        await pilot.press(*["pagedown"] * 4)
+        await settle(pilot)
+        assert len(screen.cases) == 10 + 200
+        assert len({case.id for case in screen.cases}) == 210

@@ -342,3 +342,92 @@ def test_an_overdue_case_is_not_extended_and_still_counts_as_overdue(store: Stor
     assert case.deadline.extensions == 0
     assert case.deadline.days_left(now) == -21
     assert [c.id for c in store.complaints_on_day(lobby, today).overdue] == [overdue]
+
+
+def a_branch_with_2000_cases(store: Store, lobby: Actor, reviewer: Actor) -> dict[str, int]:
+    """Two years of complaints, written in one transaction as a busy branch gathers them:
+    1,990 withdrawn, and ten open — the oldest of those long overdue, one the reviewer's."""
+    from sqlmodel import select
+
+    from lobby_tui.data import complaints
+    from lobby_tui.data.models import ComplaintAction, ComplaintCase, Entry, Staff
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    named: dict[str, int] = {}
+    with store.db.write() as session:
+        staff = {s.staff_no: s for s in session.exec(select(Staff)).all()}
+        registrant = staff[LOBBY_NO]
+        for n in range(2000):
+            received = now - timedelta(hours=8 * n + 1)
+            case = ComplaintCase(
+                branch_id=registrant.branch_id,
+                number=f"TS-X-{n:04d}",
+                received_at=received,
+                **{**CARD_COMPLAINT, "severity": "red" if n % 2 else "green"},
+                staff_id=registrant.id,
+            )
+            session.add(case)
+            session.flush()
+            steps = [("register", received, {"handler_id": registrant.id})]
+            open_case = n in (5, 700) or n >= 1992
+            if n == 700:
+                steps.append(("reassign", received, {"handler_id": staff[REVIEWER_NO].id}))
+            if not open_case:
+                steps.append(("withdraw", received + timedelta(hours=1), {"reason": "撤回"}))
+            for action, at, payload in steps:
+                entry = Entry(
+                    branch_id=case.branch_id,
+                    staff_id=registrant.id,
+                    kind="complaint",
+                    occurred_at=at,
+                    topic=action,
+                    complaint_id=case.id,
+                )
+                session.add(entry)
+                session.flush()
+                session.add(
+                    ComplaintAction(
+                        case_id=case.id,
+                        action=action,
+                        payload=complaints.to_json(payload),
+                        staff_id=registrant.id,
+                        at=at,
+                        entry_id=entry.id,
+                    )
+                )
+            session.flush()
+            actions = complaints.actions_of(session, [case.id])[case.id]
+            [view] = complaints.views_of(session, [case], SHANGHAI)
+            complaints.sync_open_complaint(
+                session, case, view, complaints.handler_id_of(actions, case)
+            )
+            named[case.number] = case.id
+    return named
+
+
+def test_with_2000_cases_every_overdue_case_is_listed_and_the_list_pages_to_the_end(
+    store: Store, lobby: Actor, reviewer: Actor
+):
+    cases = a_branch_with_2000_cases(store, lobby, reviewer)
+    oldest = cases["TS-X-1999"]  # received two years ago: the case a LIMIT 500 lost
+
+    overdue = store.complaint_cases(reviewer, overdue=True)
+    assert oldest in [c.id for c in overdue]
+    assert [c.id for c in overdue] == [
+        cases[f"TS-X-{n:04d}"] for n in (*range(1999, 1991, -1), 700)
+    ]
+    mine = store.complaint_cases(reviewer, handler_no=REVIEWER_NO)
+    assert [c.number for c in mine] == ["TS-X-0700"]
+    assert len(store.complaint_cases(reviewer, status="open")) == 10
+
+    # Page through every case: open ones first, then the withdrawn ones, each once.
+    page = store.complaint_page(reviewer, limit=100)
+    assert len(page.cases) == 10 + 100
+    seen = [c.id for c in page.cases]
+    while page.after is not None:
+        page = store.complaint_page(reviewer, after=page.after, limit=100)
+        seen += [c.id for c in page.cases]
+    assert len(seen) == len(set(seen)) == 2000
+    withdrawn = store.complaint_page(reviewer, status="withdrawn", severity="red", limit=50)
+    assert len(withdrawn.cases) == 50
+    assert {(c.status, c.severity) for c in withdrawn.cases} == {("withdrawn", "red")}
