@@ -44,6 +44,9 @@ async def test_first_run_sets_up_the_branch_and_its_admin(tmp_path, make_app):
         await pilot.press(*"999999", "enter", *"999999", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
+        said = [str(n.message) for n in app._notifications][-1]
+        assert "until the branch names its own managers" in said
+        assert "[lists] in ~/" in said or "[lists] in /" in said
         await sign_in(pilot, "9001", "999999")
         assert isinstance(app.screen, DeskScreen)
     store = Store.open(str(path))
