@@ -19,6 +19,7 @@ from textual.worker import Worker, WorkerState
 from lobby_tui import locale
 from lobby_tui.config import Settings
 from lobby_tui.domain import validation
+from lobby_tui.domain.checklists import is_checklist_draft
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
@@ -193,7 +194,7 @@ class LobbyApp(App):
         forms = [name for name in self.drafts if name != validation.HANDOVER_DRAFT]
         if forms:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
-            name = forms[0]
+            name = "checklists" if is_checklist_draft(forms[0]) else forms[0]
             self.call_after_refresh(
                 self.run_action, "note" if name == "note" else f"screen('{name}')"
             )
