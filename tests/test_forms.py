@@ -285,3 +285,28 @@ async def test_a_pasted_name_longer_than_its_field_keeps_what_fits_and_says_what
         assert error_of(app.screen, "complainant_name") == (
             "5 characters cut: this field takes 40."
         )
+
+
+async def test_a_no_show_pressed_by_mistake_is_corrected_from_the_entrys_history(db, make_app):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f4", *"V010", "enter", "9", "1", *"fund", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("x")  # one key, at once: the customer was in fact served
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("escape", "enter")  # the desk's newest entry: its history
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("3", *"pressed x on the wrong row", "ctrl+s")  # completed, sold
+        await settle(pilot)
+        history = str(app.screen.query_one("#detail-history", Static).content)
+        assert "no-show" in history
+        assert "outcome corrected to completed" in history
+        assert "pressed x on the wrong row" in history
+    [row] = exported(db)
+    assert (row["handoff_outcome"], row["product_sold"]) == ("completed", True)

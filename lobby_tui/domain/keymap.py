@@ -24,6 +24,7 @@ BINDING_IDS = frozenset(
         "note", "entry_history", "entry_revise", "entry_void", "handoff_accepted",
         "handoff_completed", "handoff_sold", "handoff_returned", "handoff_no_show",
         "follow_up_done", "complaint_list", "reveal", "detail_back", "detail_case",
+        "outcome_correct",
         "handover_acknowledge",
         # checklists
         "check_ok", "check_problem", "check_enter", *(f"check_pick_{n}" for n in range(1, 4)),

@@ -199,3 +199,43 @@ class VoidScreen(_ChangeScreen):
     def job(self, fields: dict[str, str]):
         store, actor = self.app.store, self.app.actor
         return partial(store.void_entry, actor, self.entry.id, fields["reason"].strip())
+
+
+# What a hand-off's outcome may be corrected to: the outcomes of F6's keys.
+OUTCOME_CHOICES = (
+    ("accepted", N_("accepted")),
+    ("completed", N_("completed")),
+    ("sold", N_("completed, product sold")),
+    ("returned", N_("returned")),
+    ("no_show", N_("no-show")),
+)
+
+
+class CorrectOutcomeScreen(_ChangeScreen):
+    """A hand-off's last outcome put right (F6's keys act at once): a new outcome that
+    supersedes it, with the reason; the wrong one stays in the history."""
+
+    def heading(self) -> str:
+        return _("Correct the outcome of #{id}").format(id=self.entry.id)
+
+    def field_specs(self) -> list[FieldSpec]:
+        current = "sold" if self.entry.status == "completed" and self.entry.product_sold else None
+        current = current or self.entry.status
+        choices = tuple((code, _(label)) for code, label in OUTCOME_CHOICES if code != current)
+        return [
+            FieldSpec("outcome", _("The right outcome"), kind="pick", choices=choices),
+            FieldSpec("reason", _("Reason for the correction"), max_length=REASON_LIMIT),
+        ]
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        if not fields["outcome"]:
+            return {"outcome": _("Pick one of the listed values.")}
+        return super().check(fields)
+
+    def job(self, fields: dict[str, str]):
+        store, actor = self.app.store, self.app.actor
+        outcome = fields["outcome"]
+        event = "completed" if outcome == "sold" else outcome
+        sold = outcome == "sold" if event == "completed" else None
+        reason = fields["reason"].strip()
+        return partial(store.correct_handoff, actor, self.entry.id, event, reason, sold)
