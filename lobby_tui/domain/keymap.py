@@ -14,7 +14,7 @@ BINDING_IDS = frozenset(
     {
         # global
         "help", "queue", "enquiry", "handoff", "complaint", "open_items", "log", "summary",
-        "checklists", "desk", "lock", "quit",
+        "checklists", "desk", "lock", "quit", "staff",
         # forms and dialogs
         "save", "next_field", "tab_next", "tab_previous", "pick_next", "pick_previous",
         *(f"pick_{n}" for n in range(1, 10)),
@@ -45,6 +45,8 @@ BINDING_IDS = frozenset(
         "log_search", "log_filters", "log_apply", "log_next", "log_previous", "log_export",
         "log_newest", "log_oldest", "log_history", "log_up", "log_down", "log_page_up",
         "log_page_down",
+        # staff (admins)
+        "staff_add", "staff_disable", "staff_reset_pin", "staff_unlock", "cancel_staff",
     }
 )  # fmt: skip
 
