@@ -18,6 +18,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class _ChangeScreen(LobbyModal):
             yield Form(
                 self.field_specs(), validator=self.check, on_submit=self.save, id="change-form"
             )
-            yield Static(_("Ctrl+S: save · Esc: cancel"), classes="hint")
+            yield KeyHints(("save", N_("save")), ("cancel_change", N_("cancel")))
 
     def on_mount(self) -> None:
         self.query_one(Form).load(self.initial())

@@ -28,6 +28,7 @@ from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.hour_chart import HourChart
 from lobby_tui.writes import WriteJob, WriteRefused
 
@@ -85,12 +86,14 @@ class SummaryScreen(LobbyScreen):
                     yield HourChart(id="summary-chart")
                 with Vertical(id="summary-sign-off-box"):
                     yield Static("", id="summary-sign-off")
-        yield Static(self._hint(), classes="hint")
+        yield KeyHints(
+            ("summary_previous", N_("previous day")),
+            ("summary_next", N_("next day")),
+            ("summary_today", N_("today")),
+            ("summary_pick_day", N_("go to a day")),
+            ("summary_sign_off", N_("sign off")),
+        )
         yield LobbyFooter()
-
-    def _hint(self) -> str:
-        hint = _("←/p previous day · →/n next day · t today · d go to a day")
-        return hint + (_(" · s sign off") if self.may_sign_off else "")
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))

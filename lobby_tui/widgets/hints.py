@@ -3,7 +3,6 @@ its new key here as in the footer, and a key the person may not use is not offer
 
 from __future__ import annotations
 
-from textual.binding import Binding
 from textual.widgets import Static
 
 from lobby_tui.locale import _
@@ -72,20 +71,23 @@ class KeyHints(Static):
             binding_id, words = item if isinstance(item, tuple) else (item, None)
             if binding_id is None:
                 parts.append(_(words) if words else "")
-            elif (binding := bound.get(binding_id)) is not None:
-                action = _(words) if words else binding.description
-                parts.append(_("{key}: {action}").format(key=key_label(binding.key), action=action))
+            elif binding_id in bound:
+                keys, description = bound[binding_id]
+                action = _(words) if words else description
+                parts.append(_("{key}: {action}").format(key="/".join(keys), action=action))
         text = " · ".join(parts)
         if text != self._text:
             self._text = text
             self.update(text)
 
-    def _bound(self) -> dict[str, Binding]:
-        """The bindings in reach by id, with the keys the keymap gave them; not those hidden
-        from this person (``widgets.bindings.hide_bindings``)."""
-        found: dict[str, Binding] = {}
-        for active in self.screen.active_bindings.values():
+    def _bound(self) -> dict[str, tuple[list[str], str]]:
+        """The keys in reach by binding id (as the keymap gave them: ``left,p`` is two) and
+        the binding's description; not those hidden from this person
+        (``widgets.bindings.hide_bindings``)."""
+        found: dict[str, tuple[list[str], str]] = {}
+        for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if binding.id and binding.description and binding.id not in found:
-                found[binding.id] = binding
+            if binding.id and binding.description:
+                keys, _description = found.setdefault(binding.id, ([], binding.description))
+                keys.append(key_label(key))
         return found
