@@ -1,4 +1,7 @@
-"""The staff screen as an admin sees it, at 80×24 and 120×40, in both languages."""
+"""The staff screen as an admin sees it, at 80×24 and 120×40, in both languages.
+
+It does not show the database's path, so each test has a folder of its own: a shared fixed
+folder is emptied by any other run of the snapshot tests on the same machine."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor
 from lobby_tui.domain.roles import Role
 from tests.conftest import ADMIN, branch_db, settle, sign_in
-from tests.test_snapshots import app_for, fixed_folder, steady  # noqa: F401 (a fixture)
+from tests.test_snapshots import app_for, steady
 
 
 def a_branch_with_its_staff(path):
@@ -26,8 +29,8 @@ def a_branch_with_its_staff(path):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_the_staff_screen(snap_compare, make_app, fixed_folder, language, size):  # noqa: F811
-    app = app_for(make_app, a_branch_with_its_staff(fixed_folder / "branch.sqlite"), language)
+def test_the_staff_screen(snap_compare, make_app, tmp_path, language, size):
+    app = app_for(make_app, a_branch_with_its_staff(tmp_path / "branch.sqlite"), language)
 
     async def staff(pilot):
         await sign_in(pilot, *ADMIN)
@@ -40,8 +43,8 @@ def test_the_staff_screen(snap_compare, make_app, fixed_folder, language, size):
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 @pytest.mark.parametrize("language", ["en", "zh"])
-def test_adding_a_staff_member(snap_compare, make_app, fixed_folder, language, size):  # noqa: F811
-    app = app_for(make_app, a_branch_with_its_staff(fixed_folder / "branch.sqlite"), language)
+def test_adding_a_staff_member(snap_compare, make_app, tmp_path, language, size):
+    app = app_for(make_app, a_branch_with_its_staff(tmp_path / "branch.sqlite"), language)
 
     async def adding(pilot):
         await sign_in(pilot, *ADMIN)
