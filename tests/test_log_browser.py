@@ -271,3 +271,20 @@ async def test_f7_takes_days_as_f3_and_f8_do_says_a_bad_one_under_the_bar_and_na
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert app.screen.query_one("#input-path").value.endswith("lobby-log-2026-11-02.xlsx")
+
+
+async def test_the_log_hints_stay_while_typing_a_search_and_follow_the_keymap(db, make_app):
+    from lobby_tui.widgets.hints import KeyHints
+
+    a_month_of_entries(db)
+    app = make_app(db, keymap={"log_search": "f12", "log_export": "ctrl+x"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#log-text", Input)
+        hint = str(app.screen.query_one(KeyHints).content)
+        assert hint == (
+            "PgDn: page · Home: newest · End: oldest · Enter: history · F12: search · "
+            "Ctrl+X: Export"
+        )

@@ -3,6 +3,7 @@ its new key here as in the footer, and a key the person may not use is not offer
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.widgets import Static
 
 from lobby_tui.locale import _
@@ -86,8 +87,25 @@ class KeyHints(Static):
         (``widgets.bindings.hide_bindings``)."""
         found: dict[str, tuple[list[str], str]] = {}
         for key, active in self.screen.active_bindings.items():
-            binding = active.binding
-            if binding.id and binding.description:
-                keys, _description = found.setdefault(binding.id, ([], binding.description))
-                keys.append(key_label(key))
+            self._add(found, key, active.binding)
+        wanted = {item if isinstance(item, str) else item[0] for item in self.items}
+        if missing := wanted - found.keys():
+            # A widget's keys while the cursor is elsewhere (the log's PgDn while typing a
+            # search): still how the screen is used, so still hinted.
+            keymap = self.app._keymap
+            for node in (self.screen, *self.screen.walk_children()):
+                bindings = node._bindings.copy()
+                if keymap:
+                    bindings.apply_keymap(keymap)
+                for key, listed in bindings.key_to_bindings.items():
+                    for binding in listed:
+                        if binding.id in missing:
+                            self._add(found, key, binding)
         return found
+
+    @staticmethod
+    def _add(found: dict[str, tuple[list[str], str]], key: str, binding: Binding) -> None:
+        if binding.id and binding.description:
+            keys, _description = found.setdefault(binding.id, ([], binding.description))
+            if key_label(key) not in keys:
+                keys.append(key_label(key))
