@@ -21,8 +21,9 @@ from textual.worker import Worker, WorkerState
 from lobby_tui import locale
 from lobby_tui.config import Settings
 from lobby_tui.domain import validation
+from lobby_tui.domain.checklists import is_checklist_draft
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
-from lobby_tui.domain.roles import ROLE_LABELS
+from lobby_tui.domain.roles import ROLE_LABELS, Permission, refusal
 from lobby_tui.integrity_check import check_chain
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
@@ -74,6 +75,8 @@ class LobbyApp(App):
         Binding("f7", "screen('log')", N_("Log"), id="log", priority=True),
         Binding("f8", "screen('summary')", N_("Summary"), id="summary", priority=True),
         Binding("f9", "screen('checklists')", N_("Checks"), id="checklists", priority=True),
+        # Admins only: named in the desk's hints and F1, not in the footer of every screen.
+        Binding("f10", "screen('staff')", N_("Staff"), id="staff", show=False, priority=True),
         Binding("escape", "desk", N_("Desk"), id="desk", show=False, priority=True),
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
@@ -238,7 +241,7 @@ class LobbyApp(App):
         forms += [save.form for save in self.returned if self._mine(save)]
         if forms:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
-            name = forms[0]
+            name = "checklists" if is_checklist_draft(forms[0]) else forms[0]
             self.call_after_refresh(
                 self.run_action, "note" if name == "note" else f"screen('{name}')"
             )
@@ -350,6 +353,9 @@ class LobbyApp(App):
             name = "complaint_list"  # F5 twice: from registering to the list of cases
         if self.screen.id == name or (name in WRITING_SCREENS and not self.writable()):
             return
+        if name == "staff" and (refused := refusal(self.actor.role, Permission.MANAGE_STAFF)):
+            self.notify(_(refused), severity="warning")
+            return
         await self.to_desk()
         if name == "open_items":
             from lobby_tui.screens.open_items import OpenItemsScreen
@@ -363,6 +369,10 @@ class LobbyApp(App):
             from lobby_tui.screens.checklists import ChecklistsScreen
 
             await self.push_screen(ChecklistsScreen())
+        elif name == "staff":
+            from lobby_tui.screens.staff import StaffScreen
+
+            await self.push_screen(StaffScreen())
         elif name == "summary":
             from lobby_tui.screens.summary import SummaryScreen
 

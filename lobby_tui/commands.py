@@ -6,6 +6,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.locale import N_, _
 
 # (namespace, title, action, needs a signed-in staff member)
@@ -21,6 +22,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     (N_("screen"), N_("log browser"), "screen('log')", True),
     (N_("screen"), N_("day summary"), "screen('summary')", True),
     (N_("screen"), N_("checklists"), "screen('checklists')", True),
+    (N_("screen"), N_("staff"), "screen('staff')", True),
     (N_("session"), N_("lock the terminal"), "lock", True),
     (N_("session"), N_("sign out"), "sign_out", True),
     (N_("help"), N_("keys"), "help", False),
@@ -28,22 +30,30 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
 )
 
 
+# Commands only some roles may use: offered to them alone.
+NEEDS: dict[str, Permission] = {"screen('staff')": Permission.MANAGE_STAFF}
+
+
 class LobbyCommands(Provider):
-    def _available(self) -> list[tuple[str, str]]:
-        signed_in = self.app.actor is not None and not self.app.locked
+    def _available(self) -> list[tuple[str, str, str]]:
+        """(title shown, the same in English, action) of each command this person may use."""
+        actor = self.app.actor
+        signed_in = actor is not None and not self.app.locked
         return [
-            (f"{_(space)}: {_(title)}", action)
+            (f"{_(space)}: {_(title)}", f"{space}: {title}", action)
             for space, title, action, needs_staff in COMMANDS
-            if signed_in or not needs_staff
+            if (signed_in or not needs_staff)
+            and (action not in NEEDS or (signed_in and allows(actor.role, NEEDS[action])))
         ]
 
     async def discover(self) -> Hits:
-        for title, action in self._available():
+        for title, _english, action in self._available():
             yield DiscoveryHit(title, partial(self.app.run_action, action))
 
     async def search(self, query: str) -> Hits:
+        # Typed in either language: "staff" finds 员工 too, as staff learn the English words.
         matcher = self.matcher(query)
-        for title, action in self._available():
-            score = matcher.match(title)
+        for title, english, action in self._available():
+            score = max(matcher.match(title), matcher.match(english))
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self.app.run_action, action))

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lobby_tui.domain.keymap import keymap_problem
 from lobby_tui.domain.lists import (
     BranchLists,
     ListsError,
@@ -148,6 +149,10 @@ def load_settings(
         lists = lists_from_config(data, text, str(path))
     except ListsError as error:
         raise ConfigError(str(error)) from None
+    for binding_id, keys in keymap.items():
+        if problem := keymap_problem(binding_id, keys):
+            message, value = problem
+            raise _bad_key(path, text, ("keymap", binding_id), message, value)
 
     database = db or environ.get(DB_ENV) or data.get("database") or str(default_db_path())
     return Settings(

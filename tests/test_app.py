@@ -16,6 +16,7 @@ from lobby_tui.screens.note import NoteScreen
 from lobby_tui.screens.setup import SetupScreen
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.widgets.form import Form
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.timeline import Timeline
 from tests.conftest import ADMIN, LOBBY, settle, sign_in
 
@@ -43,6 +44,9 @@ async def test_first_run_sets_up_the_branch_and_its_admin(tmp_path, make_app):
         await pilot.press(*"999999", "enter", *"999999", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SignInScreen)
+        said = [str(n.message) for n in app._notifications][-1]
+        assert "until the branch names its own managers" in said
+        assert "[lists] in ~/" in said or "[lists] in /" in said
         await sign_in(pilot, "9001", "999999")
         assert isinstance(app.screen, DeskScreen)
     store = Store.open(str(path))
@@ -198,10 +202,23 @@ async def test_the_keymap_in_the_config_remaps_a_binding(db, make_app):
     app = make_app(db, keymap={"note": "ctrl+n"})
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
+        hint = str(app.screen.query_one(KeyHints).content)
+        assert hint.startswith("Ctrl+N: write a note · F1: every key")
         await pilot.press("n")
         assert isinstance(app.screen, DeskScreen)
         await pilot.press("ctrl+n")
         assert isinstance(app.screen, NoteScreen)
+        assert str(app.screen.query_one(KeyHints).content).startswith("Ctrl+S: save")
+
+
+async def test_the_hints_in_chinese_follow_the_keymap_too(db, make_app):
+    app = make_app(db, "zh", keymap={"note": "ctrl+n", "save": "ctrl+w"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        assert str(app.screen.query_one(KeyHints).content) == "Ctrl+N：写备注 · F1：全部按键"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert str(app.screen.query_one(KeyHints).content) == "Ctrl+W：保存 · Esc：回工作台"
 
 
 async def test_the_command_palette_reaches_the_note_form(db, make_app):

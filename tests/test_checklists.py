@@ -188,3 +188,41 @@ async def test_a_fast_typist_walks_the_mid_day_check_without_waiting(db, make_ap
     stored = rows(db, "SELECT item, ok, note FROM check_result ORDER BY id")
     assert [row[0] for row in stored] == [item.code for item in midday]
     assert [row for row in stored if not row[1]] == [(midday[2].code, 0, "paper low, 1 roll")]
+
+
+async def test_a_walk_left_with_esc_keeps_its_answers_even_after_the_terminal_is_closed(
+    db, make_app
+):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("1", "o", "p", *"no paper", "enter")
+        await settle(pilot)
+        await pilot.press("escape", "f9")  # out to the desk, and back
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        screen = app.screen
+        assert {code: (a.ok, a.note) for code, a in screen.answers.items()} == {
+            OPENING[0].code: (True, None),
+            OPENING[1].code: (False, "no paper"),
+        }
+        items = screen.query_one("#checks-items", DataTable)
+        assert items.cursor_row == 2
+    assert rows(db, "SELECT count(*) FROM check_result") == [(0,)]
+
+    # A new session (the terminal was closed): the walk opens where it stopped.
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistsScreen)
+        await pilot.press("1")
+        await settle(pilot)
+        assert len(app.screen.answers) == 2
+        await pilot.press(*"o" * (len(OPENING) - 2))
+        await settle(pilot)
+    assert rows(db, "SELECT count(*) FROM check_result WHERE ok = 0") == [(1,)]
+    assert rows(db, "SELECT count(*) FROM draft") == [(0,)]

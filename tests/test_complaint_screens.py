@@ -222,3 +222,72 @@ async def test_e_on_a_complaint_step_says_it_is_changed_on_its_case_without_a_di
         assert [str(n.message) for n in app._notifications][-2:] == [
             "A step of a complaint case is recorded on the case, not changed here."
         ] * 2
+
+
+async def test_keys_a_person_may_not_use_on_a_case_say_why_at_once_without_a_dialog(db, make_app):
+    from tests.conftest import REVIEWER, add_reviewer
+
+    store = Store.open(str(db))
+    try:
+        add_reviewer(store)
+        reviewer = store.sign_in(*REVIEWER)
+        now = datetime.now(UTC)
+        store.register_complaint(
+            reviewer, received_at=now - timedelta(days=1), **{**CARD, "respondent_no": LOBBY[0]}
+        )
+        store.register_complaint(reviewer, received_at=now - timedelta(days=36), **CARD)
+        store.sign_out(reviewer)
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f5", "f5")
+        await settle(pilot)
+        await pilot.press("enter")  # the overdue case comes first
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("escape", "down", "enter")
+        await settle(pilot)
+        for key in ("t", "a"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, CaseScreen)
+
+    said = [str(n.message) for n in app._notifications]
+    assert "past its due day" in said[-3]
+    assert (
+        said[-2:] == ["You are the staff member complained about: ask the handler to do this."] * 2
+    )
+
+
+async def test_the_complaint_list_of_a_branch_with_2000_cases_reads_on_as_the_cursor_goes_down(
+    db, make_app
+):
+    from tests.conftest import REVIEWER, add_reviewer
+    from tests.test_complaints import a_branch_with_2000_cases
+
+    store = Store.open(str(db))
+    try:
+        add_reviewer(store)
+        a_branch_with_2000_cases(store, None, None)
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await pilot.press("f5", "f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ComplaintListScreen)
+        assert screen.cases[0].number == "TS-X-1999"  # the most overdue first
+        assert len(screen.cases) == 10
+        await pilot.press(*"s" * 8)  # on to every status
+        await settle(pilot)
+        assert len(screen.cases) == 10 + 100
+        await pilot.press(*["pagedown"] * 4)
+        await settle(pilot)
+        assert len(screen.cases) == 10 + 200
+        assert len({case.id for case in screen.cases}) == 210

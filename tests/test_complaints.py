@@ -149,11 +149,13 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
 ):
     received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     case_id = register(store, lobby, received_at=received)
-    store.extend_complaint(lobby, case_id, "情况复杂，需调查")
+    # Each extension decided before the case fell due.
+    store.extend_complaint(lobby, case_id, "情况复杂，需调查", at=received + timedelta(days=9))
+    later = received + timedelta(days=27)
     with pytest.raises(StoreError, match="Tell the customer"):
-        store.extend_complaint(lobby, case_id, "特别复杂", days=30, approver="王行长")
+        store.extend_complaint(lobby, case_id, "特别复杂", days=30, approver="王行长", at=later)
     case = store.extend_complaint(
-        lobby, case_id, "特别复杂", days=30, approver="王行长", customer_told=True
+        lobby, case_id, "特别复杂", days=30, approver="王行长", customer_told=True, at=later
     ).case
 
     assert case.deadline.allowed_days == 60
@@ -165,8 +167,9 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
 
 
 def test_new_facts_restart_the_clock_from_that_day(store: Store, lobby: Actor):
-    case_id = register(store, lobby, received_at=datetime(2026, 11, 1, 2, 0, tzinfo=UTC))
-    store.extend_complaint(lobby, case_id, "复杂")
+    received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    case_id = register(store, lobby, received_at=received)
+    store.extend_complaint(lobby, case_id, "复杂", at=received + timedelta(days=4))
     today = datetime.now(UTC)
 
     case = store.add_complaint_facts(lobby, case_id, "客户补充：卡内有一笔未知扣款").case
@@ -326,3 +329,106 @@ def test_a_complaint_step_in_the_duty_log_is_neither_revised_nor_voided(store: S
     with pytest.raises(StoreError, match="recorded on the case"):
         store.revise_entry(lobby, saved.entry.id, {"text": "改"}, "写错了")
     assert not store.entry_history(lobby, saved.entry.id).entry.voided
+
+
+def test_an_overdue_case_is_not_extended_and_still_counts_as_overdue(store: Store, lobby: Actor):
+    now = datetime.now(UTC)
+    today = now.astimezone(SHANGHAI).date()
+    overdue = register(store, lobby, received_at=now - timedelta(days=36))
+
+    with pytest.raises(StoreError, match="past its due day"):
+        store.extend_complaint(lobby, overdue, "情况复杂")
+
+    case = store.complaint_timeline(lobby, overdue).case
+    assert case.deadline.extensions == 0
+    assert case.deadline.days_left(now) == -21
+    assert [c.id for c in store.complaints_on_day(lobby, today).overdue] == [overdue]
+
+
+def a_branch_with_2000_cases(store: Store, lobby: Actor, reviewer: Actor) -> dict[str, int]:
+    """Two years of complaints, written in one transaction as a busy branch gathers them:
+    1,990 withdrawn, and ten open — the oldest of those long overdue, one the reviewer's."""
+    from sqlmodel import select
+
+    from lobby_tui.data import complaints
+    from lobby_tui.data.models import ComplaintAction, ComplaintCase, Entry, Staff
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    named: dict[str, int] = {}
+    with store.db.write() as session:
+        staff = {s.staff_no: s for s in session.exec(select(Staff)).all()}
+        registrant = staff[LOBBY_NO]
+        for n in range(2000):
+            received = now - timedelta(hours=8 * n + 1)
+            case = ComplaintCase(
+                branch_id=registrant.branch_id,
+                number=f"TS-X-{n:04d}",
+                received_at=received,
+                **{**CARD_COMPLAINT, "severity": "red" if n % 2 else "green"},
+                staff_id=registrant.id,
+            )
+            session.add(case)
+            session.flush()
+            steps = [("register", received, {"handler_id": registrant.id})]
+            open_case = n in (5, 700) or n >= 1992
+            if n == 700:
+                steps.append(("reassign", received, {"handler_id": staff[REVIEWER_NO].id}))
+            if not open_case:
+                steps.append(("withdraw", received + timedelta(hours=1), {"reason": "撤回"}))
+            for action, at, payload in steps:
+                entry = Entry(
+                    branch_id=case.branch_id,
+                    staff_id=registrant.id,
+                    kind="complaint",
+                    occurred_at=at,
+                    topic=action,
+                    complaint_id=case.id,
+                )
+                session.add(entry)
+                session.flush()
+                session.add(
+                    ComplaintAction(
+                        case_id=case.id,
+                        action=action,
+                        payload=complaints.to_json(payload),
+                        staff_id=registrant.id,
+                        at=at,
+                        entry_id=entry.id,
+                    )
+                )
+            session.flush()
+            actions = complaints.actions_of(session, [case.id])[case.id]
+            [view] = complaints.views_of(session, [case], SHANGHAI)
+            complaints.sync_open_complaint(
+                session, case, view, complaints.handler_id_of(actions, case)
+            )
+            named[case.number] = case.id
+    return named
+
+
+def test_with_2000_cases_every_overdue_case_is_listed_and_the_list_pages_to_the_end(
+    store: Store, lobby: Actor, reviewer: Actor
+):
+    cases = a_branch_with_2000_cases(store, lobby, reviewer)
+    oldest = cases["TS-X-1999"]  # received two years ago: the case a LIMIT 500 lost
+
+    overdue = store.complaint_cases(reviewer, overdue=True)
+    assert oldest in [c.id for c in overdue]
+    assert [c.id for c in overdue] == [
+        cases[f"TS-X-{n:04d}"] for n in (*range(1999, 1991, -1), 700)
+    ]
+    mine = store.complaint_cases(reviewer, handler_no=REVIEWER_NO)
+    assert [c.number for c in mine] == ["TS-X-0700"]
+    assert len(store.complaint_cases(reviewer, status="open")) == 10
+
+    # Page through every case: open ones first, then the withdrawn ones, each once.
+    page = store.complaint_page(reviewer, limit=100)
+    assert len(page.cases) == 10 + 100
+    seen = [c.id for c in page.cases]
+    while page.after is not None:
+        page = store.complaint_page(reviewer, after=page.after, limit=100)
+        seen += [c.id for c in page.cases]
+    assert len(seen) == len(set(seen)) == 2000
+    withdrawn = store.complaint_page(reviewer, status="withdrawn", severity="red", limit=50)
+    assert len(withdrawn.cases) == 50
+    assert {(c.status, c.severity) for c in withdrawn.cases} == {("withdrawn", "red")}

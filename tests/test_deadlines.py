@@ -7,7 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lobby_tui.domain.deadlines import ClockEvent, Tick, check_extension, deadline
+from lobby_tui.domain.deadlines import (
+    ClockEvent,
+    Tick,
+    check_extension,
+    check_extension_at,
+    deadline,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -170,9 +176,50 @@ def test_a_paused_clock_pushes_the_due_day_on_while_it_stands():
 def test_extensions_go_to_30_then_60_days_at_most(ticks, days, approver, told, refused):
     clock = deadline(at("2026-03-01"), SHANGHAI, [Tick(e, at("2026-03-05"), d) for e, d in ticks])
 
-    message = check_extension(clock, days, approver, told)
+    message = check_extension(clock, days, approver, told, at("2026-03-06"))
 
     if refused is None:
         assert message is None
     else:
         assert refused in message
+
+
+def test_ts_20261101_001_21_days_overdue_cannot_be_extended_and_stays_overdue():
+    # Received 1 November, due 16 November; on 7 December it is 21 days overdue.
+    clock = deadline(at("2026-11-01"), SHANGHAI, [])
+    today = at("2026-12-07")
+    assert clock.days_left(today) == -21
+
+    assert "past its due day" in check_extension(clock, 15, None, False, today)
+    assert "past its due day" in check_extension_at(clock, today)
+    assert clock.overdue(today)
+
+
+def test_extended_15_then_30_days_before_falling_due_it_is_due_in_24_days():
+    ticks = [Tick(E.EXTEND, at("2026-11-10"), 15)]
+    first = deadline(at("2026-11-01"), SHANGHAI, [])
+    assert check_extension(first, 15, None, False, at("2026-11-10")) is None
+    extended = deadline(at("2026-11-01"), SHANGHAI, ticks)
+    assert check_extension(extended, 30, "王行长", True, at("2026-11-28")) is None
+    ticks.append(Tick(E.EXTEND, at("2026-11-28"), 30))
+
+    clock = deadline(at("2026-11-01"), SHANGHAI, ticks)
+
+    assert clock.due == date(2026, 12, 31)
+    assert clock.days_left(at("2026-12-07")) == 24
+    assert not clock.overdue(at("2026-12-07"))
+
+
+@pytest.mark.parametrize(
+    "asked, refused",
+    [
+        pytest.param("2026-03-16", False, id="on the due day"),
+        pytest.param("2026-03-17", True, id="the day after"),
+    ],
+)
+def test_an_extension_is_decided_by_the_end_of_the_due_day(asked, refused):
+    clock = deadline(at("2026-03-01"), SHANGHAI, [])
+
+    message = check_extension(clock, 15, None, False, at(asked, 23))
+
+    assert (message is not None) == refused

@@ -20,6 +20,7 @@ from lobby_tui.data.models import Entry, Shift
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import StoreError
 from lobby_tui.domain.clock import branch_zone
+from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.validation import TICKET_RE
 
@@ -201,3 +202,22 @@ def test_every_code_in_the_demo_is_one_the_branch_lists_name(entries: list[Entry
     for field, codes in named.items():
         used = {getattr(entry, field) for entry in entries} - {None}
         assert used <= codes, (field, used - codes)
+
+
+def test_every_code_in_the_demo_is_one_the_lists_name(entries: list[Entry]) -> None:
+    from lobby_tui.domain.lists import default_lists
+
+    lists = default_lists()
+    unnamed = set()
+    for entry in entries:
+        target_list = "handoff_target" if entry.kind == Kind.HANDOFF else "queue_target"
+        for list_name, code in (
+            ("business", entry.business),
+            ("priority", entry.priority),
+            ("topic", entry.topic if entry.kind != Kind.COMPLAINT else None),
+            (target_list, entry.target),
+        ):
+            if code and lists.find(list_name, code) is None:
+                unnamed.add((list_name, code))
+
+    assert unnamed == set()

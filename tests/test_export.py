@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -55,6 +55,9 @@ COLUMNS = [
     "topic",
     "text",
     "outcome",
+    "handoff_outcome",
+    "product_sold",
+    "follow_up",
     "complaint_no",
     "revision",
     "voided",
@@ -353,3 +356,54 @@ def test_a_lobby_manager_cannot_export_even_through_the_data_layer(
         list(export_rows(store, lobby, None, None))
 
     assert audit_actions(db_path, "export") == []
+
+
+def test_hand_offs_carry_their_latest_outcome_and_enquiries_their_follow_up_in_csv_and_xlsx(
+    store: Store, lobby: Actor, reviewer: Actor, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from lobby_tui.data.export import write_to_path
+
+    def hand_off(ticket: str) -> int:
+        entry = store.add_entry(
+            lobby, Kind.HANDOFF, ticket=ticket, target="wealth_manager", referral=True
+        )
+        return entry.id
+
+    accepted, no_show, sold = hand_off("V001"), hand_off("V002"), hand_off("V003")
+    store.update_handoff(lobby, accepted, "accepted")
+    store.update_handoff(lobby, no_show, "no_show")
+    store.update_handoff(lobby, sold, "accepted")
+    store.update_handoff(lobby, sold, "completed", product_sold=True)
+    due = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
+    call_back = store.add_entry(
+        lobby, Kind.ENQUIRY, text="房贷提前还款", resolved=False, follow_up_due=due
+    ).id
+    store.close_follow_up(lobby, call_back)
+    open_call = store.add_entry(
+        lobby, Kind.ENQUIRY, text="信用卡分期", resolved=False, follow_up_due=due
+    ).id
+    expected = {
+        accepted: ("accepted", None, None),
+        no_show: ("no_show", None, None),
+        sold: ("completed", True, None),
+        call_back: (None, None, "done"),
+        open_call: (None, None, "open"),
+    }
+
+    csv_path, xlsx_path = tmp_path / "log.csv", tmp_path / "log.xlsx"
+    write_to_path(export_rows(store, reviewer, None, None), csv_path, "csv")
+    write_to_path(export_rows(store, reviewer, None, None), xlsx_path, "xlsx")
+
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        by_id = {int(row["id"]): row for row in csv.DictReader(handle)}
+    for entry_id, values in expected.items():
+        row = by_id[entry_id]
+        assert (row["handoff_outcome"], row["product_sold"], row["follow_up"]) == tuple(
+            as_csv_cell(value) for value in values
+        )
+    header, *body = load_workbook(xlsx_path)["entries"].values
+    columns = [header.index(name) for name in ("handoff_outcome", "product_sold", "follow_up")]
+    shown = {row[header.index("id")]: tuple(row[n] for n in columns) for row in body}
+    assert {entry_id: shown[entry_id] for entry_id in expected} == expected

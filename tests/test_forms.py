@@ -14,6 +14,7 @@ from lobby_tui.data.export import export_rows
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor
 from lobby_tui.domain.roles import Role
+from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.timeline import Timeline
 from tests.conftest import LOBBY, settle, sign_in
@@ -237,6 +238,77 @@ async def test_lobby_staff_have_no_reveal_key(db, make_app):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
-        await pilot.press("enter", "r")
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = {b.binding.id for b in app.active_bindings.values() if b.binding.show}
+        assert "reveal" not in shown
+        await pilot.press("r")
         await settle(pilot)
         assert str(app.screen.query_one("#detail-revealed", Static).content) == ""
+        assert [str(n.message) for n in app._notifications][-1] == "Only reviewers can do this."
+
+
+async def test_lobby_staff_are_told_at_once_an_earlier_shifts_entry_is_not_theirs_to_change(
+    db, make_app
+):
+    store = Store.open(str(db))
+    lobby = store.sign_in(*LOBBY)
+    store.add_note(lobby, "yesterday's shift")
+    store.sign_out(lobby)
+    store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        for key in ("e", "v"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, DeskScreen)
+        said = [str(n.message) for n in app._notifications][-2:]
+        assert (
+            said
+            == ["Only its author during the same shift, or a reviewer, can change this entry."] * 2
+        )
+
+
+async def test_a_pasted_name_longer_than_its_field_keeps_what_fits_and_says_what_was_cut(
+    db, make_app
+):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f5")
+        await settle(pilot)
+        field = app.screen.query_one("#input-complainant_name")
+        field.focus()
+        await pilot.pause()
+        await paste(pilot, "王" * 45)
+
+        assert field.value == "王" * 40
+        assert error_of(app.screen, "complainant_name") == (
+            "5 characters cut: this field takes 40."
+        )
+
+
+async def test_a_no_show_pressed_by_mistake_is_corrected_from_the_entrys_history(db, make_app):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f4", *"V010", "enter", "9", "1", *"fund", "ctrl+s")
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        await pilot.press("x")  # one key, at once: the customer was in fact served
+        await settle(pilot)
+        assert app.screen.query_one(DataTable).row_count == 0
+        await pilot.press("escape", "enter")  # the desk's newest entry: its history
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("3", *"pressed x on the wrong row", "ctrl+s")  # completed, sold
+        await settle(pilot)
+        history = str(app.screen.query_one("#detail-history", Static).content)
+        assert "no-show" in history
+        assert "outcome corrected to completed" in history
+        assert "pressed x on the wrong row" in history
+    [row] = exported(db)
+    assert (row["handoff_outcome"], row["product_sold"]) == ("completed", True)

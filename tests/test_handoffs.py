@@ -512,3 +512,29 @@ def test_another_branch_sharing_the_database_neither_sees_nor_touches_our_items(
         assert str(refused.value) == "There is no such entry.", name
     assert events_in_database(db_path) == []
     assert open_ids(store, lobby) == [saved.id]
+
+
+def test_a_no_show_pressed_by_mistake_is_corrected_with_a_reason_and_both_stay_in_the_history(
+    store: Store, lobby: Actor, db_path: Path
+):
+    handoff = hand_off(store, lobby)
+    with pytest.raises(StoreError, match="no outcome to correct yet"):
+        store.correct_handoff(lobby, handoff.id, "completed", "客户已购买", product_sold=True)
+    store.update_handoff(lobby, handoff.id, "no_show")  # x, one key, on the wrong row
+
+    with pytest.raises(ValidationError):
+        store.correct_handoff(lobby, handoff.id, "completed", "  ", product_sold=True)
+    with pytest.raises(StoreError, match="outcome already"):
+        store.correct_handoff(lobby, handoff.id, "no_show", "按错了")
+    corrected = store.correct_handoff(
+        lobby, handoff.id, "completed", "按错了，客户已购买理财", product_sold=True
+    )
+
+    assert (corrected.status, corrected.product_sold) == ("completed", True)
+    assert events_in_database(db_path) == [
+        (handoff.id, "no_show", None),
+        (handoff.id, "completed", 1),
+    ]
+    again = store.correct_handoff(lobby, handoff.id, "returned", "客户退回，未成交")
+    assert (again.status, again.product_sold) == ("returned", False)
+    assert len(audit_actions(db_path, "handoff_corrected")) == 2

@@ -62,7 +62,7 @@ def shift_row(path: Path, shift_id: int) -> tuple:
 def test_the_evening_note_is_read_and_acknowledged_by_the_morning_staff(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm_wang")
+    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
 
     assert store.hand_over(lobby, NOTE) is True
     morning = store.sign_in(ADMIN_NO, ADMIN_PIN)
@@ -90,7 +90,7 @@ def test_the_handover_lists_open_complaints_nearest_due_first_without_the_withdr
     overdue = register(store, lobby, 20)
     withdrawn = register(store, lobby, 3)
     store.withdraw_complaint(lobby, withdrawn, "客户撤回")
-    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm_wang")
+    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
 
     summary = store.open_for_handover(lobby)
 

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from lobby_tui.data.store import Store
 from lobby_tui.domain.kinds import Kind
@@ -221,8 +221,71 @@ async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> 
         await pilot.press("f7")
         await settle(pilot)
         assert app.screen.query_one(LogView).rows
+        assert "log_export" not in shown_binding_ids(app)
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert isinstance(app.screen, LogBrowserScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == "Only reviewers and admins can export."
         await pilot.press("escape")
         assert isinstance(app.screen, DeskScreen)
+
+
+def shown_binding_ids(app) -> set[str]:
+    return {b.binding.id for b in app.active_bindings.values() if b.binding.show}
+
+
+async def test_ctrl_e_exports_from_the_search_and_date_fields_too(db, make_app) -> None:
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        assert "log_export" in shown_binding_ids(app)
+        for field in ("#log-text", "#log-from"):
+            app.screen.query_one(field, Input).focus()
+            await pilot.press("ctrl+e")
+            await settle(pilot)
+            assert isinstance(app.screen, LogExportScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_f7_takes_days_as_f3_and_f8_do_says_a_bad_one_under_the_bar_and_names_the_export(
+    db, make_app
+) -> None:
+    a_month_of_entries(db)  # all on 2 November, branch time
+    a_month_later = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
+    app = make_app(db, clock=lambda: a_month_later)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        view = app.screen.query_one(LogView)
+        await pilot.press("slash", "tab", *"11-2x", "enter")
+        await settle(pilot)
+        error = app.screen.query_one("#log-date-error", Static)
+        assert app.focused is app.screen.query_one("#log-from", Input)
+        assert error.display and str(error.content).startswith("Write a day as")
+
+        await pilot.press("ctrl+u", *"-30", "tab", *"11-02", "enter")
+        await settle(pilot)
+        assert not error.display
+        assert app.focused is view and len(view.rows) > 0
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert app.screen.query_one("#input-path").value.endswith("lobby-log-2026-11-02.xlsx")
+
+
+async def test_the_log_hints_stay_while_typing_a_search_and_follow_the_keymap(db, make_app):
+    from lobby_tui.widgets.hints import KeyHints
+
+    a_month_of_entries(db)
+    app = make_app(db, keymap={"log_search": "f12", "log_export": "ctrl+x"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        await pilot.press("f12")
+        await settle(pilot)
+        assert app.focused is app.screen.query_one("#log-text", Input)
+        hint = str(app.screen.query_one(KeyHints).content)
+        assert hint == (
+            "PgDn: page · Home: newest · End: oldest · Enter: history · F12: search · "
+            "Ctrl+X: Export"
+        )

@@ -195,6 +195,32 @@ def test_reset_pin_clears_the_lock(store: Store, admin: Actor, db_path: Path) ->
     assert store.sign_in(LOBBY_NO, "246810").staff_no == LOBBY_NO
 
 
+def test_an_admin_lifts_a_lock_and_the_old_pin_signs_in_again(
+    store: Store, admin: Actor, db_path: Path
+) -> None:
+    with pytest.raises(StoreError, match="not locked"):
+        store.unlock_staff(admin, LOBBY_NO)
+    lock_out(store, LOBBY_NO)
+
+    store.unlock_staff(admin, LOBBY_NO)
+
+    assert store.sign_in(LOBBY_NO, LOBBY_PIN).staff_no == LOBBY_NO
+    [(who, _, detail)] = audit_actions(db_path, "staff_unlock")
+    assert (who, json.loads(detail)) == (ADMIN_NO, {"staff_no": LOBBY_NO})
+
+
+def test_an_admin_cannot_disable_their_own_account_nor_one_twice(
+    store: Store, admin: Actor, lobby: Actor
+) -> None:
+    with pytest.raises(StoreError, match="your own account"):
+        store.disable_staff(admin, ADMIN_NO)
+    with pytest.raises(PermissionDenied):
+        store.unlock_staff(lobby, LOBBY_NO)
+    store.disable_staff(admin, LOBBY_NO)
+    with pytest.raises(StoreError, match="already disabled"):
+        store.disable_staff(admin, LOBBY_NO)
+
+
 def test_a_lock_set_by_another_terminal_while_the_pin_is_checked_still_holds(
     store: Store, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Role
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.summary import SignOffScreen, SummaryScreen
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.hour_chart import HourChart, columns
 from tests.conftest import LOBBY, settle, sign_in
 
@@ -98,6 +99,8 @@ async def test_lobby_staff_read_the_summary_but_cannot_sign_it_off(day_db, make_
         screen = await open_summary(pilot)
         shown = [b.binding.key for b in screen.active_bindings.values() if b.binding.show]
         assert "s" not in shown and "p" in shown
+        hint = str(screen.query_one(KeyHints).content)
+        assert hint == "←/p: previous day · →/n: next day · t: today · d: go to a day"
         await pilot.press("f1")
         listed = [str(cell) for cell in app.screen.query_one("#help-keys").get_column_at(1)]
         assert "Previous day" in listed and "Sign off" not in listed

@@ -31,7 +31,7 @@ from lobby_tui.data.views import (
 )
 from lobby_tui.domain import validation
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
-from lobby_tui.domain.roles import Permission, Role, allows
+from lobby_tui.domain.roles import CHANGE_REFUSAL, Permission, Role, allows, may_change_entry
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
@@ -278,9 +278,7 @@ def entry_to_change(
     if entry is None or entry.branch_id != staff.branch_id:
         raise StoreError(N_("There is no such entry."))
     if revising_as is not None and not may_change(session, revising_as, staff, entry):
-        raise PermissionDenied(
-            N_("Only its author during the same shift, or a reviewer, can change this entry.")
-        )
+        raise PermissionDenied(CHANGE_REFUSAL)
     if revising_as is not None and entry.complaint_id is not None:
         # The step is a record of its case too: a changed entry would no longer say what it did.
         raise StoreError(CASE_STEP_REFUSAL)
@@ -288,12 +286,16 @@ def entry_to_change(
 
 
 def may_change(session: Session, actor: Actor, staff: Staff, entry: Entry) -> bool:
-    if allows(staff.role, Permission.REVIEW):
-        return True
-    if entry.staff_id != staff.id or entry.shift_id is None or entry.shift_id != actor.shift_id:
-        return False
-    shift = session.get(Shift, entry.shift_id)
-    return shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None
+    """The rule of ``roles.may_change_entry``, with the shift read from the database."""
+    own = (
+        entry.staff_id == staff.id
+        and entry.shift_id is not None
+        and entry.shift_id == actor.shift_id
+    )
+    if own:
+        shift = session.get(Shift, entry.shift_id)
+        own = shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None
+    return may_change_entry(staff.role, own_entry_this_shift=own)
 
 
 def after_change(session: Session, entry: Entry) -> EntryView:

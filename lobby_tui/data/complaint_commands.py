@@ -179,7 +179,8 @@ class ComplaintCommands:
         }
 
         def check(view: CaseView) -> None:
-            refused = check_extension(view.deadline, days, approver, customer_told)
+            when = at or utcnow()
+            refused = check_extension(view.deadline, days, approver, customer_told, when)
             if refused:
                 raise StoreError(refused)
 
@@ -291,15 +292,17 @@ class ComplaintCommands:
             case = session.get(ComplaintCase, case_id)
             if case is None or case.branch_id != staff.branch_id:
                 raise StoreError(N_("There is no such complaint case."))
-            if case.respondent_id == staff.id:
-                raise StoreError(
-                    N_("You are the staff member complained about: ask the handler to do this.")
-                )
             zone = branch_zone(session.get(Branch, case.branch_id).time_zone)
             actions = complaints.actions_of(session, [case.id]).get(case.id, [])
             who = complaints.staff_named(session, [case], {case.id: actions})
             view = complaints.case_view(case, actions, who, zone)
-            refused = rules.check_step(Status(view.status), view.deadline.paused, action)
+            refused = rules.check_case_step(
+                Status(view.status),
+                view.deadline,
+                action,
+                by_respondent=case.respondent_id == staff.id,
+                now=at or utcnow(),
+            )
             if refused:
                 raise StoreError(refused)
             if check is not None:

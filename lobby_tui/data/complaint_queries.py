@@ -30,6 +30,7 @@ from lobby_tui.data.models import (
 from lobby_tui.data.views import (
     Actor,
     BranchInfo,
+    CasePage,
     CaseTimeline,
     CaseView,
     ComplaintDay,
@@ -37,11 +38,11 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
-from lobby_tui.domain.complaints import FINISHED, Action
+from lobby_tui.domain.complaints import FINISHED, Action, Status
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 
-CASE_LIST_LIMIT = 500
+CASE_PAGE = 100
 
 
 class ComplaintQueries:
@@ -76,35 +77,65 @@ class ComplaintQueries:
         overdue: bool = False,
         handler_no: str | None = None,
         now: datetime | None = None,
-        limit: int = CASE_LIST_LIMIT,
     ) -> list[CaseView]:
-        """Cases of the branch matching every filter given: ``status`` one of ``Status`` or
-        ``open``; ``overdue`` only those past their due day. Open cases first by time left,
-        then the others newest first; at most ``limit``."""
+        """Every case of the branch matching every filter (see ``complaint_page``): open cases
+        first by time left, then the others newest first. For a few cases; screens page."""
+        found: list[CaseView] = []
+        after: tuple[datetime, int] | None = None
+        while True:
+            page = self.complaint_page(
+                actor,
+                status=status,
+                severity=severity,
+                overdue=overdue,
+                handler_no=handler_no,
+                now=now,
+                after=after,
+            )
+            found += page.cases
+            if page.after is None:
+                return found
+            after = page.after
+
+    def complaint_page(
+        self,
+        actor: Actor,
+        *,
+        status: str | None = None,
+        severity: str | None = None,
+        overdue: bool = False,
+        handler_no: str | None = None,
+        now: datetime | None = None,
+        after: tuple[datetime, int] | None = None,
+        limit: int = CASE_PAGE,
+    ) -> CasePage:
+        """A page of the branch's cases matching every filter given: ``status`` one of
+        ``Status`` or ``open``; ``overdue`` only those past their due day; ``handler_no`` the
+        handler's staff number.
+
+        The open cases are found through their index, with their status, severity and
+        handler in the query, and come whole on the first page (``after`` None) by time
+        left: the due day is counted from the steps, so "overdue" is decided on them, never
+        on a first few hundred cases. The finished ones follow newest first, ``limit`` to a
+        page, read on by keyset from ``after``.
+        """
         now = now or utcnow()
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
-            query = select(ComplaintCase).where(ComplaintCase.branch_id == branch.id)
-            # The open cases' status is in their index; the others are the cases not in it.
-            if status in FINISHED:
-                query = query.where(ComplaintCase.id.not_in(select(OpenComplaint.case_id)))
-            elif status or overdue:
-                query = query.join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
-                if status and status != "open":
-                    query = query.where(OpenComplaint.status == status)
-            if severity:
-                query = query.where(ComplaintCase.severity == severity)
-            query = query.order_by(ComplaintCase.received_at.desc(), ComplaintCase.id.desc())
-            cases = session.exec(query.limit(limit)).all()
-            views = complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
-        views = [
-            view
-            for view in views
-            if (status in (None, "open") or view.status == status)
-            and (not overdue or view.deadline.overdue(now))
-            and (handler_no is None or view.handler_no == handler_no)
-        ]
-        return _by_time_left([v for v in views if v.open], now) + [v for v in views if not v.open]
+            zone = branch_zone(branch.time_zone)
+            handler = _staff_id(session, branch.id, handler_no)
+            opened: list[CaseView] = []
+            if after is None and status not in FINISHED:
+                opened = _open_matching(session, branch, status, severity, handler)
+                opened = _by_time_left(
+                    [v for v in opened if not overdue or v.deadline.overdue(now)], now
+                )
+            if overdue or status not in (None, *FINISHED):
+                return CasePage(opened, None)
+            finished, next_key = _finished_page(
+                session, branch, zone, status, severity, handler, after, limit
+            )
+        return CasePage(opened + finished, next_key)
 
     def complaint_timeline(self, actor: Actor, case_id: int) -> CaseTimeline:
         """A case and every step of it, oldest first."""
@@ -206,6 +237,89 @@ def complaint_day(session: Session, branch: Branch, day: date) -> ComplaintDay:
         closed=[v for v in views if v.closed_at is not None and v.closed_at >= start],
         overdue=[v for v in views if v.open and v.deadline.overdue(last_moment)],
     )
+
+
+def _staff_id(session: Session, branch_id: int, staff_no: str | None) -> int | None:
+    """The id of staff member ``staff_no`` of the branch (0, matching no case, if none)."""
+    if staff_no is None:
+        return None
+    found = session.exec(
+        select(Staff.id).where((Staff.branch_id == branch_id) & (Staff.staff_no == staff_no))
+    ).first()
+    return found or 0
+
+
+def _open_matching(
+    session: Session,
+    branch: Branch,
+    status: str | None,
+    severity: str | None,
+    handler: int | None,
+) -> list[CaseView]:
+    query = (
+        select(ComplaintCase)
+        .join(OpenComplaint, OpenComplaint.case_id == ComplaintCase.id)
+        .where(OpenComplaint.branch_id == branch.id)
+    )
+    if status and status != "open":
+        query = query.where(OpenComplaint.status == status)
+    if severity:
+        query = query.where(ComplaintCase.severity == severity)
+    if handler is not None:
+        query = query.where(OpenComplaint.handler_id == handler)
+    cases = session.exec(query).all()
+    return complaints.views_of(session, list(cases), branch_zone(branch.time_zone))
+
+
+def _finished_page(
+    session: Session,
+    branch: Branch,
+    zone: ZoneInfo,
+    status: str | None,
+    severity: str | None,
+    handler: int | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+) -> tuple[list[CaseView], tuple[datetime, int] | None]:
+    """Up to ``limit`` closed or withdrawn cases, newest first after the key ``after``, and
+    the key to read on from (None at the end)."""
+    withdrawn = select(ComplaintAction.case_id).where(ComplaintAction.action == Action.WITHDRAW)
+    where = (ComplaintCase.branch_id == branch.id) & ComplaintCase.id.not_in(
+        select(OpenComplaint.case_id)
+    )
+    if status == Status.WITHDRAWN:
+        where &= ComplaintCase.id.in_(withdrawn)
+    elif status == Status.CLOSED:
+        where &= ComplaintCase.id.not_in(withdrawn)
+    if severity:
+        where &= ComplaintCase.severity == severity
+    found: list[CaseView] = []
+    while True:
+        query = select(ComplaintCase).where(where)
+        if after is not None:
+            received, case_id = after
+            query = query.where(
+                (ComplaintCase.received_at < received)
+                | ((ComplaintCase.received_at == received) & (ComplaintCase.id < case_id))
+            )
+        query = query.order_by(ComplaintCase.received_at.desc(), ComplaintCase.id.desc())
+        cases = list(session.exec(query.limit(limit + 1)).all())
+        more, cases = len(cases) > limit, cases[:limit]
+        if cases:
+            after = (cases[-1].received_at, cases[-1].id)
+        if handler is not None:
+            # A finished case's last handler is in the details of its steps (a reassignment),
+            # not in a column: keep the handler's of each page read, until a page is full.
+            actions = complaints.actions_of(session, [case.id for case in cases])
+            cases = [
+                c for c in cases if complaints.handler_id_of(actions.get(c.id, []), c) == handler
+            ]
+        for view, case in zip(complaints.views_of(session, cases, zone), cases, strict=True):
+            found.append(view)
+            if len(found) == limit:  # the next page reads on from here (it may be empty)
+                return found, (case.received_at, case.id)
+        if not more:
+            return found, None
 
 
 def _by_time_left(views: list[CaseView], now: datetime) -> list[CaseView]:

@@ -57,7 +57,7 @@ HANDOFF_OPEN_FOR = timedelta(hours=1)  # hand-offs younger than this are still o
 # How a closed hand-off ended, and how often; a referral is a sale this often when completed.
 HANDOFF_ENDINGS = {"completed": 75, "returned": 15, "no_show": 10}
 SALE_SHARE = 0.4
-REFERRAL_TARGETS = ("wealth_manager", "relationship_manager")
+REFERRAL_TARGETS = ("manager:wealth", "manager:relationship")
 
 # One moment of a branch day per block: "kind weight business priority target topic" ("-" for
 # none), then "text | outcome" in Chinese and in English. ``{n}`` is a counter (target "counter"
@@ -105,22 +105,22 @@ enquiry 2 forex - - forex
 enquiry 5 ebanking - - ebanking
   客户忘记手机银行登录密码，指导用App刷脸重置 | 已重置成功
   Forgot the mobile banking password; guided the face-ID reset in the app | Reset done
-enquiry 3 deposit - - deposits
+enquiry 3 deposit - - deposit_rates
   咨询大额存单起存金额和利率 | 已解答：20万元起存
   Asked about large certificates of deposit | Answered: from 200,000 yuan
-enquiry 2 other - - documents
+enquiry 2 other - - opening_documents
   客户想替母亲代办，咨询所需材料 | 告知需双方身份证和授权书
   Wants to act for his mother; asked which papers are needed | Both ID cards and an authority
 enquiry 2 transfer - - fees
   咨询跨行转账手续费 | 告知手机银行转账免费
   Asked about fees for transfers to other banks | Free in mobile banking
-enquiry 2 loan - - loans
+enquiry 2 loan - - loan
   咨询房贷提前还款，留电话{mobile}待客户经理回电 | 已转客户经理
   Asks about repaying the mortgage early; call back on {mobile} | Passed to the RM
-handoff 4 wealth none wealth_manager -
+handoff 4 wealth none manager:wealth -
   客户20万元定期到期，想了解理财，引见理财经理 | 已接待，购买一年期理财
   200,000 yuan deposit matures; introduced to the wealth manager | Bought a one-year product
-handoff 2 loan none relationship_manager -
+handoff 2 loan none manager:relationship -
   小微企业主咨询经营贷，转介客户经理 | 待回访
   Small shop owner asking about a business loan; referred to the RM | Pending call-back
 handoff 3 card none counter -

@@ -39,6 +39,9 @@ FIELDS = (
     "topic",
     "text",
     "outcome",
+    "handoff_outcome",
+    "product_sold",
+    "follow_up",
     "complaint_no",
     "revision",
     "voided",
@@ -46,6 +49,9 @@ FIELDS = (
 FORMATS = ("jsonl", "csv", "xlsx")
 # Formats written as bytes, never to a terminal.
 BINARY_FORMATS = frozenset({"xlsx"})
+
+
+_FOLLOW_UP = {"follow_up": "open", "done": "done"}
 
 
 def export_row(entry: EntryView, branch: BranchInfo) -> dict[str, Any]:
@@ -65,6 +71,11 @@ def export_row(entry: EntryView, branch: BranchInfo) -> dict[str, Any]:
         "topic": entry.topic,
         "text": entry.text,
         "outcome": entry.outcome,
+        # The state an entry reached after it was written (README "Command line"): a hand-off's
+        # latest outcome, a follow-up open or done.
+        "handoff_outcome": entry.status if entry.kind == "handoff" else None,
+        "product_sold": entry.product_sold,
+        "follow_up": _FOLLOW_UP.get(entry.status) if entry.kind == "enquiry" else None,
         "complaint_no": entry.complaint_no,
         "revision": entry.revision,
         "voided": entry.voided,

@@ -91,6 +91,55 @@ class HandoffCommands:
             )
             return after_change(session, entry)
 
+    def correct_handoff(
+        self,
+        actor: Actor,
+        entry_id: int,
+        event: str,
+        reason: str,
+        product_sold: bool | None = None,
+    ) -> EntryView:
+        """Correct a hand-off's last outcome to ``event`` (with ``product_sold`` for a
+        completion), with the reason: a new event that supersedes the last one, which stays
+        in the history. Keys like ``x`` act at once; this is how a slip is put right."""
+        if event not in validation.HANDOFF_EVENTS:
+            raise ValueError(f"not a hand-off event: {event!r}")
+        validate_fields(("reason", validation.check_reason(reason)))
+        if event != "completed":
+            product_sold = False if product_sold is None else product_sold
+        with self.db.write() as session:
+            staff = writer(session, actor)
+            entry = entry_to_change(session, staff, entry_id)
+            if entry.kind != Kind.HANDOFF:
+                raise StoreError(N_("This entry is not a hand-off."))
+            view = entries.current_view(session, entry)
+            if view.voided:
+                raise StoreError(N_("This entry is void and can no longer be changed."))
+            refused = validation.check_handoff_correction(
+                view.status, view.product_sold, event, product_sold
+            )
+            if refused:
+                raise StoreError(refused)
+            session.add(
+                EntryEvent(
+                    entry_id=entry.id,
+                    event=event,
+                    product_sold=product_sold,
+                    note=reason,
+                    staff_id=staff.id,
+                )
+            )
+            audit(
+                session,
+                "handoff_corrected",
+                actor,
+                entry_id=entry.id,
+                was=view.status,
+                event=event,
+                product_sold=product_sold,
+            )
+            return after_change(session, entry)
+
     def close_follow_up(self, actor: Actor, entry_id: int, note: str | None = None) -> EntryView:
         """Mark an enquiry's follow-up done (the customer was called back)."""
         validate_fields(("note", validation.check_length(note)))

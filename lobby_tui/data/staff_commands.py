@@ -25,6 +25,7 @@ from lobby_tui.data.views import (
     Actor,
     SignInRefused,
     StaffInfo,
+    StoreError,
 )
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import utcnow
@@ -115,6 +116,7 @@ class StaffCommands:
     # -- staff ----------------------------------------------------------------------------
 
     def add_staff(self, actor: Actor, staff_no: str, name: str, role: Role | str, pin: str) -> None:
+        """Add a staff member of the branch with ``role`` and a PIN of 6 digits or more."""
         validate_fields(
             ("staff_no", validation.check_staff_no(staff_no)),
             ("name", validation.check_name(name)),
@@ -135,19 +137,39 @@ class StaffCommands:
             audit(session, "staff_add", actor, staff_no=staff_no, role=role)
 
     def list_staff(self, actor: Actor) -> list[StaffInfo]:
+        """Every staff member of the branch, active or not, by number."""
         with self.db.read() as session:
             authorize(session, actor, Permission.MANAGE_STAFF)
             return [staff_info(s) for s in session.exec(select(Staff).order_by(Staff.staff_no))]
 
     def disable_staff(self, actor: Actor, staff_no: str) -> None:
+        """Disable a staff member's account: the PIN no longer signs in; their entries stay.
+        An admin does not disable their own account (nobody would be left to undo it)."""
         with self.db.write() as session:
             authorize(session, actor, Permission.MANAGE_STAFF)
             staff = staff_by_no(session, staff_no)
+            if staff.staff_no == actor.staff_no:
+                raise StoreError(N_("You cannot disable your own account."))
+            if not staff.active:
+                raise StoreError(N_("This account is already disabled."))
             staff.active = False
             session.add(staff)
             audit(session, "staff_disable", actor, staff_no=staff_no)
 
+    def unlock_staff(self, actor: Actor, staff_no: str) -> None:
+        """Lift the lock that failed PINs put on a staff member, before it runs out."""
+        with self.db.write() as session:
+            authorize(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no)
+            if staff.locked_until is None or staff.locked_until <= utcnow():
+                raise StoreError(N_("This account is not locked."))
+            staff.failed_attempts = 0
+            staff.locked_until = None
+            session.add(staff)
+            audit(session, "staff_unlock", actor, staff_no=staff_no)
+
     def reset_pin(self, actor: Actor, staff_no: str, pin: str) -> None:
+        """Set a new PIN (6 digits or more) and lift any lock."""
         validate_fields(("pin", validation.check_pin(pin)))
         pin_hash = hash_pin(pin)
         with self.db.write() as session:

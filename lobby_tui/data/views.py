@@ -365,3 +365,14 @@ class LogPage:
     entries: list[EntryView]
     newer: bool
     older: bool
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """A page of the complaint list. The first page holds every open case that matches, by
+    time left, then the newest finished ones; a later page only finished ones. ``after`` is
+    the key (``received_at``, ``id``) of the last finished case shown, to read on from; None
+    when no more match."""
+
+    cases: list[CaseView]
+    after: tuple[datetime, int] | None

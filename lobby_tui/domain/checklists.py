@@ -44,3 +44,14 @@ def mark(day: ChecklistDay) -> str:
 def problems_text(day: ChecklistDay) -> str:
     """ "problems: 2"; "" for none (or a checklist not walked)."""
     return _("problems: {n}").format(n=day.problems) if day.problems else ""
+
+
+def draft_name(checklist: str) -> str:
+    """The draft a walk of ``checklist`` is kept in while it is answered, as a form keeps its
+    own: left with Esc, or in a killed terminal, the walk goes on where it stopped."""
+    return f"check_{checklist}"
+
+
+def is_checklist_draft(name: str) -> bool:
+    """True for the name of a checklist walk's draft (``draft_name``)."""
+    return name.startswith("check_")

@@ -8,8 +8,10 @@ than in the branch's lists.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
+from lobby_tui.domain.deadlines import Deadline, check_extension_at
 from lobby_tui.domain.lists import Choice
 from lobby_tui.locale import N_
 
@@ -172,6 +174,23 @@ def check_step(status: Status, paused: bool, action: Action) -> str | None:
             return N_("Record the follow-up call before closing the case.")
         return None
     return N_("This step cannot be recorded on a case.")
+
+
+RESPONDENT_REFUSAL = N_("You are the staff member complained about: ask the handler to do this.")
+
+
+def check_case_step(
+    status: Status, clock: Deadline, action: Action, *, by_respondent: bool, now: datetime
+) -> str | None:
+    """Why ``action`` may not be recorded now on a case in ``status`` with ``clock`` (a msgid),
+    or None. One rule for the case screen, which says it when the key is pressed, before any
+    typing, and for the store, which checks it again when the step is written."""
+    if by_respondent:
+        return RESPONDENT_REFUSAL
+    refused = check_step(status, clock.paused, action)
+    if refused is None and action == Action.EXTEND:
+        refused = check_extension_at(clock, now)
+    return refused
 
 
 def next_status(status: Status, action: Action) -> Status:

@@ -1,36 +1,64 @@
-"""Dates typed at the counter: ``2026-12-03``, ``12-03`` (this year or next) or ``+3`` (days on)."""
+"""Dates and times typed at the counter: one grammar for every date field (``2026-12-03``,
+``12-03``, ``-1``, ``+3``) and one for the moments of a complaint."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from lobby_tui.locale import N_
 
-DATE_FORMATS = N_("Write a date as 2026-12-03, 12-03 or +3 (in three days).")
-_RELATIVE = re.compile(r"^\+([0-9]{1,3})$")
+DAY_FORMATS = N_("Write a day as 2026-12-03, 12-03, -1 (yesterday) or +3 (in three days).")
+_OFFSET = re.compile(r"^([+-])([0-9]{1,4})$")
 _MONTH_DAY = re.compile(r"^([0-9]{1,2})-([0-9]{1,2})$")
 
 
-def parse_day(text: str, today: date) -> date:
-    """The day ``text`` names, counted from ``today``; ValueError (with a msgid) when it names
-    none or a day already past."""
+class Looking(StrEnum):
+    """Which way a field looks from today: how ``12-03`` is read, and which days it refuses."""
+
+    AHEAD = "ahead"  # a follow-up date: 12-03 is the next such day; a past day is refused
+    BACK = "back"  # a day to review: 12-03 is the latest such day; a day to come is refused
+    EITHER = "either"  # a filter: 12-03 is this year's; any day
+
+
+def parse_date(text: str, today: date, looking: Looking = Looking.EITHER) -> date:
+    """The day ``text`` names, counted from ``today``: the one grammar of every date field.
+
+    ``2026-12-03``; ``12-03`` (read the way the field looks); ``+3`` or ``-1`` (days on or
+    back). ValueError (with a msgid) when it names no day, or one the field does not take.
+    """
     text = text.strip()
     try:
-        if match := _RELATIVE.match(text):
-            day = today + timedelta(days=int(match.group(1)))
+        if match := _OFFSET.match(text):
+            days = int(match.group(2))
+            day = today + timedelta(days=days if match.group(1) == "+" else -days)
         elif match := _MONTH_DAY.match(text):
             day = date(today.year, int(match.group(1)), int(match.group(2)))
-            if day < today:
+            if looking == Looking.AHEAD and day < today:
                 day = day.replace(year=today.year + 1)
+            elif looking == Looking.BACK and day > today:
+                day = day.replace(year=today.year - 1)
         else:
             day = date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(DATE_FORMATS) from None
-    if day < today:
+    except (ValueError, OverflowError):
+        raise ValueError(DAY_FORMATS) from None
+    if looking == Looking.AHEAD and day < today:
         raise ValueError(N_("That day is already past."))
+    if looking == Looking.BACK and day > today:
+        raise ValueError(N_("That day has not come yet."))
     return day
+
+
+def parse_day(text: str, today: date) -> date:
+    """A day from ``today`` on (a follow-up date): ``parse_date`` looking ahead."""
+    return parse_date(text, today, Looking.AHEAD)
+
+
+def parse_past_day(text: str, today: date) -> date:
+    """A day up to ``today`` (a day to review): ``parse_date`` looking back."""
+    return parse_date(text, today, Looking.BACK)
 
 
 def start_of(day: date, zone: ZoneInfo) -> datetime:
@@ -44,53 +72,22 @@ _MOMENT_SLACK = timedelta(minutes=5)
 
 
 def parse_moment(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """The moment ``text`` names in branch time: ``09:30`` (today), ``11-28 16:45`` (this
-    year) or ``2026-11-28 16:45``; None for an empty text (now). ValueError (with a msgid) when
-    it names none or a moment still to come."""
+    """The moment ``text`` names in branch time: ``09:30`` (today), or a day as every date
+    field takes it and a time (``11-28 16:45``, ``-1 16:45``, ``2026-11-28 16:45``); None for
+    an empty text (now). ValueError (with a msgid) when it names none or one still to come."""
     text = " ".join(text.split())
     if not text:
         return None
     today = now.astimezone(zone).date()
     day_text, _space, time_text = text.rpartition(" ")
     match = _TIME.match(time_text)
+    day = parse_date(day_text, today, Looking.BACK) if day_text else today
     try:
         if match is None:
             raise ValueError
-        if not day_text:
-            day = today
-        elif day_match := _MONTH_DAY.match(day_text):
-            day = date(today.year, int(day_match.group(1)), int(day_match.group(2)))
-        else:
-            day = date.fromisoformat(day_text)
         moment = datetime.combine(day, time(int(match.group(1)), int(match.group(2))), tzinfo=zone)
     except ValueError:
         raise ValueError(MOMENT_FORMATS) from None
     if moment > now + _MOMENT_SLACK:
         raise ValueError(N_("That time has not come yet."))
     return moment
-
-
-PAST_DATE_FORMATS = N_("Write a day as 2026-11-28, 11-28 or -1 (yesterday).")
-_OFFSET = re.compile(r"^([+-])([0-9]{1,4})$")
-
-
-def parse_past_day(text: str, today: date) -> date:
-    """The day ``text`` names looking back from ``today``: ``2026-11-28``, ``11-28`` (the latest
-    such day not after today) or ``-1`` (days back; ``+1`` days on). ValueError (with a msgid)
-    when it names no day or one after today: a day to review has begun."""
-    text = text.strip()
-    try:
-        if match := _OFFSET.match(text):
-            days = int(match.group(2))
-            day = today + timedelta(days=days if match.group(1) == "+" else -days)
-        elif match := _MONTH_DAY.match(text):
-            day = date(today.year, int(match.group(1)), int(match.group(2)))
-            if day > today:
-                day = day.replace(year=today.year - 1)
-        else:
-            day = date.fromisoformat(text)
-    except (ValueError, OverflowError):
-        raise ValueError(PAST_DATE_FORMATS) from None
-    if day > today:
-        raise ValueError(N_("That day has not come yet."))
-    return day

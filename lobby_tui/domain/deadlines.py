@@ -13,6 +13,9 @@ The convention, in calendar days of the branch's time zone:
   before F no longer count.
 - A decision or a withdrawal stops the clock; the due day is kept, to tell whether the case
   was decided in time.
+- An extension is decided before the case falls due: once past its due day the case is overdue
+  and stays so; an extension then would hide a late case. Received 1 November, due 16
+  November: extended on 10 November it is due 1 December; asked on 7 December it is refused.
 
 Pure Python: no SQL, no Textual. The store checks the order of the events; this module only
 counts.
@@ -148,16 +151,27 @@ def deadline(received_at: datetime, zone: ZoneInfo, ticks: Iterable[Tick]) -> De
     )
 
 
-def check_extension(
-    clock: Deadline, days: int, approver: str | None, customer_told: bool
-) -> str | None:
-    """Why an extension of ``days`` may not be added to ``clock`` now (a msgid), or None.
-
-    The first is of 15 days; the second of 1 to 30 days, with a named approver and the
-    customer told; no third: 60 days at most in all.
-    """
+def check_extension_at(clock: Deadline, now: datetime) -> str | None:
+    """Why no extension may be added to ``clock`` at ``now`` (a msgid), or None: the clock
+    has stopped, or the case is already past its due day."""
     if clock.stopped is not None:
         return N_("The clock of this case has stopped.")
+    if clock.overdue(now):
+        return N_("The case is past its due day: an extension is decided before the case is due.")
+    return None
+
+
+def check_extension(
+    clock: Deadline, days: int, approver: str | None, customer_told: bool, now: datetime
+) -> str | None:
+    """Why an extension of ``days`` may not be added to ``clock`` at ``now`` (a msgid), or None.
+
+    Only before the case is due; the first is of 15 days; the second of 1 to 30 days, with a
+    named approver and the customer told; no third: 60 days at most in all.
+    """
+    refused = check_extension_at(clock, now)
+    if refused:
+        return refused
     if clock.extensions == 0:
         if days != FIRST_EXTENSION_DAYS:
             return N_("The first extension is of 15 days.")

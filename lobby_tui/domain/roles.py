@@ -35,6 +35,32 @@ def allows(role: Role | str, permission: Permission) -> bool:
     return permission in _GRANTS[Role(role)]
 
 
+# Why a key is refused, said when it is pressed; the store refuses the same with its own words.
+_REFUSALS: dict[Permission, str] = {
+    Permission.WRITE_ENTRY: N_("Your role does not allow this."),
+    Permission.READ_LOG: N_("Your role does not allow this."),
+    Permission.REVIEW: N_("Only reviewers can do this."),
+    Permission.EXPORT: N_("Only reviewers and admins can export."),
+    Permission.MANAGE_STAFF: N_("Only an admin can manage staff."),
+}
+
+
+def refusal(role: Role | str | None, permission: Permission) -> str | None:
+    """Why a staff member of ``role`` may not do ``permission`` (a msgid), or None when they may."""
+    if role is not None and allows(role, permission):
+        return None
+    return _REFUSALS[permission]
+
+
+CHANGE_REFUSAL = N_("Only its author during the same shift, or a reviewer, can change this entry.")
+
+
+def may_change_entry(role: Role | str, *, own_entry_this_shift: bool) -> bool:
+    """True when a staff member of ``role`` may revise or void an entry: a reviewer any entry,
+    anyone else only an entry of their own written during the shift they are still on."""
+    return allows(role, Permission.REVIEW) or own_entry_this_shift
+
+
 ROLE_LABELS: dict[Role, str] = {
     Role.LOBBY: N_("lobby"),
     Role.REVIEWER: N_("reviewer"),

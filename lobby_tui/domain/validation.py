@@ -144,6 +144,25 @@ def check_handoff_step(status: str, event: str) -> str | None:
     return N_("This hand-off is already accepted.")
 
 
+def check_handoff_correction(
+    status: str, sold: bool | None, event: str, product_sold: bool | None
+) -> str | None:
+    """Whether a hand-off whose latest outcome is ``status`` (``sold`` as it said) may have it
+    corrected to ``event`` (``product_sold`` for a completion). A correction is a new event
+    that supersedes the last, with its reason: the wrong one stays in the history."""
+    if status not in HANDOFF_EVENTS:
+        return N_("This hand-off has no outcome to correct yet.")
+    if event == status and (event != "completed" or bool(product_sold) == bool(sold)):
+        return N_("That is its outcome already.")
+    return None
+
+
+def is_correction(status: str, event: str) -> bool:
+    """True when ``event`` after ``status`` is not the hand-off's next step but a correction
+    of its last outcome (``check_handoff_correction``)."""
+    return event in HANDOFF_EVENTS and check_handoff_step(status, event) is not None
+
+
 def check_product_sold(event: str, product_sold: bool | None) -> str | None:
     """Whether a product was sold is known, and recorded, only when a hand-off is completed."""
     if product_sold is not None and event != "completed":

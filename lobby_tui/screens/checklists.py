@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
 from lobby_tui import locale
-from lobby_tui.domain.checklists import CHECKLIST_NAMES, mark, problems_text
+from lobby_tui.domain.checklists import CHECKLIST_NAMES, draft_name, mark, problems_text
 from lobby_tui.domain.lists import CHECKLIST_PHASES
 from lobby_tui.domain.validation import NOTE_MAX_LENGTH
 from lobby_tui.locale import N_, _
@@ -72,6 +72,9 @@ class ChecklistsScreen(LobbyScreen):
         def __init__(self, run: ChecklistRun) -> None:
             super().__init__()
             self.run = run
+
+    class DraftKept(Message):
+        pass
 
     def __init__(self) -> None:
         super().__init__(id="checklists")
@@ -172,6 +175,7 @@ class ChecklistsScreen(LobbyScreen):
             self.notify(_("This checklist has no items in the branch's lists."), severity="warning")
             return
         self.checklist, self.items, self.answers = checklist, items, {}
+        kept = self.app.drafts.get(draft_name(checklist), {})
         language = locale.language()
         self.query_one("#checks-title", Static).update(_(CHECKLIST_NAMES[checklist]))
         self.query_one("#checks-lists", DataTable).display = False
@@ -185,6 +189,16 @@ class ChecklistsScreen(LobbyScreen):
         self.query_one("#checks-status", Static).update("")
         self._walk_hint()
         self.refresh_bindings()
+        # A walk left with Esc (or a killed terminal) goes on where it stopped.
+        for item in items:
+            if item.code in kept:
+                self._answer(item, ok=not kept[item.code], note=kept[item.code] or None, keep=False)
+        if kept:
+            self.query_one("#checks-status", Static).update(
+                _("The answers given before are kept: {n} of {total}.").format(
+                    n=len(self.answers), total=len(items)
+                )
+            )
 
     def _walk_hint(self) -> None:
         self.query_one("#checks-hint", Static).update(
@@ -244,7 +258,9 @@ class ChecklistsScreen(LobbyScreen):
             self._walk_hint()
         self.refresh_bindings()
 
-    def _answer(self, item: Choice, *, ok: bool, note: str | None = None) -> None:
+    def _answer(
+        self, item: Choice, *, ok: bool, note: str | None = None, keep: bool = True
+    ) -> None:
         from lobby_tui.data.views import CheckAnswer
 
         label = item.label(locale.language())
@@ -262,8 +278,26 @@ class ChecklistsScreen(LobbyScreen):
         ]
         if later:
             table.move_cursor(row=later[0])
+            if keep:
+                self._keep_draft()
         else:
             self._save()
+
+    def _keep_draft(self) -> None:
+        """Keep the answers given so far as this walk's draft: an item's code, and "" for OK
+        or the problem's note."""
+        name = draft_name(self.checklist)
+        fields = {code: answer.note or "" for code, answer in self.answers.items()}
+        self.app.form_left(name, fields)
+        store, actor = self.app.store, self.app.actor
+        self.app.writes.put(
+            WriteJob(
+                run=partial(store.save_draft, actor, name, fields),
+                reply_to=self,
+                done=lambda _result: self.DraftKept(),
+                failed=WriteRefused,
+            )
+        )
 
     def _save(self) -> None:
         if self._saving:
@@ -272,9 +306,17 @@ class ChecklistsScreen(LobbyScreen):
         answers = [self.answers[item.code] for item in self.items]
         self.query_one("#checks-status", Static).update(_("saving…"))
         store, actor = self.app.store, self.app.actor
+        name = draft_name(self.checklist)
+        self.app.form_left(name, None)
+
+        def record() -> ChecklistRun:
+            run = store.record_checklist(actor, self.checklist, answers)
+            store.clear_draft(actor, name)
+            return run
+
         self.app.writes.put(
             WriteJob(
-                run=partial(store.record_checklist, actor, self.checklist, answers),
+                run=record,
                 reply_to=self,
                 done=self.Recorded,
                 failed=WriteRefused,

@@ -33,9 +33,12 @@ class ComplaintScreen(EntryFormScreen):
     COMMAND = "complaint"
     MOMENT = "received_at"
     HEADING = N_("Register a complaint")
-    HINT = N_(
-        "1–9: pick · Tab: next field · Ctrl+S: save · F5 again: the complaint list · "
-        "Esc: desk, the draft is kept"
+    HINT = (
+        (None, N_("1–9: pick")),
+        ("tab_next", N_("next field")),
+        ("save", N_("save")),
+        ("complaint", N_("again: the complaint list")),
+        ("desk", N_("desk, the draft is kept")),
     )
 
     class StaffLoaded(Message):

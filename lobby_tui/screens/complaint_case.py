@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from lobby_tui.domain.complaints import Action, Status, check_step
+from lobby_tui.domain.complaints import Action, Status, check_case_step
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
@@ -26,6 +26,7 @@ from lobby_tui.widgets.complaint_text import (
 )
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseActionView, CaseSaved, CaseTimeline, CaseView, StaffInfo
@@ -73,12 +74,8 @@ class CaseScreen(LobbyScreen):
             yield Static("", id="case-fields")
             yield Static(_("Timeline"), classes="panel-title")
             yield Static("", id="case-timeline")
-            yield Static(
-                _(
-                    "t in hand · x extend · p pause · r resume · f new facts · d decision · "
-                    "u follow-up call · c close · w withdrawn · a reassign · Esc back"
-                ),
-                classes="hint",
+            yield KeyHints(
+                *(f"complaint_{action}" for _key, action, _label in STEP_KEYS), "case_back"
             )
         yield LobbyFooter()
 
@@ -158,8 +155,14 @@ class CaseScreen(LobbyScreen):
         if self.timeline is None or not self.app.writable():
             return
         case = self.timeline.case
-        refused = check_step(Status(case.status), case.deadline.paused, Action(action))
-        if refused:  # said at once; the store checks again when the step is saved
+        refused = check_case_step(
+            Status(case.status),
+            case.deadline,
+            Action(action),
+            by_respondent=case.respondent_no == self.app.actor.staff_no,
+            now=self.app.clock(),
+        )
+        if refused:  # said at once, before any typing; the store checks again on saving
             self.notify(_(refused), severity="warning")
             return
         from lobby_tui.screens.complaint_step import StepDialog

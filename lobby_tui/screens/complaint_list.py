@@ -18,10 +18,13 @@ from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.timeline import plain
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import CaseView
+    from datetime import datetime
+
+    from lobby_tui.data.views import CasePage, CaseView
 
 # The status filter steps through these with s: every case, the open ones, then each status.
 STATUS_FILTERS: tuple[str | None, ...] = (None, "open", *Status)
@@ -39,13 +42,18 @@ class ComplaintListScreen(LobbyScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, cases: list[CaseView]) -> None:
+        def __init__(self, generation: int, page: CasePage, more: bool) -> None:
             super().__init__()
-            self.cases = cases
+            self.generation = generation
+            self.page = page
+            self.more = more  # a later page, to add below the rows shown
 
     def __init__(self) -> None:
         super().__init__(id="complaint_list")
         self.cases: list[CaseView] = []
+        self.after: tuple[datetime, int] | None = None  # where the next page reads on from
+        self.generation = 0  # a reply to an older filter is dropped
+        self.reading = False
         self.status: str | None = "open"
         self.severity: str | None = None
         self.overdue = False
@@ -57,9 +65,13 @@ class ComplaintListScreen(LobbyScreen):
         yield Static("", id="complaints-filters", markup=False)
         yield DataTable(id="complaints-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="complaints-status", markup=False)
-        yield Static(
-            _("s status · v severity · o overdue · h mine / all · Enter the case · Esc desk"),
-            classes="hint",
+        yield KeyHints(
+            "complaints_status",
+            "complaints_severity",
+            "complaints_overdue",
+            ("complaints_mine", N_("mine / all")),
+            "complaints_open",
+            "desk",
         )
         yield LobbyFooter()
 
@@ -82,29 +94,46 @@ class ComplaintListScreen(LobbyScreen):
 
     def reload(self) -> None:
         self._show_filters()
-        self._load()
+        self.generation += 1
+        self.reading = True
+        self._load(self.generation, None)
 
-    @work(thread=True, exclusive=True, group="complaint-list", exit_on_error=False)
-    def _load(self) -> None:
+    @work(thread=True, group="complaint-list", exit_on_error=False)
+    def _load(self, generation: int, after: tuple[datetime, int] | None) -> None:
         actor = self.app.actor
-        cases = self.app.store.complaint_cases(
+        page = self.app.store.complaint_page(
             actor,
             status=self.status,
             severity=self.severity,
             overdue=self.overdue,
             handler_no=actor.staff_no if self.mine else None,
             now=self.app.clock(),
+            after=after,
         )
-        self.post_message(self.Loaded(cases))
+        self.post_message(self.Loaded(generation, page, more=after is not None))
+
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """Read the next page of finished cases before the cursor reaches the last row."""
+        if self.after is not None and not self.reading and event.cursor_row >= len(self.cases) - 5:
+            self.reading = True
+            self._load(self.generation, self.after)
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
-        self.cases = event.cases
+        if event.generation != self.generation:
+            return
+        self.reading = False
+        self.after = event.page.after
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
+        if event.more:
+            self.cases = self.cases + event.page.cases
+        else:
+            self.cases = event.page.cases
+            table.clear()
         now, zone = self.app.clock(), self.app.zone
-        for case in event.cases:
+        for case in event.page.cases:
             table.add_row(
                 case.number,
                 case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
@@ -117,9 +146,9 @@ class ComplaintListScreen(LobbyScreen):
                 plain(case.facts, 200),
                 key=str(case.id),
             )
-        if event.cases:
-            table.move_cursor(row=min(max(keep, 0), len(event.cases) - 1))
-        status = "" if event.cases else _("No complaint matches.")
+        if self.cases and not event.more:
+            table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
+        status = "" if self.cases else _("No complaint matches.")
         self.query_one("#complaints-status", Static).update(status)
 
     def _show_filters(self) -> None:

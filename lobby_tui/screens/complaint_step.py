@@ -23,6 +23,7 @@ from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import yes_no
 from lobby_tui.widgets.complaint_text import action_label, axis_pairs
 from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.writes import WriteJob, WriteRefused
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ class StepDialog(LobbyModal):
         with VerticalScroll(id="change-box", classes="box"):
             yield Static(heading, classes="box-title", markup=False)
             yield Form(self.field_specs(), validator=self.check, on_submit=self.save)
-            yield Static(_("Ctrl+S: save · Esc: cancel"), classes="hint")
+            yield KeyHints(("save", N_("save")), ("cancel_step", N_("cancel")))
 
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
+from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
@@ -25,6 +26,7 @@ from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
@@ -63,7 +65,9 @@ class DeskScreen(EntryActions, LobbyScreen):
             with Vertical(id="desk-main"):
                 yield Static(_("Today's duty log"), classes="panel-title")
                 yield Timeline(id="timeline")
-                yield Static(_("n: write a note · F1: every key"), classes="hint")
+                admin = allows(self.app.actor.role, Permission.MANAGE_STAFF)
+                staff = (("staff", N_("staff")),) if admin else ()
+                yield KeyHints(("note", N_("write a note")), *staff, ("help", N_("every key")))
             with Vertical(id="desk-side"):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")

@@ -20,7 +20,12 @@ class EnquiryScreen(EntryFormScreen):
     FORM = "enquiry"
     KIND = Kind.ENQUIRY
     HEADING = N_("Enquiry")
-    HINT = N_("1–9: pick · Tab: next field · Ctrl+S: save · Esc: desk, the draft is kept")
+    HINT = (
+        (None, N_("1–9: pick")),
+        ("tab_next", N_("next field")),
+        ("save", N_("save")),
+        ("desk", N_("desk, the draft is kept")),
+    )
 
     def field_specs(self) -> list[FieldSpec]:
         lists = self.app.settings.lists

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
+from lobby_tui.domain.roles import CHANGE_REFUSAL, may_change_entry
 from lobby_tui.locale import N_, _
 
 if TYPE_CHECKING:
@@ -58,11 +59,18 @@ class EntryActions:
             self.app.push_screen(VoidScreen(entry), callback=self._entry_changed)
 
     def _changeable(self, entry: EntryView) -> bool:
-        """A complaint step is corrected on its case, never revised: say so before the dialog
-        asks for a reason it would then refuse (the data layer refuses it too)."""
-        if entry.complaint_id is None:
+        """Say why an entry may not be changed before the dialog asks for a reason it would
+        then refuse (the data layer refuses the same): a complaint step is corrected on its
+        case; lobby staff change only their own entries of the shift they are on."""
+        actor = self.app.actor
+        own = entry.staff_no == actor.staff_no and entry.shift_id == actor.shift_id
+        if entry.complaint_id is not None:
+            refused = CASE_STEP_REFUSAL
+        elif not may_change_entry(actor.role, own_entry_this_shift=own):
+            refused = CHANGE_REFUSAL
+        else:
             return True
-        self.notify(_(CASE_STEP_REFUSAL), severity="warning")
+        self.notify(_(refused), severity="warning")
         return False
 
     def _entry_changed(self, entry: EntryView | None) -> None:

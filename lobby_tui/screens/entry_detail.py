@@ -18,19 +18,21 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui.domain import validation
 from lobby_tui.domain.complaints import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
 
 if TYPE_CHECKING:
-    from lobby_tui.data.views import CaseTimeline, EntryHistory
+    from lobby_tui.data.views import CaseTimeline, EntryHistory, EntryView
 
 FIELD_LABELS = {
     "ticket": N_("Ticket"),
@@ -60,6 +62,7 @@ class EntryDetailScreen(LobbyScreen):
         Binding("escape", "app.pop_screen", N_("Back"), id="detail_back"),
         Binding("r", "reveal", N_("Reveal"), id="reveal"),
         Binding("c", "open_case", N_("Complaint case"), id="detail_case"),
+        Binding("o", "correct_outcome", N_("Correct the outcome"), id="outcome_correct"),
     ]
 
     class Loaded(Message):
@@ -79,6 +82,9 @@ class EntryDetailScreen(LobbyScreen):
         self.entry_id = entry_id
         self.case_id: int | None = None
         self.history: EntryHistory | None = None
+        self.entry: EntryView | None = None
+        if self.refused_reveal():
+            hide_bindings(self, "reveal")
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
@@ -99,9 +105,6 @@ class EntryDetailScreen(LobbyScreen):
         self._load()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reveal":
-            actor = self.app.actor
-            return actor is not None and allows(actor.role, Permission.REVIEW)
         if action == "open_case":
             return self.case_id is not None
         return True
@@ -119,7 +122,7 @@ class EntryDetailScreen(LobbyScreen):
     def _show(self, event: Loaded) -> None:
         self._show_case(event.case)
         history = self.history = event.history
-        entry = history.entry
+        entry = self.entry = history.entry
         fields = Text()
         kind = _(KIND_LABELS[Kind(entry.kind)])
         when = entry.occurred_at.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
@@ -190,9 +193,15 @@ class EntryDetailScreen(LobbyScreen):
                 old_shown = self._shown(name, old, history.entry.kind)
                 new_shown = self._shown(name, new, history.entry.kind)
                 lines.append(f"    {label}: {old_shown} → {new_shown}\n")
+        status = "pending"
         for event in history.events:
             at = event.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            lines.append(f"{at}  {_(EVENT_LABELS.get(event.event, event.event))}", style="bold")
+            label = _(EVENT_LABELS.get(event.event, event.event))
+            if history.entry.kind == "handoff" and validation.is_correction(status, event.event):
+                label = _("outcome corrected to {outcome}").format(outcome=label)
+            if event.event in validation.HANDOFF_EVENTS:
+                status = event.event
+            lines.append(f"{at}  {label}", style="bold")
             lines.append(f" · {event.staff_name} ({event.staff_no})")
             if event.product_sold is not None:
                 sold = _("product sold") if event.product_sold else _("no product sold")
@@ -202,8 +211,38 @@ class EntryDetailScreen(LobbyScreen):
             lines.append("\n")
         return lines or Text(_("Not revised, no outcome yet."))
 
+    def action_correct_outcome(self) -> None:
+        entry = self.entry
+        if entry is None:
+            return
+        refused = None
+        if entry.kind != "handoff":
+            refused = N_("Only a hand-off has an outcome to correct.")
+        elif entry.voided:
+            refused = N_("This entry is void and can no longer be changed.")
+        elif entry.status not in validation.HANDOFF_EVENTS:
+            refused = N_("This hand-off has no outcome to correct yet.")
+        if refused:  # said at once, before the reason is typed; the store checks it again
+            self.notify(_(refused), severity="warning")
+            return
+        from lobby_tui.screens.revise import CorrectOutcomeScreen
+
+        self.app.push_screen(CorrectOutcomeScreen(entry), callback=self._corrected)
+
+    def _corrected(self, entry: EntryView | None) -> None:
+        if entry is not None:
+            self.app.entry_saved(entry)
+            self._load()
+
+    def refused_reveal(self) -> str | None:
+        actor = self.app.actor
+        return refusal(actor.role if actor else None, Permission.REVIEW)
+
     def action_reveal(self) -> None:
         """One step: the one masked value at once, or a pick of the masked values."""
+        if refused := self.refused_reveal():
+            self.notify(_(refused), severity="warning")
+            return
         if self.history is None:
             return
         masked = self.history.masked

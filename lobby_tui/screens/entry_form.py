@@ -22,6 +22,7 @@ from lobby_tui.screens.drafts import KeepsDraft
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import Item, KeyHints
 from lobby_tui.writes import SaveLanded, SaveReturned
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
     FORM: ClassVar[str]
     KIND: ClassVar[Kind]
     HEADING: ClassVar[str]
-    HINT: ClassVar[str]
+    HINT: ClassVar[tuple[Item, ...]]
     KEEP: ClassVar[tuple[str, ...]] = ()
     COMMAND: ClassVar[str] = "entry"  # what the store is asked: pending.send
     MOMENT: ClassVar[str] = "occurred_at"  # the value that is "now" when left empty
@@ -71,7 +72,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
                 id=f"{self.FORM}-form",
             )
             yield Static("", id="form-status", markup=False)
-            yield Static(_(self.HINT), classes="hint")
+            yield KeyHints(*self.HINT)
         yield LobbyFooter()
 
     def on_mount(self) -> None:

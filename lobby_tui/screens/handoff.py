@@ -20,7 +20,12 @@ class HandoffScreen(EntryFormScreen):
     FORM = "handoff"
     KIND = Kind.HANDOFF
     HEADING = N_("Hand-off")
-    HINT = N_("Enter: next field · 1–9: pick · Ctrl+S: save · Esc: desk, the draft is kept")
+    HINT = (
+        ("next_field", N_("next field")),
+        (None, N_("1–9: pick")),
+        ("save", N_("save")),
+        ("desk", N_("desk, the draft is kept")),
+    )
 
     def field_specs(self) -> list[FieldSpec]:
         lists = self.app.settings.lists

@@ -19,14 +19,17 @@ from textual.message import Message
 from textual.widgets import Input, Select, Static
 
 from lobby_tui.domain.complaints import Status
+from lobby_tui.domain.dates import parse_date
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.roles import Permission, allows
+from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.log_view import LogView
 
@@ -66,7 +69,8 @@ class LogBrowserScreen(LobbyScreen):
             id="log_previous",
             priority=True,
         ),
-        Binding("ctrl+e", "export", N_("Export"), id="log_export"),
+        # Priority: the search and date fields would take Ctrl+E as "end of line".
+        Binding("ctrl+e", "export", N_("Export"), id="log_export", priority=True),
     ]
 
     class Loaded(Message):
@@ -80,6 +84,8 @@ class LogBrowserScreen(LobbyScreen):
     def __init__(self) -> None:
         super().__init__(id="log")
         self.generation = 0
+        if self.refused_export():
+            hide_bindings(self, "log_export")
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
@@ -88,9 +94,10 @@ class LogBrowserScreen(LobbyScreen):
         yield Static(_("Duty log: every entry, newest first"), classes="panel-title")
         with Horizontal(id="log-filters"):
             yield Input(placeholder=_("Search text or ticket"), id="log-text", compact=True)
-            yield Input(placeholder=_("From YYYY-MM-DD"), id="log-from", compact=True)
-            yield Input(placeholder=_("To YYYY-MM-DD"), id="log-to", compact=True)
+            yield Input(placeholder=_("From (12-07, -1)"), id="log-from", compact=True)
+            yield Input(placeholder=_("To (12-07, -1)"), id="log-to", compact=True)
             yield Input(placeholder=_("Staff no."), id="log-staff", compact=True)
+        yield Static("", id="log-date-error", classes="field-error", markup=False)
         with Horizontal(id="log-selects"):
             kinds = [(_(KIND_LABELS[kind]), str(kind)) for kind in Kind]
             yield Select(kinds, prompt=_("Any kind"), id="log-kind", compact=True)
@@ -109,12 +116,13 @@ class LogBrowserScreen(LobbyScreen):
             )
         yield LogView(self.app.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
-        yield Static(
-            _(
-                "PgUp/PgDn page · Home newest · End oldest · Enter history · / search · "
-                "Ctrl+E export"
-            ),
-            classes="hint",
+        yield KeyHints(
+            ("log_page_down", N_("page")),
+            ("log_newest", N_("newest")),
+            ("log_oldest", N_("oldest")),
+            ("log_history", N_("history")),
+            ("log_search", N_("search")),
+            "log_export",
         )
         yield LobbyFooter()
 
@@ -129,25 +137,28 @@ class LogBrowserScreen(LobbyScreen):
             return not typing
         if action == "apply_filter":
             return typing
-        if action == "export":
-            actor = self.app.actor
-            return actor is not None and allows(actor.role, Permission.EXPORT)
         return True
 
     # -- the filter -----------------------------------------------------------------------
 
     def current_filter(self) -> LogFilter | None:
-        """The filter the bar shows, or None (and a warning) when a date is not a date."""
+        """The filter the bar shows, or None when a date is not a date (said under the bar,
+        the cursor in the field)."""
         from lobby_tui.data.views import LogFilter
 
         days: list[date | None] = []
+        error = self.query_one("#log-date-error", Static)
         for name in ("log-from", "log-to"):
-            value = self.query_one(f"#{name}", Input).value.strip()
+            field = self.query_one(f"#{name}", Input)
+            value = field.value.strip()
             try:
-                days.append(date.fromisoformat(value) if value else None)
-            except ValueError:
-                self.notify(_("Write the date as YYYY-MM-DD."), severity="warning")
+                days.append(parse_date(value, self.app.today()) if value else None)
+            except ValueError as refused:
+                error.update(_(str(refused)))
+                error.add_class("-shown")
+                self.set_focus(field)
                 return None
+        error.remove_class("-shown")
         chosen = {}
         for name in SELECTS:
             value = self.query_one(f"#log-{name}", Select).value
@@ -174,7 +185,7 @@ class LogBrowserScreen(LobbyScreen):
         """Enter in a box of the filter bar: the filter as typed, and back to the log."""
         if isinstance(self.focused, Input):
             await queued_keys_handled(self.focused)
-        if self._apply_filter():  # else the warning says which date, and the field keeps focus
+        if self._apply_filter():  # else the error says why, the date field has the cursor
             self.set_focus(self.query_one(LogView))
 
     @on(Select.Changed)
@@ -252,7 +263,14 @@ class LogBrowserScreen(LobbyScreen):
 
     # -- export ---------------------------------------------------------------------------
 
+    def refused_export(self) -> str | None:
+        actor = self.app.actor
+        return refusal(actor.role if actor else None, Permission.EXPORT)
+
     def action_export(self) -> None:
+        if refused := self.refused_export():
+            self.notify(_(refused), severity="warning")
+            return
         log_filter = self.current_filter()
         if log_filter is None:
             return
@@ -263,7 +281,10 @@ class LogBrowserScreen(LobbyScreen):
                 self._export(log_filter, *choice)
 
         formats = self.app.store.export_formats
-        self.app.push_screen(LogExportScreen(self.app.today(), formats), chosen)
+        screen = LogExportScreen(
+            self.app.today(), formats, log_filter.first_day, log_filter.last_day
+        )
+        self.app.push_screen(screen, chosen)
 
     @work(thread=True, group="log-export", exit_on_error=False)
     def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:

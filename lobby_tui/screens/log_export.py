@@ -24,14 +24,27 @@ FORMAT_LABELS = {
 }
 
 
+def days_named(today: date, first_day: date | None, last_day: date | None) -> str:
+    """The days a filter shows, for a file name: the one day, or the first and the last (the
+    log as it stands today when no day is given)."""
+    first, last = first_day or last_day or today, last_day or today
+    return first.isoformat() if first == last else f"{first.isoformat()}_{last.isoformat()}"
+
+
 class LogExportScreen(LobbyModal):
     """Dismissed with ``(path, format)``, or None when cancelled."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="cancel_export")]
 
-    def __init__(self, today: date, formats: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        today: date,
+        formats: tuple[str, ...],
+        first_day: date | None = None,
+        last_day: date | None = None,
+    ) -> None:
         super().__init__(id="log-export")
-        self.today = today
+        self.days = days_named(today, first_day, last_day)
         # A reviewer's export is most often read in a spreadsheet: the workbook comes first.
         self.formats = tuple(sorted(formats, key=lambda fmt: fmt != "xlsx"))
 
@@ -63,7 +76,7 @@ class LogExportScreen(LobbyModal):
         form.focus_first()
 
     def _path(self, fmt: str) -> str:
-        return str(Path.home() / f"lobby-log-{self.today.isoformat()}.{fmt}")
+        return str(Path.home() / f"lobby-log-{self.days}.{fmt}")
 
     @on(Form.Edited)
     def _format_changed(self) -> None:

@@ -15,7 +15,7 @@ class NoteScreen(EntryFormScreen):
     FORM = "note"
     KIND = Kind.NOTE
     HEADING = N_("New note")
-    HINT = N_("Ctrl+S: save · Esc: back to the desk")
+    HINT = (("save", N_("save")), ("desk", N_("back to the desk")))
 
     def field_specs(self) -> list[FieldSpec]:
         return [FieldSpec("text", _("Note"), kind="text", max_length=NOTE_MAX_LENGTH)]

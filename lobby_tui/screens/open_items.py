@@ -20,6 +20,7 @@ from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.timeline import plain
 from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
@@ -69,13 +70,15 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         )
         yield DataTable(id="open-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="open-status", markup=False)
-        yield Static(
-            _(
-                "a accepted · c completed · s completed, product sold · r returned · x no-show · "
-                "d followed up · Enter history or the case · e revise · v void · "
-                "l complaint list"
-            ),
-            classes="hint",
+        yield KeyHints(
+            *(f"handoff_{outcome}" for outcome in ("accepted", "completed")),
+            ("handoff_sold", N_("completed, product sold")),
+            *(f"handoff_{outcome}" for outcome in ("returned", "no_show")),
+            "follow_up_done",
+            ("entry_history", N_("history or the case")),
+            "entry_revise",
+            "entry_void",
+            ("complaint_list", N_("complaint list")),
         )
         yield LobbyFooter()
 

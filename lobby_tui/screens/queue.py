@@ -16,7 +16,12 @@ class QueueScreen(EntryFormScreen):
     FORM = "queue"
     KIND = Kind.QUEUE
     HEADING = N_("Queue guidance")
-    HINT = N_("Enter: next field · 1–9: pick · Ctrl+S: save · Esc: desk, the draft is kept")
+    HINT = (
+        ("next_field", N_("next field")),
+        (None, N_("1–9: pick")),
+        ("save", N_("save")),
+        ("desk", N_("desk, the draft is kept")),
+    )
     KEEP = ("business",)
 
     def field_specs(self) -> list[FieldSpec]:

@@ -17,6 +17,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class _ChangeScreen(LobbyModal):
             yield Form(
                 self.field_specs(), validator=self.check, on_submit=self.save, id="change-form"
             )
-            yield Static(_("Ctrl+S: save · Esc: cancel"), classes="hint")
+            yield KeyHints(("save", N_("save")), ("cancel_change", N_("cancel")))
 
     def on_mount(self) -> None:
         self.query_one(Form).load(self.initial())
@@ -195,3 +196,43 @@ class VoidScreen(_ChangeScreen):
     def job(self, fields: dict[str, str]):
         store, actor = self.app.store, self.app.actor
         return partial(store.void_entry, actor, self.entry.id, fields["reason"].strip())
+
+
+# What a hand-off's outcome may be corrected to: the outcomes of F6's keys.
+OUTCOME_CHOICES = (
+    ("accepted", N_("accepted")),
+    ("completed", N_("completed")),
+    ("sold", N_("completed, product sold")),
+    ("returned", N_("returned")),
+    ("no_show", N_("no-show")),
+)
+
+
+class CorrectOutcomeScreen(_ChangeScreen):
+    """A hand-off's last outcome put right (F6's keys act at once): a new outcome that
+    supersedes it, with the reason; the wrong one stays in the history."""
+
+    def heading(self) -> str:
+        return _("Correct the outcome of #{id}").format(id=self.entry.id)
+
+    def field_specs(self) -> list[FieldSpec]:
+        current = "sold" if self.entry.status == "completed" and self.entry.product_sold else None
+        current = current or self.entry.status
+        choices = tuple((code, _(label)) for code, label in OUTCOME_CHOICES if code != current)
+        return [
+            FieldSpec("outcome", _("The right outcome"), kind="pick", choices=choices),
+            FieldSpec("reason", _("Reason for the correction"), max_length=REASON_LIMIT),
+        ]
+
+    def check(self, fields: dict[str, str]) -> dict[str, str]:
+        if not fields["outcome"]:
+            return {"outcome": _("Pick one of the listed values.")}
+        return super().check(fields)
+
+    def job(self, fields: dict[str, str]):
+        store, actor = self.app.store, self.app.actor
+        outcome = fields["outcome"]
+        event = "completed" if outcome == "sold" else outcome
+        sold = outcome == "sold" if event == "completed" else None
+        reason = fields["reason"].strip()
+        return partial(store.correct_handoff, actor, self.entry.id, event, reason, sold)

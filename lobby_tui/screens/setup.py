@@ -48,6 +48,20 @@ class SetupScreen(LobbyScreen):
             yield Static(_("Enter: next field · Ctrl+S: create"), classes="box-help")
         yield LobbyFooter()
 
+    def _lists_help(self) -> str:
+        """Where the branch's own lists go: the shipped ones name roles, not the branch's
+        people."""
+        from pathlib import Path
+
+        from lobby_tui.config import default_config_path
+
+        path = str(self.app.settings.config_path or default_config_path())
+        path = path.replace(str(Path.home()), "~", 1)
+        return _(
+            "Hand-offs go to a wealth or a relationship manager, a role, until the branch "
+            "names its own managers, counters and business types under [lists] in {path}."
+        ).format(path=path)
+
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()
 
@@ -83,6 +97,8 @@ class SetupScreen(LobbyScreen):
     @on(Done)
     def _done(self) -> None:
         self.app.setup_done()
+        # Said once the branch exists, to the admin who will keep its lists.
+        self.app.notify(self._lists_help(), timeout=30, markup=False)
 
 
 def _check(values: dict[str, str]) -> dict[str, str]:

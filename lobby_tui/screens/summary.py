@@ -5,7 +5,6 @@ The text and numbers are the report's (domain/summary_text.py); only their layou
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
@@ -25,9 +24,11 @@ from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.validation import COMMENT_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
+from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.widgets.hour_chart import HourChart
 from lobby_tui.writes import WriteJob, WriteRefused
 
@@ -61,12 +62,7 @@ class SummaryScreen(LobbyScreen):
         self.summary: DaySummary | None = None
         if not self.may_sign_off:
             # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
-            table = self._bindings.key_to_bindings
-            for key, bindings in table.items():
-                table[key] = [
-                    replace(b, show=False, description="") if b.id == "summary_sign_off" else b
-                    for b in bindings
-                ]
+            hide_bindings(self, "summary_sign_off")
 
     @property
     def may_sign_off(self) -> bool:
@@ -90,12 +86,14 @@ class SummaryScreen(LobbyScreen):
                     yield HourChart(id="summary-chart")
                 with Vertical(id="summary-sign-off-box"):
                     yield Static("", id="summary-sign-off")
-        yield Static(self._hint(), classes="hint")
+        yield KeyHints(
+            ("summary_previous", N_("previous day")),
+            ("summary_next", N_("next day")),
+            ("summary_today", N_("today")),
+            ("summary_pick_day", N_("go to a day")),
+            ("summary_sign_off", N_("sign off")),
+        )
         yield LobbyFooter()
-
-    def _hint(self) -> str:
-        hint = _("←/p previous day · →/n next day · t today · d go to a day")
-        return hint + (_(" · s sign off") if self.may_sign_off else "")
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))

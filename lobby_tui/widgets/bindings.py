@@ -35,3 +35,14 @@ def translate_bindings(node: DOMNode) -> None:
             )
             for binding in bindings
         ]
+
+
+def hide_bindings(node: DOMNode, *ids: str) -> None:
+    """Take the bindings ``ids`` of ``node`` out of the footer and F1, keeping them bound: a key
+    a person may not use is not offered, and pressed anyway its action says why not."""
+    table = node._bindings.key_to_bindings
+    for key, bindings in table.items():
+        table[key] = [
+            replace(binding, show=False, description="") if binding.id in ids else binding
+            for binding in bindings
+        ]

@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
 from lobby_tui.domain.text import typed
-from lobby_tui.locale import N_
+from lobby_tui.locale import N_, _
 from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.pick import PickField
@@ -73,8 +73,25 @@ class FieldInput(TypedInput):
         )
         self.upper = spec.upper
 
+    class Cut(Message):
+        """Text put in the field was longer than it takes: ``cut`` characters were left out."""
+
+        def __init__(self, field: FieldInput, cut: int) -> None:
+            super().__init__()
+            self.field = field
+            self.cut = cut
+
     def insert_text_at_cursor(self, text: str) -> None:
         super().insert_text_at_cursor(text.upper() if self.upper else text)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        # Textual refuses the whole of a text that would pass the limit: a pasted name of 41
+        # characters would leave the field as it was, and say nothing. Keep what fits.
+        room = self.max_length - (len(self.value) - (end - start)) if self.max_length else None
+        if room is not None and len(text) > max(room, 0) and len(text) > 1:
+            self.post_message(self.Cut(self, len(text) - max(room, 0)))
+            text = text[: max(room, 0)]
+        super().replace(text, start, end)
 
 
 class FieldTextArea(TextArea):
@@ -287,6 +304,17 @@ class Form(Vertical, can_focus=False):
     async def _settle(self) -> None:
         """Wait until every field has handled the keys already queued for it."""
         await queued_keys_handled(*(self.widget_for(spec.name) for spec in self.fields))
+
+    def on_field_input_cut(self, event: FieldInput.Cut) -> None:
+        spec = self._spec_of(event.field)
+        if spec:
+            note = self.query_one(f"#error-{spec.name}", Static)
+            note.update(
+                _("{cut} characters cut: this field takes {limit}.").format(
+                    cut=event.cut, limit=spec.max_length
+                )
+            )
+            note.add_class("-shown")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         spec = self._spec_of(event.text_area)
