@@ -12,7 +12,7 @@ from lobby_tui.data.pending import PendingSaves, journal_path
 from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.header import DutyHeader
 from tests.conftest import LOBBY, settle, sign_in
-from tests.faults import FAST, SmallDisk, notes_in, until, write_lock
+from tests.faults import FAST, SmallDisk, WriteLock, notes_in, until, write_lock
 from tests.store_fixtures import rows
 from tests.terminal import Terminal
 
@@ -161,10 +161,12 @@ async def test_a_save_refused_for_good_comes_back_into_its_form_never_dropped(
 
 async def test_quitting_with_saves_waiting_asks_first_and_keeps_them(db, make_app, tmp_path):
     app = make_app(db, **FAST)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await sign_in(pilot, *LOBBY)
-        await pilot.press("n")
-        with write_lock(db):
+    lock = None
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await sign_in(pilot, *LOBBY)
+            await pilot.press("n")
+            lock = WriteLock(db)  # held until the app has ended
             await pilot.press(*"WAIT", "ctrl+s")
             await until(pilot, lambda: app.writes.status() == (1, "busy"))
             await pilot.press("ctrl+q")
@@ -176,7 +178,10 @@ async def test_quitting_with_saves_waiting_asks_first_and_keeps_them(db, make_ap
             await until(pilot, lambda: app.screen.id == "quit-waiting")
             await pilot.press("enter")
             await until(pilot, lambda: app.return_code is not None or not app.is_running)
-    journal = PendingSaves(journal_path(tmp_path / "state", database_url(str(db))))
-    waiting, _returned = journal.load()
-    assert [save.fields for save in waiting] == [{"text": "WAIT"}]
-    assert notes_in(db) == []
+        journal = PendingSaves(journal_path(tmp_path / "state", database_url(str(db))))
+        waiting, _returned = journal.load()
+        assert [save.fields for save in waiting] == [{"text": "WAIT"}]
+        assert notes_in(db) == []
+    finally:
+        if lock is not None:
+            lock.release()
