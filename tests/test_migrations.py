@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from alembic.config import Config
@@ -89,3 +91,40 @@ def test_the_log_written_by_release_0_1_0_opens_with_every_entry(tmp_path: Path)
     finally:
         store.close()
     assert rows(path, "SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
+
+
+def test_a_number_the_old_masking_missed_is_no_longer_searchable_after_the_upgrade(
+    tmp_path: Path,
+) -> None:
+    """0010 builds the search index again with today's masking."""
+    from lobby_tui.data.search import TRIGRAM_TABLE
+    from lobby_tui.data.views import LogFilter
+    from lobby_tui.domain.roles import Role
+    from tests.store_fixtures import (
+        LOBBY_NO,
+        LOBBY_PIN,
+        REVIEWER_NO,
+        REVIEWER_PIN,
+        add_staff,
+        set_up_branch,
+    )
+
+    path = tmp_path / "lobby.sqlite"
+    store = set_up_branch(path)
+    add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
+    store.add_note(store.sign_in(LOBBY_NO, LOBBY_PIN), "卡号6222021234567890123已挂失")
+    store.close()
+    with closing(sqlite3.connect(path)) as connection, connection:
+        # As an earlier release indexed it: the card number in clear.
+        connection.execute("UPDATE entry_current SET search_text = '卡号6222021234567890123已挂失'")
+        connection.execute(f"INSERT INTO {TRIGRAM_TABLE}({TRIGRAM_TABLE}) VALUES ('rebuild')")
+        connection.execute("UPDATE alembic_version SET version_num = '0009'")
+
+    store = Store.open(str(path))
+    reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    found = store.log_page(reviewer, LogFilter(text="1234567890123"))
+    kept = store.log_page(reviewer, LogFilter(text="已挂失"))
+    store.close()
+
+    assert found.entries == []
+    assert len(kept.entries) == 1
