@@ -12,6 +12,8 @@ import re
 import pytest
 
 from lobby_tui import locale
+from lobby_tui.data.demo import SCENES
+from lobby_tui.domain.lists import default_lists
 from tests.branch_day import NOW, REVIEWER, a_branch_day
 from tests.conftest import settle, sign_in
 from tests.screen_text import screen_text
@@ -133,3 +135,11 @@ def test_the_function_keys_are_found_only_all_and_in_order():
     assert function_keys_in_order(" F1 帮助 F2 引导 F3 F4 F5 F6 F7 F8 F9 检查\n n 备注")
     assert not function_keys_in_order(" F1 帮助 F2 引导 F3 F4 F5 F6 F7 F8 f▏")
     assert not function_keys_in_order(" F2 F1 F3 F4 F5 F6 F7 F8 F9")
+
+
+def test_the_demo_names_only_topics_and_business_types_its_branch_has():
+    # A code the branch's list lacks is shown as the code: "documents" on a Chinese desk.
+    lists = default_lists()
+    for scene in SCENES:
+        assert scene.topic is None or lists.find("topic", scene.topic), scene.topic
+        assert scene.business is None or lists.find("business", scene.business), scene.business

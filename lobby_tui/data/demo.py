@@ -101,16 +101,16 @@ enquiry 2 forex - - forex
 enquiry 5 ebanking - - ebanking
   客户忘记手机银行登录密码，指导用App刷脸重置 | 已重置成功
   Forgot the mobile banking password; guided the face-ID reset in the app | Reset done
-enquiry 3 deposit - - deposits
+enquiry 3 deposit - - deposit_rates
   咨询大额存单起存金额和利率 | 已解答：20万元起存
   Asked about large certificates of deposit | Answered: from 200,000 yuan
-enquiry 2 other - - documents
+enquiry 2 other - - other
   客户想替母亲代办，咨询所需材料 | 告知需双方身份证和授权书
   Wants to act for his mother; asked which papers are needed | Both ID cards and an authority
 enquiry 2 transfer - - fees
   咨询跨行转账手续费 | 告知手机银行转账免费
   Asked about fees for transfers to other banks | Free in mobile banking
-enquiry 2 loan - - loans
+enquiry 2 loan - - loan
   咨询房贷提前还款，留电话{mobile}待客户经理回电 | 已转客户经理
   Asks about repaying the mortgage early; call back on {mobile} | Passed to the RM
 handoff 4 wealth none wealth_manager -
