@@ -8,7 +8,8 @@ from rich.cells import cell_len
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from lobby_tui.domain.text import fit_cells, one_line, visible
+from lobby_tui.domain.text import visible
+from lobby_tui.widgets.cells import cell_line, fit_cells
 from lobby_tui.widgets.timeline import Timeline
 from tests.branch_day import NOW, REVIEWER, a_branch_day
 from tests.conftest import settle, sign_in
@@ -16,9 +17,9 @@ from tests.screen_text import screen_text
 
 
 def test_a_chinese_line_is_cut_by_cells_with_an_ellipsis():
-    assert one_line("老大爷开卡并存款", 9) == "老大爷开…"
-    assert cell_len(one_line("老大爷开卡并存款", 8)) <= 8
-    assert one_line("ATM 吞卡", 20) == "ATM 吞卡"
+    assert cell_line("老大爷开卡并存款", 9) == "老大爷开…"
+    assert cell_len(cell_line("老大爷开卡并存款", 8)) <= 8
+    assert cell_line("ATM 吞卡", 20) == "ATM 吞卡"
     assert fit_cells("Complaint", 4, ellipsis=False) == "Comp"
     assert fit_cells("投诉啊", 3, ellipsis=False) == "投"
 
@@ -26,7 +27,7 @@ def test_a_chinese_line_is_cut_by_cells_with_an_ellipsis():
 def test_a_skin_tone_never_pushes_a_row_out_of_line():
     # Terminals draw 👍🏽 in two cells where Rich counts four: the tone is left out.
     assert visible("满意👍🏽") == "满意👍"
-    assert cell_len(one_line("满意👍🏽" * 10, 12)) <= 12
+    assert cell_len(cell_line("满意👍🏽" * 10, 12)) <= 12
 
 
 async def test_at_80_columns_the_desk_folds_its_side_panel_and_keeps_40_cells_of_entry(

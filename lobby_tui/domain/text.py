@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from rich.cells import cell_len, set_cell_size
-
+_SKIN_TONES = frozenset(chr(code) for code in range(0x1F3FB, 0x1F400))
 _VISIBLE = {
     "\t": "⇥",
     "\n": "↵",
@@ -36,22 +35,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
-_SKIN_TONES = frozenset(chr(code) for code in range(0x1F3FB, 0x1F400))
-
-
 def one_line(text: str, width: int = 80) -> str:
-    """A single visible line of at most ``width`` terminal cells (a Chinese character takes
-    two), cut with an ellipsis, for timelines and tables."""
-    return fit_cells(visible(text), width)
-
-
-def fit_cells(text: str, width: int, *, ellipsis: bool = True) -> str:
-    """``text`` cut to at most ``width`` terminal cells, never in the middle of a wide
-    character; with ``ellipsis`` the cut is marked with "…"."""
-    if cell_len(text) <= width:
-        return text
-    if not ellipsis or width < 1:
-        return set_cell_size(text, max(0, width)).rstrip() if width > 0 else ""
-    cut = set_cell_size(text, width - 1)
-    # A wide character that did not fit leaves a padding space: the ellipsis takes its place.
-    return cut.rstrip(" ") + "…"
+    """A single visible line of at most ``width`` characters, for reports; on the terminal,
+    where a Chinese character takes two cells, ``widgets.cells.cell_line`` cuts by cells."""
+    shown = visible(text)
+    return shown if len(shown) <= width else shown[: width - 1] + "…"

@@ -16,10 +16,10 @@ from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
-from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
@@ -223,12 +223,12 @@ class DeskScreen(EntryActions, LobbyScreen):
                 line = (
                     f"{entry.ticket or ''} → {label_of(lists, 'target', entry.target, 'handoff')}"
                 )
-                shown.append(one_line(line, SIDE_TEXT_CELLS) + "\n")
+                shown.append(cell_line(line, SIDE_TEXT_CELLS) + "\n")
             else:
                 due = item.since.astimezone(self.app.zone).strftime("%m-%d")
                 style = "bold red" if item.overdue else ""
                 shown.append(
-                    one_line(f"{_('follow-up')} {due} {entry.ticket or ''}", SIDE_TEXT_CELLS)
+                    cell_line(f"{_('follow-up')} {due} {entry.ticket or ''}", SIDE_TEXT_CELLS)
                     + "\n",
                     style=style,
                 )

@@ -16,8 +16,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
-from lobby_tui.domain.text import fit_cells
 from lobby_tui.locale import N_, _
+from lobby_tui.widgets.cells import fit_cells
 
 # The binding ids of F1–F9, in the order they are shown (a keymap may move them to other keys).
 GLOBAL_KEYS = (

@@ -25,9 +25,9 @@ from textual.strip import Strip
 from lobby_tui.domain.kinds import KIND_LABELS
 from lobby_tui.domain.lists import BranchLists
 from lobby_tui.domain.masking import mask
-from lobby_tui.domain.text import fit_cells, one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.bindings import translate_bindings
+from lobby_tui.widgets.cells import cell_line, fit_cells
 from lobby_tui.widgets.choices import summary
 
 if TYPE_CHECKING:
@@ -237,14 +237,14 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         line = Text(no_wrap=True, end="")
         line.append(_column(when, "time"), self._style("log-view--time"))
         line.append(_column(kind, "kind"))
-        line.append(_column(one_line(entry.ticket or "", 8), "ticket"))
-        line.append(_column(one_line(entry.staff_name, 20), "staff"))
+        line.append(_column(cell_line(entry.ticket or "", 8), "ticket"))
+        line.append(_column(cell_line(entry.staff_name, 20), "staff"))
         if entry.voided:
             line.append(_("[void] "), self._style("log-view--marker"))
         elif entry.revision > 1:
             line.append(_("[revised] "), self._style("log-view--marker"))
         text_style = self._style("log-view--void") if entry.voided else ""
-        line.append(one_line(mask(summary(self.lists, entry)) or "", 300), text_style)
+        line.append(cell_line(mask(summary(self.lists, entry)) or "", 300), text_style)
         return line
 
     def _style(self, name: str):

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from lobby_tui.domain.text import fit_cells
+from lobby_tui.widgets.cells import fit_cells
 
 
 class PickField(Widget, can_focus=True):

@@ -14,8 +14,8 @@ from textual.widgets.data_table import ColumnKey
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
 from lobby_tui.domain.masking import mask
-from lobby_tui.domain.text import one_line
 from lobby_tui.locale import _
+from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.choices import summary
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def plain(value: str | None, width: int = 80) -> Text:
     """A cell that can never be read as markup nor carry a control character to the terminal."""
-    return Text(one_line(mask(value) or "", width), no_wrap=True, overflow="ellipsis", end="")
+    return Text(cell_line(mask(value) or "", width), no_wrap=True, overflow="ellipsis", end="")
 
 
 class Timeline(DataTable):
