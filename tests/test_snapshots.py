@@ -18,6 +18,7 @@ from lobby_tui.data.store import Store
 from lobby_tui.domain.kinds import Kind
 from tests.branch_day import REVIEWER, a_branch_day
 from tests.conftest import LOBBY, branch_db, settle, sign_in
+from tests.screen_text import screen_text
 
 SIZE = (120, 40)
 # 10:30 in Shanghai on a Sunday morning.
@@ -51,11 +52,23 @@ def a_morning(path: Path) -> Path:
 
 
 async def steady(pilot) -> None:
-    """Settle, and stop the cursors blinking: a picture must not depend on when it is taken."""
+    """Settle until the screen stops changing, and stop the cursors blinking: a picture must not
+    depend on when it is taken. On a loaded machine a panel's reader (the desk's open complaints,
+    its checks) may start after a first settle: the picture waits for it."""
     await settle(pilot)
     for field in pilot.app.screen.query("Input, TextArea"):
         field.cursor_blink = False
-    await pilot.pause()
+    shown = None
+    for _attempt in range(STEADY_TRIES):
+        await pilot.pause(0.05)
+        now = screen_text(pilot.app)
+        if now == shown:
+            return
+        shown = now
+        await settle(pilot)
+
+
+STEADY_TRIES = 20
 
 
 def app_for(make_app, path: Path, language: str):
