@@ -123,7 +123,11 @@ class LobbyFooter(Widget):
         if line is None:
             # Not even cut labels fit: every key flows over both lines, in order.
             line, rest = self._fill(first + rest, width)
-        second, _left_out = self._fill(rest, width)
+        second, left_out = self._fill(rest, width)
+        if left_out:
+            # Keys that do not fit are listed by F1: "…" says there are more.
+            second, _left_out = self._fill(rest, width - 2)
+            second.append("…", style=self.get_component_rich_style("footer--description"))
         line.append("\n")
         line.append_text(second)
         return line
