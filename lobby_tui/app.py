@@ -492,17 +492,24 @@ class LobbyApp(App):
     def action_help(self) -> None:
         if self.screen.id == "help":
             return
-        keys: list[tuple[str, str]] = []
-        seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if binding.description and active.enabled and binding.description not in seen:
-                seen.add(binding.description)
-                keys.append((self.get_key_display(binding), binding.description))
-        keys.append(("ctrl+p", _("Command palette: every screen and action")))
-        from lobby_tui.screens.help import HelpScreen
+        from lobby_tui.screens.help import HelpScreen, help_keys
 
-        self.push_screen(HelpScreen(keys, id="help"))
+        self.push_screen(HelpScreen(help_keys(self.screen), id="help"))
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as the keyboard prints them: F2, ^S, Home."""
+        shown = super().get_key_display(binding)
+        if shown.startswith("^") or (shown[:1] == "f" and shown[1:].isdigit()):
+            return shown.upper()
+        return shown.capitalize() if shown.isalpha() and len(shown) > 1 else shown
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C quits nothing (it copies in a field); say which key does, in our words."""
+        for active in self.active_bindings.values():
+            if active.binding.action in ("quit", "app.quit"):
+                message = _("Press {key} to quit.").format(key=self.get_key_display(active.binding))
+                self.notify(message, title=_("Quit?"), markup=False)
+                return
 
     # -- one place for worker failures ----------------------------------------------------
 

@@ -22,7 +22,7 @@ from lobby_tui.config import (
     demo_db_path,
     load_settings,
 )
-from lobby_tui.locale import _
+from lobby_tui.locale import N_, _
 
 
 class CliError(Exception):
@@ -33,68 +33,75 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
     # Repeated on every subcommand so `lobby-tui export --db FILE` works as well as
     # `lobby-tui --db FILE export`; SUPPRESS keeps a subcommand from erasing the top-level value.
     default = None if top else argparse.SUPPRESS
-    parser.add_argument("--db", default=default, help="database file or SQLAlchemy URL")
-    parser.add_argument("--lang", choices=locale.LANGUAGES, default=default, help="zh or en")
-    parser.add_argument("--config", default=default, help="config file (TOML)")
+    parser.add_argument("--db", default=default, help=_("database file or SQLAlchemy URL"))
+    parser.add_argument("--lang", choices=locale.LANGUAGES, default=default, help=_("zh or en"))
+    parser.add_argument("--config", default=default, help=_("config file (TOML)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="lobby-tui", description="Duty log for the lobby manager of a bank branch."
+        prog="lobby-tui", description=_("Duty log for the lobby manager of a bank branch.")
     )
-    parser.add_argument("--version", action="version", version=f"lobby-tui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"lobby-tui {__version__}",
+        help=_("show program's version number and exit"),
+    )
     _common(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    init = commands.add_parser("init", help="create the branch and first admin without a screen")
+    init = commands.add_parser("init", help=_("create the branch and first admin without a screen"))
     _common(init, top=False)
     init.add_argument("--branch-code", required=True)
     init.add_argument("--branch-name", required=True)
-    init.add_argument("--admin", required=True, metavar="NO", help="admin staff number")
+    init.add_argument("--admin", required=True, metavar="NO", help=_("admin staff number"))
     init.add_argument("--admin-name", required=True)
     init.add_argument("--time-zone", default="Asia/Shanghai")
-    init.add_argument("--pin-stdin", action="store_true", help="read the PIN from stdin")
+    init.add_argument("--pin-stdin", action="store_true", help=_("read the PIN from stdin"))
 
-    staff = commands.add_parser("staff", help="add, list, disable staff; reset a PIN")
+    staff = commands.add_parser("staff", help=_("add, list, disable staff; reset a PIN"))
     _common(staff, top=False)
     staff_commands = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
-    add = staff_commands.add_parser("add", help="add a staff member")
+    add = staff_commands.add_parser("add", help=_("add a staff member"))
     _common(add, top=False)
     add.add_argument("staff_no", metavar="NO")
     add.add_argument("--name", required=True)
     add.add_argument("--role", required=True, choices=("lobby", "reviewer", "admin"))
     add.add_argument("--pin-stdin", action="store_true")
-    listing = staff_commands.add_parser("list", help="list staff")
+    listing = staff_commands.add_parser("list", help=_("list staff"))
     _common(listing, top=False)
-    disable = staff_commands.add_parser("disable", help="disable a staff member")
+    disable = staff_commands.add_parser("disable", help=_("disable a staff member"))
     _common(disable, top=False)
     disable.add_argument("staff_no", metavar="NO")
-    reset = staff_commands.add_parser("reset-pin", help="set a new PIN and lift a lock")
+    reset = staff_commands.add_parser("reset-pin", help=_("set a new PIN and lift a lock"))
     _common(reset, top=False)
     reset.add_argument("staff_no", metavar="NO")
     reset.add_argument("--pin-stdin", action="store_true")
 
-    demo = commands.add_parser("demo", help="build a demo database and open it")
+    demo = commands.add_parser("demo", help=_("build a demo database and open it"))
     _common(demo, top=False)
-    demo.add_argument("--days", type=int, default=7)
-    demo.add_argument("--entries", type=int, default=None)
-    demo.add_argument("--no-open", action="store_true", help="build it, do not open the TUI")
+    demo.add_argument("--days", type=int, default=7, help=_("days of entries, up to today"))
+    demo.add_argument("--entries", type=int, default=None, help=_("entries in all"))
+    demo.add_argument("--no-open", action="store_true", help=_("build it, do not open the TUI"))
 
-    export = commands.add_parser("export", help="export entries as JSON Lines, CSV or xlsx")
+    export = commands.add_parser("export", help=_("export entries as JSON Lines, CSV or xlsx"))
     _common(export, top=False)
     export.add_argument(
-        "--complaints", action="store_true", help="one row per complaint case instead"
+        "--complaints", action="store_true", help=_("one row per complaint case instead")
     )
     export.add_argument("--format", choices=("jsonl", "csv", "xlsx"), default="jsonl")
     export.add_argument("--from", dest="first_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="last_day", type=_day, metavar="YYYY-MM-DD")
-    export.add_argument("--out", metavar="FILE", help="write here instead of standard output")
+    export.add_argument("--out", metavar="FILE", help=_("write here instead of standard output"))
 
-    report = commands.add_parser("report", help="print a day's summary as Markdown")
+    report = commands.add_parser("report", help=_("print a day's summary as Markdown"))
     _common(report, top=False)
-    report.add_argument("--date", dest="day", type=_day, metavar="YYYY-MM-DD", help="today if none")
+    report.add_argument(
+        "--date", dest="day", type=_day, metavar="YYYY-MM-DD", help=_("today if none")
+    )
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser("migrate", help=_("apply database migrations"))
     _common(migrate, top=False)
 
     grant = commands.add_parser(
@@ -108,6 +115,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _language_asked(argv: list[str]) -> str:
+    """The ``--lang`` of the command line, else the environment's language, else English."""
+    for position, word in enumerate(argv):
+        if word.startswith("--lang="):
+            asked = word.partition("=")[2]
+        elif word == "--lang" and position + 1 < len(argv):
+            asked = argv[position + 1]
+        else:
+            continue
+        if asked in locale.LANGUAGES:
+            return asked
+    return locale.language_from_environment() or "en"
+
+
+# argparse's own words that reach the terminal, for the catalogs.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("the following arguments are required: %s"),
+    N_("expected one argument"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("%(prog)s: error: %(message)s\n"),
+)
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -116,6 +153,9 @@ def _day(text: str) -> date:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The help and argparse's own words in the language asked for: known before parsing.
+    locale.install(_language_asked(sys.argv[1:] if argv is None else argv))
+    argparse._ = _  # argparse looks up its "usage:", "options", errors here at each call
     args = build_parser().parse_args(argv)
     # The language of the flags or the environment until the config file may name another.
     locale.install(args.lang or locale.language_from_environment() or "en")

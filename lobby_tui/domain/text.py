@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+_SKIN_TONES = frozenset(chr(code) for code in range(0x1F3FB, 0x1F400))
 _VISIBLE = {
     "\t": "⇥",
     "\n": "↵",
@@ -19,6 +20,10 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
     """
     out: list[str] = []
     for ch in text:
+        if ch in _SKIN_TONES:
+            # Terminals draw 👍🏽 in the two cells of 👍, Rich counts four: a row drawn with the
+            # tone would be pushed out of line. The emoji stays, its tone is left out.
+            continue
         if keep_newlines and ch == "\n":
             out.append(ch)
         elif ch in _VISIBLE:
@@ -31,7 +36,8 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
 
 def one_line(text: str, width: int = 80) -> str:
-    """A single visible line of at most ``width`` characters, for timelines and tables."""
+    """A single visible line of at most ``width`` characters, for reports; on the terminal,
+    where a Chinese character takes two cells, ``widgets.cells.cell_line`` cuts by cells."""
     shown = visible(text)
     return shown if len(shown) <= width else shown[: width - 1] + "…"
 

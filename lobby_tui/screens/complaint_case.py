@@ -122,11 +122,15 @@ class CaseScreen(LobbyScreen):
             (_("The customer's request"), case.request or ""),
             (
                 _("Due"),
-                _("{due} ({days} days allowed, {extensions} extensions, {pauses} pauses)").format(
+                _("{due} ({days} days allowed, {extensions}, {pauses})").format(
                     due=clock.due_on(now).isoformat(),
                     days=clock.allowed_days,
-                    extensions=clock.extensions,
-                    pauses=clock.pauses,
+                    extensions=_("1 extension")
+                    if clock.extensions == 1
+                    else _("{n} extensions").format(n=clock.extensions),
+                    pauses=_("1 pause")
+                    if clock.pauses == 1
+                    else _("{n} pauses").format(n=clock.pauses),
                 ),
             ),
             (_("Decision"), case.decision or ""),

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from lobby_tui.domain.complaints import Status
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
@@ -77,17 +78,12 @@ class ComplaintListScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
-        table = self.query_one(DataTable)
-        table.add_column(_("Case"), key="number", width=15)
-        table.add_column(_("Received"), key="received", width=11)
-        table.add_column(_("Severity"), key="severity", width=8)
-        table.add_column(_("Status"), key="status", width=12)
-        table.add_column(_("Time left"), key="left", width=22)
-        table.add_column(_("Handler"), key="handler", width=10)
-        table.add_column(_("Cause"), key="cause", width=14)
-        table.add_column(_("Complainant"), key="complainant", width=8)
-        table.add_column(_("Facts"), key="facts")
-        self.set_focus(table)
+        fit_columns(self.query_one(DataTable), CASE_COLUMNS)
+        self.set_focus(self.query_one(DataTable))
+
+    def on_resize(self) -> None:
+        if fit_columns(self.query_one(DataTable), CASE_COLUMNS, least=16):
+            self._show(self.Loaded(self.cases))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -134,18 +130,18 @@ class ComplaintListScreen(LobbyScreen):
             table.clear()
         now, zone = self.app.clock(), self.app.zone
         for case in event.page.cases:
-            table.add_row(
-                case.number,
-                case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
-                severity_text(case.severity),
-                Text(status_label(case.status), end=""),
-                time_left(case, now),
-                plain(case.handler_name, 10),
-                plain(code_label("cause", case.cause), 14),
-                plain(case.complainant_name, 8),
-                plain(case.facts, 200),
-                key=str(case.id),
-            )
+            cells = {
+                "number": case.number,
+                "received": case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                "severity": severity_text(case.severity),
+                "status": cut(Text(status_label(case.status), end="")),
+                "left": cut(time_left(case, now)),
+                "handler": plain(case.handler_name, 10),
+                "cause": plain(code_label("cause", case.cause), 14),
+                "complainant": plain(case.complainant_name, 8),
+                "facts": plain(case.facts, 200),
+            }
+            table.add_row(*row_cells(table, cells), key=str(case.id))
         if self.cases and not event.more:
             table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
         status = "" if self.cases else _("No complaint matches.")
@@ -196,6 +192,21 @@ class ComplaintListScreen(LobbyScreen):
 
             case = self.cases[min(table.cursor_row, len(self.cases) - 1)]
             self.app.push_screen(CaseScreen(case.id))
+
+
+# On a narrow terminal when received, the cause and the complainant give way: the case shows
+# them, and the time left says more than the day of receipt.
+CASE_COLUMNS = [
+    Column("number", N_("Case"), 15, 15),
+    Column("received", N_("Received"), 11, 11, keep=False),
+    Column("severity", N_("Severity"), 8, 4),
+    Column("status", N_("Status"), 12, 6),
+    Column("left", N_("Time left"), 22, 10),
+    Column("handler", N_("Handler"), 10, 8),
+    Column("cause", N_("Cause"), 14, 8, keep=False),
+    Column("complainant", N_("Complainant"), 8, 6, keep=False),
+    Column("facts", N_("Facts")),
+]
 
 
 def _next(values: tuple[str | None, ...], current: str | None) -> str | None:

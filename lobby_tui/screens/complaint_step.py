@@ -21,7 +21,7 @@ from lobby_tui.domain.deadlines import FIRST_EXTENSION_DAYS, SECOND_EXTENSION_MA
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import yes_no
-from lobby_tui.widgets.complaint_text import action_label, axis_pairs
+from lobby_tui.widgets.complaint_text import axis_pairs
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.hints import KeyHints
 from lobby_tui.writes import WriteJob, WriteRefused
@@ -40,6 +40,20 @@ REQUIRED = {
     "satisfaction": N_("Pick one with its digit."),
     "handler_no": N_("Pick one with its digit."),
     "approver": N_("Name who approved the further extension."),
+}
+
+
+STEP_TITLES = {
+    Action.START: N_("Take the case in hand"),
+    Action.EXTEND: N_("Extend the deadline"),
+    Action.PAUSE: N_("Pause for an outside appraisal"),
+    Action.RESUME: N_("Resume the clock"),
+    Action.NEW_FACTS: N_("New facts: restart the clock"),
+    Action.DECIDE: N_("Decision and how the customer was told"),
+    Action.FOLLOW_UP: N_("Follow-up call"),
+    Action.CLOSE: N_("Close the case"),
+    Action.WITHDRAW: N_("Withdraw the case"),
+    Action.REASSIGN: N_("Reassign the case"),
 }
 
 
@@ -63,7 +77,8 @@ class StepDialog(LobbyModal):
         return self.action == Action.EXTEND and self.case.deadline.extensions > 0
 
     def compose(self) -> ComposeResult:
-        heading = f"{self.case.number}: {action_label(self.action)}"
+        # Titled with what the dialog does, not with the result it will record.
+        heading = f"{self.case.number}: {_(STEP_TITLES[self.action])}"
         with VerticalScroll(id="change-box", classes="box"):
             yield Static(heading, classes="box-title", markup=False)
             yield Form(self.field_specs(), validator=self.check, on_submit=self.save)

@@ -17,10 +17,10 @@ from textual.widgets import Static
 
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, allows
-from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import time_left
@@ -67,7 +67,11 @@ class DeskScreen(EntryActions, LobbyScreen):
                 yield Timeline(id="timeline")
                 admin = allows(self.app.actor.role, Permission.MANAGE_STAFF)
                 staff = (("staff", N_("staff")),) if admin else ()
-                yield KeyHints(("note", N_("write a note")), *staff, ("help", N_("every key")))
+                yield KeyHints(
+                    ("note", N_("write a note")), *staff, ("help", N_("every key")), id="desk-hint"
+                )
+                # On a narrow terminal the side panel folds into this one line.
+                yield Static("", id="desk-fold")
             with Vertical(id="desk-side"):
                 yield Static(_("Today"), classes="panel-title")
                 yield Static("", id="desk-counts")
@@ -83,6 +87,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.entries: list[EntryView] = []
         self.snapshot: DeskSnapshot | None = None
         self.complaints: list[CaseView] = []
+        self.checks: list[ChecklistDay] = []
 
     def selected_entry(self) -> EntryView | None:
         timeline = self.query_one(Timeline)
@@ -94,6 +99,14 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.app.show_identity(self.query_one(DutyHeader))
         self.query_one("#desk-db", Static).update(self.app.store.db.display_name)
         self.set_focus(self.query_one(Timeline))
+        self.on_resize()
+
+    def on_resize(self) -> None:
+        # Textual has no media queries: below the width where the timeline keeps
+        # ENTRY_CELLS for an entry's text beside the side panel, the panel folds into a line.
+        timeline = self.query_one(Timeline)
+        beside = self.size.width - SIDE_PANEL_CELLS - MAIN_PADDING - timeline.fixed_cells()
+        self.set_class(beside < ENTRY_CELLS, "-narrow")
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -127,6 +140,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         timeline = self.query_one(Timeline)
         timeline.add_on_top(entry, self.app.zone, self.app.settings.lists, TIMELINE_LIMIT)
         self._show_counts(self.snapshot)
+        self._show_fold()
         if entry.status in ("pending", "follow_up"):
             self._load_open_items()
         if entry.kind == Kind.COMPLAINT:
@@ -141,6 +155,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.complaints = event.cases
         if self.snapshot is not None:
             self.query_one("#desk-open", Static).update(self._open_items(self.snapshot.open_items))
+            self._show_fold()
 
     @work(thread=True, exclusive=True, group="desk-checks", exit_on_error=False)
     def _load_checks(self) -> None:
@@ -149,7 +164,9 @@ class DeskScreen(EntryActions, LobbyScreen):
 
     @on(ChecksLoaded)
     def _show_checks(self, event: ChecksLoaded) -> None:
+        self.checks = event.days
         self.query_one("#desk-checks", Static).update(day_marks(event.days))
+        self._show_fold()
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:
@@ -160,6 +177,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         if self.snapshot is not None:
             self.snapshot = replace(self.snapshot, open_items=event.items)
         self.query_one("#desk-open", Static).update(self._open_items(event.items))
+        self._show_fold()
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -171,6 +189,27 @@ class DeskScreen(EntryActions, LobbyScreen):
         self.query_one(Timeline).show(snapshot.entries, self.app.zone, self.app.settings.lists)
         self._show_counts(snapshot)
         self.query_one("#desk-open", Static).update(self._open_items(snapshot.open_items))
+        self._show_fold()
+
+    def _show_fold(self) -> None:
+        """The side panel in one line: today's total, open complaints and the nearest deadline,
+        other open items, the checks done."""
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        line = Text(_("Today {n}").format(n=snapshot.total_today), style="bold", no_wrap=True)
+        if self.complaints:
+            nearest = self.complaints[0]
+            line.append(" · " + _("Complaints open: {n}").format(n=len(self.complaints)) + " ")
+            line.append(f"{nearest.number} ")
+            line.append_text(time_left(nearest, self.app.clock()))
+        if snapshot.open_items:
+            line.append(" · " + _("Open items: {n}").format(n=len(snapshot.open_items)))
+        if self.checks:
+            line.append(" · ")
+            line.append_text(day_marks(self.checks))
+        line.overflow = "ellipsis"
+        self.query_one("#desk-fold", Static).update(line)
 
     def _show_counts(self, snapshot: DeskSnapshot) -> None:
         counts = Text()
@@ -190,12 +229,14 @@ class DeskScreen(EntryActions, LobbyScreen):
                 line = (
                     f"{entry.ticket or ''} → {label_of(lists, 'target', entry.target, 'handoff')}"
                 )
-                shown.append(one_line(line, 30) + "\n")
+                shown.append(cell_line(line, SIDE_TEXT_CELLS) + "\n")
             else:
                 due = item.since.astimezone(self.app.zone).strftime("%m-%d")
                 style = "bold red" if item.overdue else ""
                 shown.append(
-                    one_line(f"{_('follow-up')} {due} {entry.ticket or ''}", 30) + "\n", style=style
+                    cell_line(f"{_('follow-up')} {due} {entry.ticket or ''}", SIDE_TEXT_CELLS)
+                    + "\n",
+                    style=style,
                 )
         if len(items) > OPEN_ITEMS_SHOWN:
             shown.append(_("… {n} more: F6").format(n=len(items) - OPEN_ITEMS_SHOWN))
@@ -203,6 +244,10 @@ class DeskScreen(EntryActions, LobbyScreen):
 
 
 OPEN_ITEMS_SHOWN = 8
+ENTRY_CELLS = 40  # the least of an entry's text the timeline shows beside the side panel
+SIDE_PANEL_CELLS = 34  # #desk-side in app.tcss, its border included
+MAIN_PADDING = 2  # #desk-main's padding
+SIDE_TEXT_CELLS = SIDE_PANEL_CELLS - 3
 COMPLAINTS_SHOWN = 3
 
 

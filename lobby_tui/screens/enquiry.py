@@ -37,7 +37,12 @@ class EnquiryScreen(EntryFormScreen):
             FieldSpec("question", _("Question"), kind="text", max_length=NOTE_LIMIT),
             FieldSpec("answer", _("Answer given"), kind="text", max_length=NOTE_LIMIT),
             FieldSpec("resolved", _("Resolved"), kind="pick", choices=yes_no(), default="yes"),
-            FieldSpec("due", _("Follow up by"), max_length=10, placeholder="2026-12-03 / +3"),
+            FieldSpec(
+                "due",
+                _("Follow up by"),
+                max_length=10,
+                placeholder=_("+3 (in three days) or 12-03"),
+            ),
             FieldSpec("contact", _("Contact"), max_length=CONTACT_LIMIT),
         ]
 

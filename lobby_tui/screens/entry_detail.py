@@ -139,6 +139,8 @@ class EntryDetailScreen(LobbyScreen):
                 label = N_("Handed to")
             elif name == "topic" and entry.kind == "complaint":
                 label = N_("Complaint step")  # a complaint entry's topic is its step
+            elif name == "outcome" and entry.kind == "complaint" and entry.topic == "register":
+                label = N_("The customer's request")  # kept as the registering step's outcome
             fields.append(f"{_(label)}: ", style="bold")
             fields.append(self._shown(name, value, entry.kind) + "\n")
         self.query_one("#detail-fields", Static).update(fields)
@@ -183,9 +185,10 @@ class EntryDetailScreen(LobbyScreen):
             at = revision.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             who = f"{revision.staff_name} ({revision.staff_no})"
             if revision.action == "void":
-                lines.append(f"{at}  {_('voided by')} {who}: ", style="bold red")
+                # Whole sentences for the catalogs: a call inside an f-string is not extracted.
+                lines.append(_("{at}  voided by {who}: ").format(at=at, who=who), style="bold red")
             else:
-                lines.append(f"{at}  {_('revised by')} {who}: ", style="bold")
+                lines.append(_("{at}  revised by {who}: ").format(at=at, who=who), style="bold")
             lines.append(visible(revision.reason) + "\n")
             for name, old in revision.old_values.items():
                 new = revision.new_values.get(name)

@@ -67,7 +67,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
     DEFAULT_CSS = """
     HandoverNoteScreen { align: center middle; }
     #handover-box {
-        width: 96; height: auto; max-height: 90%; padding: 0 2;
+        width: 96; max-width: 100%; height: auto; max-height: 90%; padding: 0 2;
         border: round $primary; background: $panel;
     }
     #handover-note-form TextArea { height: 6; }

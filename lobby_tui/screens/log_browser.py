@@ -47,6 +47,8 @@ class LogBrowserScreen(LobbyScreen):
     #log-filters Input { width: 1fr; margin: 0 1 0 0; }
     #log-filters #log-text { width: 2fr; }
     #log-selects Select { width: 1fr; margin: 0 1 0 0; }
+    #log-filters Input:focus { background: $accent 30%; }
+    #log-selects Select:focus > SelectCurrent { background: $accent 30%; text-style: bold; }
     #log-status { height: 1; color: $text-muted; }
     """
     # Priority bindings run in the app in key order, so keys typed ahead follow the focus they

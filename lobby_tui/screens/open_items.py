@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.widgets.choices import label_of
+from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import time_left
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.header import DutyHeader
@@ -32,6 +34,18 @@ STATUS_LABELS = {
     "accepted": N_("accepted"),
     "follow_up": N_("follow-up due"),
 }
+
+
+def open_columns() -> list[Column]:
+    kinds = max(cell_len(_(kind)) for kind in ("complaint", "hand-off", "follow-up"))
+    return [
+        Column("since", N_("Since"), 11, 11),
+        Column("kind", N_("Kind"), kinds, kinds),
+        Column("ticket", N_("Ticket"), 6, 6, keep=False),
+        Column("status", N_("Status"), 22, 12),
+        Column("target", N_("To / contact"), 20, 10),
+        Column("text", N_("Entry")),
+    ]
 
 
 class OpenItemsScreen(EntryActions, LobbyScreen):
@@ -58,6 +72,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         self.items: list[OpenItem] = []
         # What each row shows, in table order: open complaints first, then the other items.
         self.rows: list[CaseView | OpenItem] = []
+        self.shown: OpenItemsScreen.Loaded | None = None
 
     def compose(self) -> ComposeResult:
         yield DutyHeader()
@@ -85,13 +100,12 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
-        table.add_column(_("Since"), key="since", width=11)
-        table.add_column(_("Kind"), key="kind", width=10)
-        table.add_column(_("Ticket"), key="ticket", width=6)
-        table.add_column(_("Status"), key="status", width=22)
-        table.add_column(_("To / contact"), key="target", width=20)
-        table.add_column(_("Entry"), key="text")
+        fit_columns(table, open_columns())
         self.set_focus(table)
+
+    def on_resize(self) -> None:
+        if fit_columns(self.query_one(DataTable), open_columns()) and self.shown is not None:
+            self._show(self.shown)
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -106,6 +120,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
+        self.shown = event
         self.items = event.items
         self.rows = [*event.cases, *event.items]
         table = self.query_one(DataTable)
@@ -114,15 +129,15 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         lists = self.app.settings.lists
         now = self.app.clock()
         for case in event.cases:
-            table.add_row(
-                case.received_at.astimezone(self.app.zone).strftime("%m-%d %H:%M"),
-                _("complaint"),
-                plain(case.ticket, 6),
-                time_left(case, now),
-                plain(case.handler_name, 20),
-                Text(f"{case.number} ", end="") + plain(case.facts, 200),
-                key=f"case-{case.id}",
-            )
+            cells = {
+                "since": case.received_at.astimezone(self.app.zone).strftime("%m-%d %H:%M"),
+                "kind": _("complaint"),
+                "ticket": plain(case.ticket, 6),
+                "status": cut(time_left(case, now)),
+                "target": plain(case.handler_name, 20),
+                "text": cut(Text(f"{case.number} ", end="") + plain(case.facts, 200)),
+            }
+            table.add_row(*row_cells(table, cells), key=f"case-{case.id}")
         for item in event.items:
             entry = item.entry
             # A follow-up is due on a day; a hand-off waits since a moment.
@@ -137,15 +152,15 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
                 else entry.contact
             )
             kind = _("hand-off") if item.kind == "handoff" else _("follow-up")
-            table.add_row(
-                since,
-                kind,
-                plain(entry.ticket, 6),
-                status,
-                plain(who, 20),
-                plain(entry.text, 200),
-                key=str(entry.id),
-            )
+            cells = {
+                "since": since,
+                "kind": kind,
+                "ticket": plain(entry.ticket, 6),
+                "status": cut(status),
+                "target": plain(who, 20),
+                "text": plain(entry.text, 200),
+            }
+            table.add_row(*row_cells(table, cells), key=str(entry.id))
         if self.rows:
             table.move_cursor(row=min(keep, len(self.rows) - 1))
         self.query_one("#open-status", Static).update("" if self.rows else _("Nothing open."))

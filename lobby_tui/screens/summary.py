@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 # The sections drawn in the grid; the last one, the sign-off, goes beside the chart.
 GRID_SECTIONS = 7
+SECTION_CELLS = 36  # the least width of a section in the grid: its labels whole
 
 
 class SummaryScreen(LobbyScreen):
@@ -60,6 +61,7 @@ class SummaryScreen(LobbyScreen):
         super().__init__(id="summary")
         self.day = day
         self.summary: DaySummary | None = None
+        self.sections: list[summary_text.Section] = []
         if not self.may_sign_off:
             # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
             hide_bindings(self, "summary_sign_off")
@@ -98,6 +100,21 @@ class SummaryScreen(LobbyScreen):
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
         self.day = self.day or self.app.today()
+
+    def on_resize(self) -> None:
+        # As many columns of sections as leave each its labels and values on one line.
+        columns = max(1, min(4, (self.size.width - 2) // SECTION_CELLS))
+        grid = self.query_one("#summary-grid", Grid)
+        if grid.styles.grid_size_columns != columns:
+            grid.styles.grid_size_columns = columns
+            self._show_sections()
+
+    def _show_sections(self) -> None:
+        columns = self.query_one("#summary-grid", Grid).styles.grid_size_columns or 4
+        width = (self.size.width - 2 - 2 * (columns - 1)) // columns
+        for number, section in enumerate(self.sections[:GRID_SECTIONS]):
+            shown = _section(section, min(width, 40))
+            self.query_one(f"#summary-section-{number}", Static).update(shown)
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one load on opening.
@@ -164,9 +181,9 @@ class SummaryScreen(LobbyScreen):
         if not field.has_focus:
             field.value = summary.day.isoformat()
         sections = summary_text.sections(summary, self.app.settings.lists)
-        for number, section in enumerate(sections[:GRID_SECTIONS]):
-            self.query_one(f"#summary-section-{number}", Static).update(_section(section, 27))
-        self.query_one("#summary-sign-off", Static).update(_section(sections[-1], 70))
+        self.sections = sections
+        self._show_sections()
+        self.query_one("#summary-sign-off", Static).update(_sign_off_section(sections[-1]))
         chart = self.query_one(HourChart)
         chart.show(summary.by_hour, summary_text.chart_hours(summary.by_hour))
 
@@ -202,6 +219,16 @@ def _section(section: summary_text.Section, width: int) -> Text:
         pad = " " * (room + 1 - cell_len(label))
         style = "bold red" if line.warn else ""
         shown.append(f"{label}{pad}{line.value}\n", style=style)
+    shown.rstrip()
+    return shown
+
+
+def _sign_off_section(section: summary_text.Section) -> Text:
+    """The sign-offs: who and when in full, then the comment, wrapped below when long."""
+    shown = Text(section.title + "\n", style="bold")
+    for line in section.lines:
+        shown.append(line.label, style="bold red" if line.warn else "bold")
+        shown.append(f"  {line.value}\n" if line.value else "\n", style="red" if line.warn else "")
     shown.rstrip()
     return shown
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.cells import set_cell_size
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -23,9 +24,9 @@ from textual.strip import Strip
 
 from lobby_tui.domain.kinds import KIND_LABELS
 from lobby_tui.domain.lists import BranchLists
-from lobby_tui.domain.text import one_line
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.bindings import translate_bindings
+from lobby_tui.widgets.cells import cell_line, fit_cells
 from lobby_tui.widgets.choices import summary
 
 if TYPE_CHECKING:
@@ -209,7 +210,10 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
             return Strip.blank(width, base)
         strip = self._strip(self.rows[index]).crop_extend(0, width, base)
         if index == self.cursor:
-            strip = strip.apply_style(self.get_component_rich_style("log-view--cursor"))
+            # Over the row's own styles (a plain apply_style goes under them: only the bold
+            # would show), so the current row has the bar the desk's timeline has.
+            cursor = self.get_component_rich_style("log-view--cursor")
+            strip = Strip(Segment.apply_style(strip, post_style=cursor), strip.cell_length)
         return strip
 
     def _strip(self, entry: EntryView) -> Strip:
@@ -217,6 +221,7 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         strip = self._strips.get(key)
         if strip is None:
             line = self.row_text(entry)
+            line.truncate(self.scrollable_content_region.width, overflow="ellipsis")
             strip = Strip(list(line.render(self.app.console)), line.cell_len)
             strip = strip.apply_style(self.rich_style)
             self._strips[key] = strip
@@ -231,14 +236,14 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
         line = Text(no_wrap=True, end="")
         line.append(_column(when, "time"), self._style("log-view--time"))
         line.append(_column(kind, "kind"))
-        line.append(_column(one_line(entry.ticket or "", 8), "ticket"))
-        line.append(_column(one_line(entry.staff_name, 20), "staff"))
+        line.append(_column(cell_line(entry.ticket or "", 8), "ticket"))
+        line.append(_column(cell_line(entry.staff_name, 20), "staff"))
         if entry.voided:
             line.append(_("[void] "), self._style("log-view--marker"))
         elif entry.revision > 1:
             line.append(_("[revised] "), self._style("log-view--marker"))
         text_style = self._style("log-view--void") if entry.voided else ""
-        line.append(one_line(summary(self.lists, entry), 300), text_style)
+        line.append(cell_line(summary(self.lists, entry) or "", 300), text_style)
         return line
 
     def _style(self, name: str):
@@ -247,4 +252,4 @@ class LogView(ScrollView, can_focus=True, inherit_bindings=False):
 
 def _column(value: str, name: str) -> str:
     """``value`` cut or padded to its column, with one space before the next column."""
-    return set_cell_size(value, WIDTHS[name] - 1) + " "
+    return set_cell_size(fit_cells(value, WIDTHS[name] - 1), WIDTHS[name] - 1) + " "

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+from lobby_tui.widgets.cells import fit_cells
 
 
 class PickField(Widget, can_focus=True):
@@ -69,13 +72,31 @@ class PickField(Widget, can_focus=True):
         self.post_message(self.Changed(self))
 
     def render(self) -> Text:
-        line = Text(no_wrap=False)
+        return self._laid_out(self.content_region.width or 80)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._laid_out(width).plain.split("\n"))
+
+    def _laid_out(self, width: int) -> Text:
+        # Laid out here, by terminal cells: Rich wraps at any space, no-break ones included,
+        # and would part a number from its label ("7 ⏎ 7号窗口").
+        line = Text(no_wrap=True, overflow="ellipsis")
+        used = 0
         for number, (_code, label) in enumerate(self.choices, start=1):
             chosen = number - 1 == self.index
             key = str(number) if number <= 9 else "·"
             style = "reverse bold" if chosen else ""
-            # No-break spaces keep a number and its label on one line when the list wraps.
-            line.append(f" {key}\u00a0", style=style or "bold")
-            line.append(label.replace(" ", "\u00a0"), style=style)
-            line.append("   ")
+            item = Text(f" {key} ", style=style or "bold")
+            item.append(fit_cells(label, max(1, width - 4)), style=style)
+            if used and used + SEPARATOR + item.cell_len > width:
+                line.append("\n")
+                used = 0
+            elif used:
+                line.append(" " * SEPARATOR)
+                used += SEPARATOR
+            line.append_text(item)
+            used += item.cell_len
         return line
+
+
+SEPARATOR = 2  # cells between two items

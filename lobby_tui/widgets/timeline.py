@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
@@ -13,8 +14,8 @@ from textual.widgets.data_table import ColumnKey
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.lists import BranchLists
 from lobby_tui.domain.masking import mask
-from lobby_tui.domain.text import one_line
 from lobby_tui.locale import _
+from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.choices import summary
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 
 def plain(value: str | None, width: int = 80) -> Text:
     """A cell that can never be read as markup nor carry a control character to the terminal."""
-    return Text(one_line(mask(value) or "", width), no_wrap=True, end="")
+    return Text(cell_line(mask(value) or "", width), no_wrap=True, overflow="ellipsis", end="")
 
 
 class Timeline(DataTable):
@@ -35,7 +36,8 @@ class Timeline(DataTable):
         self.cursor_type = "row"
         self.zebra_stripes = True
         self.add_column(_("Time"), key="time", width=5)
-        self.add_column(_("Kind"), key="kind", width=9)
+        kind_cells = max(cell_len(_(label)) for label in KIND_LABELS.values())
+        self.add_column(_("Kind"), key="kind", width=max(kind_cells, cell_len(_("Kind"))))
         self.add_column(_("Ticket"), key="ticket", width=6)
         self.add_column(_("Staff"), key="staff", width=10)
         self.add_column(_("Entry"), key="text", width=20)
@@ -43,13 +45,17 @@ class Timeline(DataTable):
     def on_resize(self) -> None:
         self._fit_text_column()
 
+    def fixed_cells(self) -> int:
+        """Cells taken by everything but the entry's text: the other columns, every column's
+        padding, the scroll bar."""
+        fixed = sum(column.width for key, column in self.columns.items() if key != "text")
+        return fixed + 2 * self.cell_padding * len(self.columns) + 1
+
     def _fit_text_column(self) -> None:
         # The entry's text takes what the fixed columns leave, whatever the rows hold, so the
         # table looks the same however soon after a reload it is drawn.
-        fixed = sum(column.width for key, column in self.columns.items() if key != "text")
-        padding = 2 * self.cell_padding * len(self.columns)
         column = self.columns[ColumnKey("text")]
-        column.width = max(20, self.scrollable_content_region.width - fixed - padding - 1)
+        column.width = max(20, self.scrollable_content_region.width - self.fixed_cells())
         column.auto_width = False
         self.refresh()
 
@@ -90,7 +96,8 @@ class Timeline(DataTable):
             Text(_(KIND_LABELS[Kind(entry.kind)]), end=""),
             plain(entry.ticket, 6),
             plain(entry.staff_name, 10),
-            Text(marker, style="bold", end="") + plain(line, 200),
+            Text(marker, style="bold", no_wrap=True, overflow="ellipsis", end="")
+            + plain(line, 200),
         )
 
 
