@@ -96,7 +96,7 @@ def a_branch_day(path: Path, language: str) -> Path:
             Kind.HANDOFF,
             at(10, 10),
             ticket="B030",
-            target="manager:wm_wang",
+            target="manager:wealth",
             text=words["handoff"],
         )
         store.register_complaint(

@@ -82,8 +82,13 @@ class ComplaintListScreen(LobbyScreen):
         self.set_focus(self.query_one(DataTable))
 
     def on_resize(self) -> None:
-        if fit_columns(self.query_one(DataTable), CASE_COLUMNS, least=16):
-            self._show(self.Loaded(self.cases))
+        table = self.query_one(DataTable)
+        if fit_columns(table, CASE_COLUMNS, least=16):
+            keep = table.cursor_row
+            table.clear()
+            self._add_rows(self.cases)
+            if self.cases:
+                table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -115,6 +120,23 @@ class ComplaintListScreen(LobbyScreen):
             self.reading = True
             self._load(self.generation, self.after)
 
+    def _add_rows(self, cases: list[CaseView]) -> None:
+        table = self.query_one(DataTable)
+        now, zone = self.app.clock(), self.app.zone
+        for case in cases:
+            cells = {
+                "number": case.number,
+                "received": case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                "severity": severity_text(case.severity),
+                "status": cut(Text(status_label(case.status), end="")),
+                "left": cut(time_left(case, now)),
+                "handler": plain(case.handler_name, 10),
+                "cause": plain(code_label("cause", case.cause), 14),
+                "complainant": plain(case.complainant_name, 8),
+                "facts": plain(case.facts, 200),
+            }
+            table.add_row(*row_cells(table, cells), key=str(case.id))
+
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
         if event.generation != self.generation:
@@ -128,20 +150,7 @@ class ComplaintListScreen(LobbyScreen):
         else:
             self.cases = event.page.cases
             table.clear()
-        now, zone = self.app.clock(), self.app.zone
-        for case in event.page.cases:
-            cells = {
-                "number": case.number,
-                "received": case.received_at.astimezone(zone).strftime("%m-%d %H:%M"),
-                "severity": severity_text(case.severity),
-                "status": cut(Text(status_label(case.status), end="")),
-                "left": cut(time_left(case, now)),
-                "handler": plain(case.handler_name, 10),
-                "cause": plain(code_label("cause", case.cause), 14),
-                "complainant": plain(case.complainant_name, 8),
-                "facts": plain(case.facts, 200),
-            }
-            table.add_row(*row_cells(table, cells), key=str(case.id))
+        self._add_rows(event.page.cases)
         if self.cases and not event.more:
             table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
         status = "" if self.cases else _("No complaint matches.")

@@ -33,14 +33,9 @@ class DutyHeader(Static):
 
     def _tick(self) -> None:
         clock = self.app.clock().astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S")
-        line = Text.assemble(
-            ("lobby-tui", "bold"),
-            "  ",
-            self.branch,
-            "  ",
-            self.staff,
-        )
-        line.append("  " + clock)
+        line = Text("lobby-tui", style="bold")
+        # What staff must not miss comes first, in sight on the narrowest terminal; the rest
+        # of the line may be cut at its right end.
         store = getattr(self.app, "store", None)
         if store is not None and store.read_only:
             line.append("  ")
@@ -48,6 +43,7 @@ class DutyHeader(Static):
         if waiting := self.saves_waiting():
             line.append("  ")
             line.append(waiting, style="bold reverse red")
+        line.append(f"  {self.branch}  {self.staff}  {clock}")
         self.update(line)
 
     def saves_waiting(self) -> str:
