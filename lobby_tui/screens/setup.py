@@ -98,7 +98,7 @@ class SetupScreen(LobbyScreen):
     def _done(self) -> None:
         self.app.setup_done()
         # Said once the branch exists, to the admin who will keep its lists.
-        self.app.notify(self._lists_help(), timeout=30, markup=False)
+        self.app.notify(self._lists_help(), timeout=12, markup=False)
 
 
 def _check(values: dict[str, str]) -> dict[str, str]:
