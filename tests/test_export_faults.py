@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from lobby_tui.data.export import COMPLAINT_FIELDS, csv_cell, write_to
+from lobby_tui.data.export import COMPLAINT_FIELDS, csv_cell, write_to, write_to_path
 from lobby_tui.data.migrate import HEAD, NewerSchema
 from lobby_tui.data.store import Store
 from lobby_tui.domain.clock import branch_today, branch_zone
@@ -165,6 +165,19 @@ def test_out_dash_is_standard_output(cli: Cli, branch_db: Path, fmt: str) -> Non
         assert [row["text"] for row in csv_rows(run.stdout.encode())] == list(NOTES)
     else:
         assert [json.loads(line)["text"] for line in run.stdout.splitlines()] == list(NOTES)
+
+
+def test_the_log_browser_export_to_a_file_named_dash_is_that_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[bytes]
+) -> None:
+    # The app's own terminal must never receive an export typed as "-" in F7.
+    monkeypatch.chdir(tmp_path)
+    rows = [dict.fromkeys(COMPLAINT_FIELDS, "x")]
+
+    assert write_to_path(rows, Path("-"), "csv", COMPLAINT_FIELDS) == 1
+
+    assert capfd.readouterr().out == ""
+    assert [row["number"] for row in csv_rows((tmp_path / "-").read_bytes())] == ["x"]
 
 
 def test_a_workbook_on_standard_output_opens_in_a_spreadsheet_program(

@@ -215,8 +215,9 @@ def write_to(
 def write_to_path(
     rows: Iterable[dict[str, Any]], path: Path, fmt: str, fields: tuple[str, ...] = FIELDS
 ) -> int:
-    """``write_to`` a path (the log browser's export): never standard output."""
-    return write_to(rows, Path(path), fmt, fields)
+    """``write_to`` a path (the log browser's export): never standard output, even for a
+    file named ``-``, which the app's own terminal is not to receive."""
+    return write_to(rows, Path(path).absolute(), fmt, fields)
 
 
 def _write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
