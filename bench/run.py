@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import browser
+import exports
 import first_frame
 import keystrokes
 import save_latency
@@ -64,6 +65,12 @@ SECTIONS: list[Section] = [
         "browser",
         "the log browser (F7) on 1,000,000 entries: pages, filters, search, memory, raw SQL",
         browser.run,
+    ),
+    Section(
+        "export",
+        "CSV and XLSX exports against the csv module and xlsxwriter, at 100,000 (and 1,000,000)",
+        exports.run,
+        exports.add_arguments,
     ),
 ]
 
