@@ -8,6 +8,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import getpass
 import os
 import sys
@@ -332,6 +333,10 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
             (complaint_rows, COMPLAINT_FIELDS) if args.complaints else (export_rows, FIELDS)
         )
         rows = read(store, Actor.console(), args.first_day, args.last_day)
+        # Everything imported so far lives until the process ends: frozen, it is left out of
+        # the full collections that the export's millions of short-lived rows set off (a
+        # tenth of an export's time without it).
+        gc.freeze()
         # Progress only where a person watches it, and not over the export itself.
         watched = sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty())
         label = _("complaint cases") if args.complaints else _("entries")
