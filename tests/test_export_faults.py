@@ -459,3 +459,26 @@ def _read(terminal: int) -> bytes:
         return os.read(terminal, 4096)
     except OSError:  # EIO: the other side is closed
         return b""
+
+
+def test_a_newer_database_on_a_read_only_disk_is_called_newer_too(
+    branch_db: Path, tmp_path: Path
+) -> None:
+    with closing(sqlite3.connect(branch_db)) as connection, connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0099'")
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(folder)], check=False
+    )
+    if mounted.returncode:
+        pytest.skip("cannot mount a file system here to make it read-only")
+    try:
+        copy = folder / "branch.sqlite"
+        copy.write_bytes(branch_db.read_bytes())
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+
+        with pytest.raises(NewerSchema, match="schema 0099"):
+            Store.open(str(copy))
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)

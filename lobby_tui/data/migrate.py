@@ -42,6 +42,13 @@ def known_revisions() -> frozenset[str]:
     return frozenset(path.name[:4] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
 
 
+def refuse_newer(revision: str | None) -> None:
+    """``NewerSchema`` for a revision this release does not know; nothing for one it does, or
+    for a database never migrated."""
+    if revision is not None and revision != HEAD and revision not in known_revisions():
+        raise NewerSchema(revision)
+
+
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for a database never migrated."""
     with engine.connect() as connection:
@@ -59,8 +66,7 @@ def upgrade(engine: Engine) -> bool:
     found = current_revision(engine)
     if found == HEAD:
         return False
-    if found is not None and found not in known_revisions():
-        raise NewerSchema(found)
+    refuse_newer(found)
     from alembic import command
     from alembic.config import Config
 
