@@ -384,6 +384,7 @@ def test_the_first_and_last_days_of_the_calendar_are_days_like_any_other(
     assert [json.loads(line)["text"] for line in run.stdout.splitlines()] == list(found)
 
 
+@pytest.mark.sqlite_only
 def test_a_database_of_a_newer_release_is_one_line_and_left_as_it_was(
     cli: Cli, branch_db: Path
 ) -> None:
@@ -461,6 +462,7 @@ def _read(terminal: int) -> bytes:
         return b""
 
 
+@pytest.mark.sqlite_only
 def test_a_newer_database_on_a_read_only_disk_is_called_newer_too(
     branch_db: Path, tmp_path: Path
 ) -> None:
