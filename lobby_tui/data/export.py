@@ -369,9 +369,9 @@ def _cell_writers(workbook: Any, sheet: Any, fields: tuple[str, ...]) -> list[tu
         sheet.write_datetime(row, column, datetime.fromisoformat(value), day)
 
     def put_value(row: int, column: int, value: Any) -> None:
-        if value.__class__ is str:
-            sheet.write_string(row, column, printable(value))
-        elif value.__class__ is bool:
+        if isinstance(value, str):  # a status or another code (StrEnum) is text too
+            sheet.write_string(row, column, printable(str(value)))
+        elif isinstance(value, bool):
             sheet.write_boolean(row, column, value)
         else:
             sheet.write_number(row, column, value)
