@@ -193,9 +193,10 @@ def markdown(summary: DaySummary, lists: BranchLists) -> str:
 # Typed text in the report is literal: a backslash or a pipe must not end a table cell, nor
 # Markdown's own marks format it, and HTML (``<img onerror=…>``) must reach a browser as text.
 # Markdown lets a backslash escape any ASCII punctuation; HTML is written as its entities.
+# Asterisks stay as typed: a masked number (138****5678) must read the same in the source.
 _MARKDOWN_LITERAL = str.maketrans(
     {
-        **{mark: "\\" + mark for mark in "\\|*_`[]"},
+        **{mark: "\\" + mark for mark in "\\|_`[]"},
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
