@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import browser
+import exports
 import first_frame
 import keystrokes
 import save_latency
@@ -70,6 +71,10 @@ SECTIONS: list[Section] = [
         "verify",
         "lobby-tui verify (the hash chain, seals, triggers) on 1,000,000 entries",
         verify.run,
+        "export",
+        "CSV and XLSX exports against the csv module and xlsxwriter, at 100,000 (and 1,000,000)",
+        exports.run,
+        exports.add_arguments,
     ),
 ]
 

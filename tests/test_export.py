@@ -168,12 +168,17 @@ def row_of(rows: list[dict], entry: Written) -> dict:
 
 
 def as_csv_cell(value: object) -> str:
-    """A JSON value as its CSV cell: null is empty, booleans as in JSON, numbers as written."""
+    """A JSON value as its CSV cell: null is empty, booleans as in JSON, numbers as written;
+    in text, control characters but tab and line feed are shown as their pictures (␛ for ESC),
+    and a text that starts like a formula has a single quote before it."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if not isinstance(value, str):
+        return str(value)
+    shown = "".join(chr(0x2400 + ord(c)) if ord(c) < 0x20 and c not in "\t\n" else c for c in value)
+    return "'" + shown if value[:1] in ("=", "+", "-", "@", "\t", "\r") else shown
 
 
 # -- JSON Lines -------------------------------------------------------------------------------

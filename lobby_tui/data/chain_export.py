@@ -66,10 +66,15 @@ def end_workbook(workbook: Any, head: HeadReader | None) -> None:
     mark = head() if head else None
     if mark is None:
         return
-    sheet = workbook.create_sheet(SHEET)
-    sheet.append(["branch", mark.branch_id])
-    sheet.append(["seq", mark.seq])
-    sheet.append(["head", mark.head])
+    sheet = workbook.add_worksheet(SHEET)  # xlsxwriter
+    for row, (name, value) in enumerate(
+        (("branch", mark.branch_id), ("seq", mark.seq), ("head", mark.head))
+    ):
+        sheet.write_string(row, 0, name)
+        if isinstance(value, int):
+            sheet.write_number(row, 1, value)
+        else:
+            sheet.write_string(row, 1, value)
 
 
 def read_mark(path: Path) -> Mark | None:

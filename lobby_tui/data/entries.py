@@ -184,7 +184,9 @@ def view_of_row(
                     row[_REVISABLE_AT[name]] = value
     for at in _MASKED_AT:
         row[at] = mask(row[at])
-    sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
+    sold = None
+    if events:  # most entries have none: no generator for them (an export reads millions)
+        sold = next((e.product_sold for e in reversed(events) if e.product_sold is not None), None)
     status = status_of(row[_KIND], row[_DUE], row[_RESOLVED], events)
     return EntryView(*row[:_FIELDS], number, voided, status, sold, complaint_no)
 

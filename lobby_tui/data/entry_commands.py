@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -15,7 +14,6 @@ from lobby_tui.data.access import (
     audit,
     authorize,
     authorized_branch,
-    branch_info,
     check_values,
     entry_of_branch,
     entry_to_change,
@@ -31,7 +29,6 @@ from lobby_tui.data.models import (
 )
 from lobby_tui.data.views import (
     Actor,
-    BranchInfo,
     DeskSnapshot,
     EntryHistory,
     EntryView,
@@ -140,53 +137,6 @@ class EntryCommands:
                     session, branch.id, zone, today, DESK_OPEN_ITEMS_LIMIT
                 ),
             )
-
-    def entries_between(
-        self, actor: Actor, first_day: date | None, last_day: date | None, batch: int = 1000
-    ) -> Iterator[tuple[EntryView, BranchInfo]]:
-        """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive), oldest first.
-
-        Read in batches by keyset, so an export of years of entries holds one batch in memory.
-        The permission check and the audit event happen at the call, before the first row.
-        """
-        with self.db.audited() as session:
-            branch = authorized_branch(session, actor, Permission.EXPORT)
-            info = branch_info(branch)
-            zone = branch_zone(branch.time_zone)
-            audit(
-                session,
-                "export",
-                actor,
-                branch_id=branch.id,
-                first_day=first_day.isoformat() if first_day else None,
-                last_day=last_day.isoformat() if last_day else None,
-            )
-        where = Entry.branch_id == info.id
-        if first_day:
-            where &= Entry.occurred_at >= day_bounds(first_day, zone)[0]
-        if last_day:
-            where &= Entry.occurred_at < day_bounds(last_day, zone)[1]
-        return self._entries_where(where, info, batch)
-
-    def _entries_where(
-        self, where: Any, info: BranchInfo, batch: int
-    ) -> Iterator[tuple[EntryView, BranchInfo]]:
-        after: tuple[datetime, int] | None = None
-        while True:
-            with self.db.read() as session:
-                query = select(Entry, Staff).join(Staff, Staff.id == Entry.staff_id).where(where)
-                if after:
-                    query = query.where(
-                        (Entry.occurred_at > after[0])
-                        | ((Entry.occurred_at == after[0]) & (Entry.id > after[1]))
-                    )
-                rows = session.exec(query.order_by(Entry.occurred_at, Entry.id).limit(batch)).all()
-                views = entries.views_of(session, list(rows))
-            for view in views:
-                yield view, info
-            if len(rows) < batch:
-                return
-            after = (rows[-1][0].occurred_at, rows[-1][0].id)
 
     # -- revisions and voids --------------------------------------------------------------
 

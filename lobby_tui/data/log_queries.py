@@ -18,8 +18,9 @@ this beats walking the log's index for the rare rows that match.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
@@ -40,7 +41,7 @@ from lobby_tui.data.models import (
 )
 from lobby_tui.data.search import TextMatch, match_condition, search_terms, unindexed
 from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
-from lobby_tui.domain.clock import branch_zone, day_bounds
+from lobby_tui.domain.clock import branch_zone, day_end, day_start
 from lobby_tui.domain.complaints import Action, Status
 from lobby_tui.domain.roles import Permission
 
@@ -97,6 +98,47 @@ class LogQueries:
         first row; the rows are read in batches as they are consumed.
         """
         return self._log_batches(self._log_export(actor, log_filter), log_filter)
+
+    def entries_between(
+        self, actor: Actor, first_day: date | None, last_day: date | None
+    ) -> Iterator[tuple[EntryView, BranchInfo]]:
+        """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive; None: no
+        limit), oldest first, with its branch, for ``lobby-tui export``.
+
+        The permission check and the audit event happen at the call, before the first row; the
+        rows are read as the log browser's export reads them, a batch at a time by keyset.
+        """
+        with self.db.audited() as session:
+            branch = authorized_branch(session, actor, Permission.EXPORT)
+            audit(
+                session,
+                "export",
+                actor,
+                branch_id=branch.id,
+                first_day=first_day.isoformat() if first_day else None,
+                last_day=last_day.isoformat() if last_day else None,
+            )
+            info = branch_info(branch)
+        return zip(self._entries_from_to(info, first_day, last_day), itertools.repeat(info))
+
+    def _entries_from_to(
+        self, branch: BranchInfo, first_day: date | None, last_day: date | None
+    ) -> Iterator[EntryView]:
+        # One statement walking the log's index in order, its rows fetched a batch at a time,
+        # in one read transaction: the export is the log as it stood at one moment, and each
+        # row costs the same whether it is the first or the millionth (no OFFSET, no keyset
+        # to find again). Writers go on meanwhile (WAL).
+        zone = branch_zone(branch.time_zone)
+        values: dict[str, Any] = {"branch_id": branch.id}
+        if first_day and (first_at := day_start(first_day, zone)):
+            values["first_at"] = first_at
+        if last_day and (last_at := day_end(last_day, zone)):
+            values["last_at"] = last_at
+        statement = _from_to_rows("first_at" in values, "last_at" in values)
+        with self.db.read_rows() as connection:
+            result = connection.execution_options(yield_per=EXPORT_BATCH).execute(statement, values)
+            for rows in result.partitions():
+                yield from _views_of(connection, rows)
 
     @property
     def export_formats(self) -> tuple[str, ...]:
@@ -165,10 +207,12 @@ def page_rows(
     """
     values: dict[str, Any] = {"branch_id": branch.id, "size": size + 1}
     zone = branch_zone(branch.time_zone)
-    if log_filter.first_day:
-        values["first_at"] = day_bounds(log_filter.first_day, zone)[0]
-    if log_filter.last_day:
-        values["last_at"] = day_bounds(log_filter.last_day, zone)[1]
+    # A day at the edge of the calendar (year 1, year 9999) may start or end at an instant a
+    # datetime cannot hold; no entry is that far out, so such a day limits nothing.
+    if log_filter.first_day and (first_at := day_start(log_filter.first_day, zone)):
+        values["first_at"] = first_at
+    if log_filter.last_day and (last_at := day_end(log_filter.last_day, zone)):
+        values["last_at"] = last_at
     if log_filter.staff_no:
         found = connection.execute(_STAFF_ID, {"staff_no": log_filter.staff_no}).scalar()
         values["staff_id"] = found or -1
@@ -304,6 +348,18 @@ def _page_rows(shape: Shape) -> Select:
     return _PAGE_ROWS.where(Entry.id.in_(_keyset(shape).scalar_subquery())).order_by(
         *(c.asc() if shape.upward else c.desc() for c in order)
     )
+
+
+@lru_cache(maxsize=4)
+def _from_to_rows(first: bool, last: bool) -> Select:
+    """The rows of every entry of a branch, from ``first_at`` and to ``last_at`` when asked,
+    oldest first, read along the index of the log's order (no sort)."""
+    conditions = [EntryCurrent.branch_id == bindparam("branch_id")]
+    if first:
+        conditions.append(EntryCurrent.occurred_at >= bindparam("first_at"))
+    if last:
+        conditions.append(EntryCurrent.occurred_at < bindparam("last_at"))
+    return _PAGE_ROWS.where(*conditions).order_by(EntryCurrent.occurred_at, EntryCurrent.entry_id)
 
 
 def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:

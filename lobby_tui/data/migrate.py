@@ -11,10 +11,42 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
+from lobby_tui import __version__
+from lobby_tui.data.views import StoreError
+from lobby_tui.locale import N_, _
+
 # The newest revision in migrations/versions; a test checks it against Alembic's own view.
 HEAD = "0010"
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+NEWER_SCHEMA = N_(
+    "This database was written by a newer lobby-tui (schema {found}); "
+    "this is lobby-tui {version}, which knows schemas up to {head}."
+)
+
+
+class NewerSchema(StoreError):
+    """The database is at a revision this release has no migration for: a newer release wrote
+    it. Opening it would fail in Alembic, or worse, write to tables it does not know."""
+
+    def __init__(self, found: str) -> None:
+        super().__init__(found)
+        self.found = found
+
+    def __str__(self) -> str:
+        return _(NEWER_SCHEMA).format(found=self.found, version=__version__, head=HEAD)
+
+
+def known_revisions() -> frozenset[str]:
+    """The revisions this release's migrations lead through (their files are named after them)."""
+    return frozenset(path.name[:4] for path in (MIGRATIONS_DIR / "versions").glob("[0-9]*_*.py"))
+
+
+def refuse_newer(revision: str | None) -> None:
+    """``NewerSchema`` for a revision this release does not know; nothing for one it does, or
+    for a database never migrated."""
+    if revision is not None and revision != HEAD and revision not in known_revisions():
+        raise NewerSchema(revision)
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -29,9 +61,12 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade(engine: Engine) -> bool:
-    """Bring the database to ``HEAD``; return True when a migration ran."""
-    if current_revision(engine) == HEAD:
+    """Bring the database to ``HEAD``; return True when a migration ran. ``NewerSchema`` for
+    a database at a revision this release does not know."""
+    found = current_revision(engine)
+    if found == HEAD:
         return False
+    refuse_newer(found)
     from alembic import command
     from alembic.config import Config
 

@@ -27,7 +27,7 @@ from lobby_tui.data.engine import (
 from lobby_tui.data.entry_commands import EntryCommands
 from lobby_tui.data.handoff_commands import HandoffCommands
 from lobby_tui.data.log_queries import LogQueries
-from lobby_tui.data.migrate import HEAD, current_revision, upgrade
+from lobby_tui.data.migrate import HEAD, current_revision, refuse_newer, upgrade
 from lobby_tui.data.models import (
     Branch,
     Staff,
@@ -86,6 +86,7 @@ class Store(
             revision = current_revision(database.engine)
             if not create and revision is None:
                 raise StoreError(N_("This is not a lobby-tui database."))
+            refuse_newer(revision)  # before anything else: newer is what the person must hear
             if read_only and revision != HEAD:
                 raise StoreError(READ_ONLY_OLD)
             if not read_only:

@@ -28,5 +28,23 @@ def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
+def day_start(day: date, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant at which ``day`` starts in branch time; None when that is before the
+    first instant a datetime can hold (1 January of year 1, east of UTC)."""
+    try:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def day_end(day: date, zone: ZoneInfo) -> datetime | None:
+    """The UTC instant at which ``day`` ends in branch time; None when that is after the last
+    instant a datetime can hold (31 December 9999)."""
+    try:
+        return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
 def branch_today(zone: ZoneInfo, now: datetime | None = None) -> date:
     return (now or utcnow()).astimezone(zone).date()

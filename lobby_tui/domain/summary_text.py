@@ -190,6 +190,21 @@ def markdown(summary: DaySummary, lists: BranchLists) -> str:
     return "\n".join(out)
 
 
+# Typed text in the report is literal: a backslash or a pipe must not end a table cell, nor
+# Markdown's own marks format it, and HTML (``<img onerror=…>``) must reach a browser as text.
+# Markdown lets a backslash escape any ASCII punctuation; HTML is written as its entities.
+# Asterisks stay as typed: a masked number (138****5678) must read the same in the source.
+_MARKDOWN_LITERAL = str.maketrans(
+    {
+        **{mark: "\\" + mark for mark in "\\|_`[]"},
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+    }
+)
+
+
 def _md(text: str) -> str:
-    # A table cell holds one line, and a pipe would end it.
-    return one_line(text, 300).replace("|", "\\|")
+    """``text`` as the literal content of one Markdown table cell or heading: one visible line,
+    Markdown and HTML escaped."""
+    return one_line(text, 300).translate(_MARKDOWN_LITERAL)
