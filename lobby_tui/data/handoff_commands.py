@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import (
@@ -20,7 +20,9 @@ from lobby_tui.data.access import (
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
     Draft,
+    Entry,
     EntryEvent,
+    Staff,
 )
 from lobby_tui.data.views import (
     Actor,
@@ -63,24 +65,10 @@ class HandoffCommands:
         )
         with self.db.write() as session:
             staff = writer(session, actor)
-            entry = entry_to_change(session, staff, entry_id)
-            if entry.kind != Kind.HANDOFF:
-                raise StoreError(N_("This entry is not a hand-off."))
-            view = entries.current_view(session, entry)
-            if view.voided:
-                raise StoreError(N_("This entry is void and can no longer be changed."))
-            refused = validation.check_handoff_step(view.status, event)
-            if refused:
+            entry, view = _open_handoff(session, staff, entry_id)
+            if refused := validation.check_handoff_step(view.status, event):
                 raise StoreError(refused)
-            session.add(
-                EntryEvent(
-                    entry_id=entry.id,
-                    event=event,
-                    product_sold=product_sold,
-                    note=note,
-                    staff_id=staff.id,
-                )
-            )
+            _add_event(session, staff, entry, event, product_sold, note)
             audit(
                 session,
                 "handoff_update",
@@ -109,26 +97,13 @@ class HandoffCommands:
             product_sold = False if product_sold is None else product_sold
         with self.db.write() as session:
             staff = writer(session, actor)
-            entry = entry_to_change(session, staff, entry_id)
-            if entry.kind != Kind.HANDOFF:
-                raise StoreError(N_("This entry is not a hand-off."))
-            view = entries.current_view(session, entry)
-            if view.voided:
-                raise StoreError(N_("This entry is void and can no longer be changed."))
+            entry, view = _open_handoff(session, staff, entry_id)
             refused = validation.check_handoff_correction(
                 view.status, view.product_sold, event, product_sold
             )
             if refused:
                 raise StoreError(refused)
-            session.add(
-                EntryEvent(
-                    entry_id=entry.id,
-                    event=event,
-                    product_sold=product_sold,
-                    note=reason,
-                    staff_id=staff.id,
-                )
-            )
+            _add_event(session, staff, entry, event, product_sold, reason)
             audit(
                 session,
                 "handoff_corrected",
@@ -197,3 +172,33 @@ class HandoffCommands:
             ).first()
             if draft is not None:
                 session.delete(draft)
+
+
+def _open_handoff(session: Session, staff: Staff, entry_id: int) -> tuple[Entry, EntryView]:
+    """A hand-off of the staff member's branch that may still take a step, and its view."""
+    entry = entry_to_change(session, staff, entry_id)
+    if entry.kind != Kind.HANDOFF:
+        raise StoreError(N_("This entry is not a hand-off."))
+    view = entries.current_view(session, entry)
+    if view.voided:
+        raise StoreError(N_("This entry is void and can no longer be changed."))
+    return entry, view
+
+
+def _add_event(
+    session: Session,
+    staff: Staff,
+    entry: Entry,
+    event: str,
+    product_sold: bool | None,
+    note: str | None,
+) -> None:
+    session.add(
+        EntryEvent(
+            entry_id=entry.id,
+            event=event,
+            product_sold=product_sold,
+            note=note,
+            staff_id=staff.id,
+        )
+    )
