@@ -50,7 +50,7 @@ def damaged(*_args, **_kwargs):
         (("f6",), "open_items"),
         (("f7",), "log_page"),
         (("f8",), "day_summary"),
-        (("f5", "f5"), "complaint_cases"),
+        (("f5", "f5"), "complaint_page"),
         (("f9",), "checklists_of_day"),
     ],
 )

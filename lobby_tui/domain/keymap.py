@@ -15,6 +15,8 @@ BINDING_IDS = frozenset(
         # global
         "help", "queue", "enquiry", "handoff", "complaint", "open_items", "log", "summary",
         "checklists", "desk", "lock", "quit", "staff",
+        # quitting while saves wait
+        "quit_anyway", "quit_stay",
         # forms and dialogs
         "save", "next_field", "tab_next", "tab_previous", "pick_next", "pick_previous",
         *(f"pick_{n}" for n in range(1, 10)),
@@ -24,7 +26,7 @@ BINDING_IDS = frozenset(
         "note", "entry_history", "entry_revise", "entry_void", "handoff_accepted",
         "handoff_completed", "handoff_sold", "handoff_returned", "handoff_no_show",
         "follow_up_done", "complaint_list", "reveal", "detail_back", "detail_case",
-        "outcome_correct",
+        "outcome_correct", "reveal_cancel", *(f"reveal_{n}" for n in range(1, 10)),
         "handover_acknowledge",
         # checklists
         "check_ok", "check_problem", "check_enter", *(f"check_pick_{n}" for n in range(1, 4)),
