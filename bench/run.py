@@ -71,6 +71,8 @@ SECTIONS: list[Section] = [
         "verify",
         "lobby-tui verify (the hash chain, seals, triggers) on 1,000,000 entries",
         verify.run,
+    ),
+    Section(
         "export",
         "CSV and XLSX exports against the csv module and xlsxwriter, at 100,000 (and 1,000,000)",
         exports.run,
