@@ -44,6 +44,7 @@ from tests.store_fixtures import (
     REVIEWER_NO,
     REVIEWER_PIN,
     add_staff,
+    change,
     raw,
     rows,
     set_up_branch,
@@ -69,7 +70,10 @@ def problems(path: Path) -> set[tuple[str, int | None, str]]:
 @pytest.fixture(name="day")
 def day_fixture(tmp_path: Path) -> Path:
     """A branch day written through the store, every kind of record in it, signed off."""
-    path = tmp_path / "lobby.sqlite"
+    return write_a_day(tmp_path / "lobby.sqlite")
+
+
+def write_a_day(path: Path | str) -> Path | str:
     store = set_up_branch(path)
     try:
         add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
@@ -459,3 +463,22 @@ def test_the_quick_check_of_an_unsealed_log_reads_only_its_last_links(
     assert ("entry", newest, CHANGED) in quick
     assert ("entry", oldest, CHANGED) not in quick  # left to lobby-tui verify
     assert ("entry", oldest, CHANGED) in problems(path)
+
+
+def test_the_chain_works_the_same_on_a_postgresql_server(pg_cluster) -> None:
+    """Written, linked and checked on a server as on a file; tampering by its owner (who may
+    switch the row triggers off) is found, and so is a dropped trigger."""
+    url = write_a_day(pg_cluster.new_database())
+    assert check(url).ok, check(url).problems
+    entry_id = first_id(url, "SELECT id FROM entry WHERE ticket = 'A002'")
+
+    for statement in (
+        "ALTER TABLE entry DISABLE TRIGGER entry_append_only",
+        f"UPDATE entry SET text = '取款' WHERE id = {entry_id}",
+        "DROP TRIGGER entry_append_only ON entry",
+    ):
+        change(url, statement)
+
+    found = problems(url)
+    assert ("entry", entry_id, CHANGED) in found
+    assert any(kind == TRIGGER_MISSING for _table, _id, kind in found)
