@@ -35,6 +35,10 @@ from tests.store_fixtures import REVIEWER_NO, REVIEWER_PIN, add_staff
 
 NOTES = ("开门检查", "老人存一年定期", "关门")
 
+# Where an export goes and what its cells may hold is the same whichever engine it was read
+# from: these run on the SQLite file (the engines' own reading is tested in test_export).
+pytestmark = pytest.mark.sqlite_only
+
 
 def export_bytes(cli: Cli, *words: str | Path, stdout=subprocess.PIPE) -> subprocess.Popen:
     """``lobby-tui`` started with raw bytes on standard output (a workbook is not text)."""
