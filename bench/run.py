@@ -27,6 +27,7 @@ import browser
 import exports
 import first_frame
 import keystrokes
+import one_core
 import save_latency
 import verify
 from results import BenchError, Row, SectionResult
@@ -85,10 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections, print the table, write the JSON; the exit status."""
     args = _parser().parse_args(argv)
     chosen = [s for s in SECTIONS if args.only in (None, s.name)]
+    try:
+        pinned = one_core.pin(args)
+    except BenchError as error:
+        print(f"cannot measure: {error}")
+        return 1
 
     report: dict[str, Any] = {}
     table: list[tuple[str, Row]] = []
-    notes: list[str] = []
+    notes: list[str] = [pinned] if pinned else []
     failures: list[tuple[str, BenchError]] = []
     for section in chosen:
         try:
@@ -133,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--warmup", type=_at_least(0), default=2, help="unmeasured runs first (default: 2)"
     )
+    one_core.add_arguments(parser)
     for section in SECTIONS:
         if section.add_arguments:
             section.add_arguments(parser)

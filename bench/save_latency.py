@@ -6,10 +6,15 @@ guidance form (or the note form) open over the duty desk. For each save the entr
 Pilot, untimed, and the app is let go quiet; then the clock starts, Ctrl+S is sent, and the clock
 stops when the desk's timeline has the new entry as its first row.
 
-On the way, a message hook (nothing in the app is changed) notes when the form receives `Saved`
-(the entry is committed), so the time splits into two stages: to the commit, and from the commit
-to the timeline. The data layer alone — Store.add_entry and
-Store.desk on the same database, no UI — is timed as well, so that a regression can be placed.
+On the way, a message hook notes when the form receives `SaveLanded` (the entry is committed),
+and `Stages` wraps, for the bench only, the write queue's hand-over, the pending-saves journal
+and the write itself (nothing in the app's code is changed), so the time splits into stages:
+the key to the save handed over, the journal line, the hand-over to the writer thread, the
+write (Store.add_entry: its statements, the hash chain, the commit), the reply back to the form,
+and the timeline. The data layer alone — Store.add_entry and Store.desk on the same database,
+no UI — is timed as well, so that a regression can be placed.
+
+With --one-core the budget is the one for a single CPU (DESIGN.md §6): p95 ≤ 30 ms.
 """
 
 from __future__ import annotations
@@ -19,21 +24,24 @@ import asyncio
 import contextlib
 import gc
 import os
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 import million
+import one_core
 from pilot_app import quiet, run_app, settle, signed_in
 from results import BenchError, Row, SectionResult, ms, percentile, verdict
+from save_stages import STAGES, Stages
 
 if TYPE_CHECKING:
     from textual.message import Message
     from textual.widgets import DataTable
 
-BUDGET = 0.030  # seconds, p95
+BUDGET = 0.015  # seconds, p95
+ONE_CORE_BUDGET = 0.030  # seconds, p95, with --one-core
 DEMO_LOBBY = ("1001", "111111")  # the demo's lobby manager, listed on its sign-in screen
 # The wait between looks at the timeline: fine against the budget, and a real sleep, not
 # sleep(0), since a loop that never sleeps would keep the GIL from the app's database threads.
@@ -94,6 +102,8 @@ class Sample:
     loaded: float
     shown: float
     full_gc: float
+    # Seconds from Ctrl+S at each mark of `Stages` (absent: the mark was not reached).
+    marks: dict[str, float] = field(default_factory=dict)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,12 +138,10 @@ def run(args: argparse.Namespace) -> SectionResult:
         samples = run_app(lambda: _ui_saves(db.path, form, args.saves, args.warmup))
         adds, desks = _data_layer(db.path, form, args.saves, args.warmup)
 
-    stages = {
-        "Ctrl+S → committed (the form gets Saved)": [s.saved for s in samples],
-        "committed → on the timeline": [s.shown - s.saved for s in samples],
-    }
+    stages = _stages(samples)
     shown = [s.shown for s in samples]
-    within = percentile(shown, 95) <= BUDGET
+    budget = ONE_CORE_BUDGET if one_core.on_one_core(args) else BUDGET
+    within = percentile(shown, 95) <= budget
     rows = [
         Row(
             "database",
@@ -143,7 +151,7 @@ def run(args: argparse.Namespace) -> SectionResult:
         Row(
             f"Ctrl+S → on the timeline, {args.save_form} (p50 / p95 / max)",
             f"{_p50_p95(shown)} / {ms(max(shown))}",
-            f"p95 ≤ {ms(BUDGET)}",
+            f"p95 ≤ {ms(budget)}",
             verdict(within),
         ),
         Row("drift: p50 of the first / last quarter of the saves", _drift(shown)),
@@ -160,7 +168,8 @@ def run(args: argparse.Namespace) -> SectionResult:
         "saves": len(samples),
         "warmup": args.warmup,
         "form": args.save_form,
-        "budget_p95_ms": BUDGET * 1000,
+        "budget_p95_ms": budget * 1000,
+        "one_core": one_core.on_one_core(args),
         "within_budget": within,
         "database": {"entries": db.entries, "entries_today": db.entries_today},
         "load_average": {"before": load_before, "after": os.getloadavg()[0]},
@@ -173,6 +182,7 @@ def run(args: argparse.Namespace) -> SectionResult:
                 "loaded": s.loaded * 1000,
                 "shown": s.shown * 1000,
                 "full_gc": s.full_gc * 1000,
+                "marks": {name: at * 1000 for name, at in s.marks.items()},
             }
             for s in samples
         ],
@@ -186,6 +196,7 @@ class SaveWatch:
 
     def __init__(self, saved: type, failed: type, loaded: type) -> None:
         self._saved, self._failed, self._loaded = saved, failed, loaded
+        self.stages = Stages()
         self.started: float | None = None
         self._gc_started: float | None = None
 
@@ -195,6 +206,7 @@ class SaveWatch:
         self.loaded_at: float | None = None
         self.error: Exception | None = None
         self.full_gc = 0.0
+        self.stages.start()
         self.started = perf_counter()
 
     @contextlib.contextmanager
@@ -219,7 +231,7 @@ class SaveWatch:
             return
         if isinstance(message, self._saved) and self.saved_at is None:
             self.saved_at = perf_counter()
-            self.entry_id = message.entry.id
+            self.entry_id = message.result.id
         elif isinstance(message, self._failed):
             self.error = message.error
         elif isinstance(message, self._loaded) and self.loaded_at is None:
@@ -251,8 +263,14 @@ class SaveWatch:
         # The desk puts a new entry on top without reading the day again; a full read back
         # (Loaded) is seen only when it does.
         loaded_at = self.loaded_at or self.saved_at
+        marks = {
+            **self.stages.since(started),
+            "key": 0.0,
+            "saved": self.saved_at - started,
+            "shown": shown_at - started,
+        }
         return Sample(
-            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc
+            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc, marks
         )
 
 
@@ -261,9 +279,13 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
 
     from lobby_tui.screens.desk import DeskScreen
     from lobby_tui.screens.entry_form import EntryFormScreen
+    from lobby_tui.writes import SaveLanded, SaveReturned
 
-    watch = SaveWatch(EntryFormScreen.Saved, EntryFormScreen.Failed, DeskScreen.Loaded)
-    async with signed_in(db, *DEMO_LOBBY, message_hook=watch.hook) as pilot:
+    watch = SaveWatch(SaveLanded, SaveReturned, DeskScreen.Loaded)
+    async with (
+        _wrapped(watch.stages),
+        signed_in(db, *DEMO_LOBBY, message_hook=watch.hook) as pilot,
+    ):
         app = pilot.app
         first_row = _first_row_of(app.screen.query_one("#timeline", DataTable))
         await pilot.press(form.open_key)
@@ -284,6 +306,22 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
                 if number >= warmup:
                     samples.append(sample)
         return samples
+
+
+@contextlib.asynccontextmanager
+async def _wrapped(stages: Stages) -> AsyncIterator[None]:
+    with stages.wrapping():
+        yield
+
+
+def _stages(samples: list[Sample]) -> dict[str, list[float]]:
+    """Each stage's seconds in the saves that passed both its marks."""
+    found = {}
+    for name, start, end in STAGES:
+        values = [s.marks[end] - s.marks[start] for s in samples if {start, end} <= s.marks.keys()]
+        if values:
+            found[name] = values
+    return found
 
 
 def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:
