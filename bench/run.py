@@ -29,6 +29,7 @@ import first_frame
 import keystrokes
 import one_core
 import save_latency
+import tmux_frame
 import verify
 from results import BenchError, Row, SectionResult
 
@@ -51,6 +52,12 @@ SECTIONS: list[Section] = [
         "process start to the sign-in screen, against a bare Textual app",
         first_frame.run,
         first_frame.add_arguments,
+    ),
+    Section(
+        "tmux_frame",
+        "process start to the sign-in screen drawn in tmux, against a bare Textual app",
+        tmux_frame.run,
+        tmux_frame.add_arguments,
     ),
     Section(
         "keystrokes",
