@@ -2,7 +2,8 @@
 
 Budgets (DESIGN.md §6): first page ≤ 150 ms, page step ≤ 16 ms, filter change ≤ 100 ms; text
 search ≤ 100 ms (3+ characters) and ≤ 250 ms (1–2 Chinese characters); ≤ 150 MB peak RSS while
-browsing; the page query through the data layer ≤ 2 × the same SQL through raw `sqlite3`.
+browsing; the page query through the data layer ≤ 2 × the same SQL through raw `sqlite3`, the
+whole page (`Store.log_page`) ≤ 1.5 × its statements replayed through raw `sqlite3` (issue 15).
 
 - Through the app: the real app headless on a copy of the million-entry demo database, signed in
   as its reviewer. Timed from the key (sent as save_latency sends Ctrl+S) until the log view
@@ -16,9 +17,9 @@ browsing; the page query through the data layer ≤ 2 × the same SQL through ra
   step down: the page query (`log_queries.page_rows`, the one statement that reads a page, in
   the store's read transaction, its rows fetched typed) against the same statements replayed
   through raw `sqlite3` and fetched, on one connection kept open as the store's pool keeps
-  its own. This carries the budget. The whole `Store.log_page` (the permission check, the
-  page query, the revisions and events it needs, and an `EntryView` built for each row)
-  against its statements replayed is shown beside it.
+  its own (≤ 2 ×). The whole `Store.log_page` (the permission check, the page query, the
+  revisions and events it needs, and an `EntryView` built for each row) against its
+  statements replayed (≤ 1.5 ×).
 - Peak RSS: a separate process browses (pages down 200 times, End, Home, searches) and reports
   its own maximum resident set size (VmHWM; ru_maxrss would carry over the bench's own peak).
 """
@@ -46,6 +47,9 @@ DEMO_REVIEWER = ("2001", "222222")
 FIRST_PAGE, PAGE_STEP, FILTER_CHANGE = 0.150, 0.016, 0.100
 SEARCH_LONG, SEARCH_SHORT = 0.100, 0.250
 MEMORY_MB, RAW_RATIO = 150, 2.0
+# The whole page (Store.log_page: the check, the page, its revisions and events, the views)
+# against the same statements replayed in raw sqlite3 (issue 15).
+WHOLE_PAGE_RATIO = 1.5
 # A ticket number, a 3-character word, and the 2-character Chinese words staff type most.
 LONG_QUERIES = ("A023", "贵宾室", "ATM")
 SHORT_QUERIES = ("吞卡", "客户", "汇率")
@@ -103,14 +107,14 @@ def run(args: argparse.Namespace) -> SectionResult:
     for name, measures in raw.items():
         for measure, (ours, theirs) in measures.items():
             factor = statistics.median(ours) / statistics.median(theirs)
-            judged = measure == "page query"
+            limit = RAW_RATIO if measure == "page query" else WHOLE_PAGE_RATIO
             rows.append(
                 Row(
                     f"{measure}, {name}: data layer / raw sqlite3"
                     f" (p50 {_fine_ms(ours)} vs {_fine_ms(theirs)})",
                     f"{factor:.2f} ×",
-                    f"≤ {RAW_RATIO:.0f} ×" if judged else "",
-                    verdict(factor <= RAW_RATIO) if judged else "",
+                    f"≤ {limit:g} ×",
+                    verdict(factor <= limit),
                 )
             )
     budget = f"≤ {MEMORY_MB} MB"
@@ -120,10 +124,9 @@ def run(args: argparse.Namespace) -> SectionResult:
         f"against raw sqlite3: {RAW_RUNS} runs each; raw sqlite3 replays the statements the "
         "data layer ran (BEGIN, COMMIT, and for the whole page the permission check and the "
         "event and revision reads) on one connection kept open, and fetches their rows",
-        "the budget is the page query's: the statement that reads a page, run and its rows "
-        "fetched typed in the data layer's read transaction; the whole page adds the "
-        "permission check, revisions and events, and an EntryView per row, and is shown "
-        "beside it without a verdict",
+        "the page query is the statement that reads a page, run and its rows fetched typed in "
+        "the data layer's read transaction (≤ 2 ×); the whole page adds the permission check, "
+        "revisions and events, and an EntryView per row, its free text masked (≤ 1.5 ×)",
     ]
     if db.built_because:
         notes.append(f"{million.CACHE} was built by this run: {db.built_because}")
