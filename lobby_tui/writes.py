@@ -13,6 +13,7 @@ refuses for good (a value, a permission) goes back into its form. See docs/fault
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Hashable
@@ -31,6 +32,11 @@ if TYPE_CHECKING:
 
 RETRY_SECONDS = 2.0  # between tries of a waiting save; a setting (``save_retry_seconds``)
 SHOWN_AFTER = 1.0  # seconds a save may take before the header counts it as waiting
+# While the writer serves, a thread waiting for the GIL gets it within this many seconds rather
+# than Python's default 5 ms. SQLite lets go of the GIL at every statement and at the commit;
+# with the UI thread drawing the emptied form meanwhile, each took up to 5 ms to come back,
+# and a save of about 2 ms of work reached the timeline 15-20 ms after Ctrl+S (issue 15).
+SWITCH_INTERVAL = 0.0005
 
 
 class EntryWritten(Message):
@@ -168,6 +174,14 @@ class WriteQueue:
 
     def serve(self) -> None:
         """Run jobs until the worker is cancelled; meant for a Textual thread worker."""
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+        try:
+            self._serve()
+        finally:
+            sys.setswitchinterval(switch)
+
+    def _serve(self) -> None:
         worker = get_current_worker()
         while not worker.is_cancelled:
             timeout = 0.1

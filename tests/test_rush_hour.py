@@ -114,3 +114,28 @@ async def test_a_guidance_entry_takes_nine_keys(db, make_app):
         LISTS.business[1].code,
         "counter:3",
     )
+
+
+async def test_the_writer_gets_the_interpreter_back_quickly_while_it_serves(db, make_app):
+    # Issue 15: with Python's default 5 ms switch interval, each statement of a save handed the
+    # GIL to the UI thread drawing the emptied form and waited up to 5 ms to get it back.
+    import asyncio
+    import sys
+
+    from lobby_tui.writes import SWITCH_INTERVAL
+
+    before = sys.getswitchinterval()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        assert sys.getswitchinterval() <= SWITCH_INTERVAL < before
+        await pilot.press("f2", *"A023", "enter", "2", "3", "ctrl+s")
+        await settle(pilot)
+        assert str(app.screen.query_one("#form-status").content).startswith("saved #")
+    # Once the app has gone and its writer thread has seen it (within its 0.1 s wait for a
+    # job), the interpreter is as it was.
+    for _ in range(100):
+        if sys.getswitchinterval() == before:
+            break
+        await asyncio.sleep(0.05)
+    assert sys.getswitchinterval() == before

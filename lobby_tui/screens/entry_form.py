@@ -92,7 +92,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         now, it waits there and lands later, in order, without being typed again."""
         from lobby_tui.data.pending import PendingSave
 
-        self.query_one("#form-status", Static).update(_("saving…"))
+        self._say(_("saving…"))
         now = self.app.clock()
         values = self.entry_values(fields)
         # Written later, it still happened when staff pressed the key.
@@ -108,6 +108,11 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         )
         self.app.writes.save(save, reply_to=self)
 
+    def _say(self, status: str) -> None:
+        """The status line, one cell high (app.tcss): its text changes, never the screen's
+        layout, so a save does not lay the form out again on its way to the database."""
+        self.query_one("#form-status", Static).update(status, layout=False)
+
     def saves_waiting(self, count: int) -> None:
         """Saves wait for the database: the form says its entry is kept, not lost."""
         status = self.query_one("#form-status", Static)
@@ -122,7 +127,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
 
     def landed(self, entry: EntryView) -> None:
         """The save is in the database: say so, and let the screens showing entries catch up."""
-        self.query_one("#form-status", Static).update(_("saved #{id}").format(id=entry.id))
+        self._say(_("saved #{id}").format(id=entry.id))
         self.app.entry_saved(entry, added=True)
 
     @on(SaveReturned)

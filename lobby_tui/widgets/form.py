@@ -227,6 +227,10 @@ class Form(Vertical, can_focus=False):
     def clear_errors(self) -> None:
         for spec in self.fields:
             error = self.query_one(f"#error-{spec.name}", Static)
+            if not error.has_class("-shown"):
+                # Nothing shown (set_error and the cut note both show theirs): left alone, as
+                # an update would cost a layout of the screen at every save.
+                continue
             error.update("")
             error.remove_class("-shown")
             self.query_one(f"#field-{spec.name}").remove_class("-invalid")
