@@ -219,16 +219,20 @@ def _app(fmt: str, db: Path, target: str) -> int:
 
 ANCHOR_QUERY = """
 SELECT e.id, e.occurred_at, e.recorded_at, s.staff_no, e.kind, e.ticket, e.business,
-       e.priority, e.target, e.topic, e.text, e.outcome, c.number
+       e.priority, e.target, e.topic, e.text, e.outcome, e.follow_up_due, e.resolved, c.number
 FROM entry e JOIN staff s ON s.id = e.staff_id LEFT JOIN complaint_case c ON c.id = e.complaint_id
 WHERE e.branch_id = ? ORDER BY e.occurred_at, e.id
 """
-REVISED = ("ticket", "business", "priority", "target", "topic", "text", "outcome")
+REVISED = (
+    "ticket", "business", "priority", "target", "topic", "text", "outcome", "follow_up_due",
+    "resolved",
+)  # fmt: skip
 
 
 def _anchor_rows(db: Path) -> Any:
     """The export's values, straight from ``sqlite3``, with the program's rules for a value."""
     from lobby_tui.domain.masking import mask
+    from lobby_tui.domain.validation import HANDOFF_EVENTS
 
     connection = sqlite3.connect(db)
     branch_id, code, zone_name = connection.execute(
@@ -240,6 +244,12 @@ def _anchor_rows(db: Path) -> Any:
         "SELECT entry_id, action, new_values FROM revision ORDER BY entry_id, number"
     ):
         revisions.setdefault(entry_id, []).append((action, new_values))
+    # A hand-off's outcomes, a follow-up done, a product sold: few rows, read whole.
+    events: dict[int, list[tuple[str, int | None]]] = {}
+    for entry_id, event, sold in connection.execute(
+        "SELECT entry_id, event, product_sold FROM entry_event ORDER BY id"
+    ):
+        events.setdefault(entry_id, []).append((event, sold))
 
     def when(text: str) -> str:
         moment = datetime.fromisoformat(text + "+00:00").astimezone(zone)
@@ -247,7 +257,7 @@ def _anchor_rows(db: Path) -> Any:
 
     for row in connection.execute(ANCHOR_QUERY, (branch_id,)):
         entry_id = row[0]
-        values = dict(zip(REVISED, row[5:12], strict=True))
+        values = dict(zip(REVISED, row[5:14], strict=True))
         number, voided = 1, False
         for action, new_values in revisions.get(entry_id, ()):
             if action == "void":
@@ -255,6 +265,7 @@ def _anchor_rows(db: Path) -> Any:
                 continue
             number += action == "revise"
             values.update((k, v) for k, v in json.loads(new_values).items() if k in values)
+        outcome, sold, follow_up = _steps(row[4], values, events.get(entry_id, ()), HANDOFF_EVENTS)
         yield (
             entry_id,
             when(row[1]),
@@ -269,10 +280,41 @@ def _anchor_rows(db: Path) -> Any:
             values["topic"],
             mask(values["text"]),
             mask(values["outcome"]),
-            row[12],
+            outcome,
+            sold,
+            follow_up,
+            row[14],
             number,
             voided,
         )
+
+
+def _chain_head(db: Path) -> tuple[int, int, str] | None:
+    """The branch's last chain link, which an export names at its end (docs/integrity.md)."""
+    with closing(sqlite3.connect(db)) as connection:
+        row = connection.execute(
+            "SELECT branch_id, seq, hash FROM chain_link"
+            " WHERE branch_id = (SELECT min(id) FROM branch) ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    return tuple(row) if row else None
+
+
+def _steps(
+    kind: str, values: dict[str, Any], events: Any, handoff_events: Any
+) -> tuple[str | None, bool | None, str | None]:
+    """A hand-off's latest outcome, whether a product was sold, an enquiry's follow-up open or
+    done: the program's rules (`entries.status_of`, `view_of_row`, `export_row`) on plain rows."""
+    follows_up = (
+        kind == "enquiry" and values["follow_up_due"] is not None and not values["resolved"]
+    )
+    if kind != "handoff" and not follows_up:
+        return None, None, None  # the program reads no events for these
+    sold = next((bool(sold) for _event, sold in reversed(events) if sold is not None), None)
+    if kind == "handoff":
+        steps = [event for event, _sold in events if event in handoff_events]
+        return (steps[-1] if steps else "pending"), sold, None
+    done = any(event == "follow_up_done" for event, _sold in events)
+    return None, sold, "done" if done else "open"
 
 
 def _anchor(fmt: str, db: Path, target: str) -> int:
@@ -287,6 +329,9 @@ def _anchor(fmt: str, db: Path, target: str) -> int:
             for values in _anchor_rows(db):
                 writer.writerow([csv_cell(value) for value in values])
                 count += 1
+            if head := _chain_head(db):
+                mark = f"# integrity branch={head[0]} seq={head[1]} head={head[2]}"
+                writer.writerow([mark, *[""] * (len(FIELDS) - 1)])
         return count
     import xlsxwriter
 
@@ -297,20 +342,25 @@ def _anchor(fmt: str, db: Path, target: str) -> int:
     per_day: dict[tuple[str, str], int] = {}
     # Each column written by the method of its type, chosen once: the tightest use of the API.
     text = sheet.write_string
-    put = [sheet.write_number, *[text] * 13, sheet.write_number, sheet.write_boolean]
+    put = [sheet.write_number, *[text] * 16, sheet.write_number, sheet.write_boolean]
+    put[FIELDS.index("product_sold")] = sheet.write_boolean
     for count, values in enumerate(_anchor_rows(db), start=1):
         sheet.write_number(count, 0, values[0])
         for column in (1, 2):
             sheet.write_datetime(count, column, datetime.fromisoformat(values[column][:19]), moment)
-        for column in range(3, 16):
+        for column in range(3, len(FIELDS)):
             value = values[column]
             if value is not None:
                 put[column](count, column, printable(value) if put[column] is text else value)
-        key = (values[1][:10], "voided" if values[15] else values[5])
+        key = (values[1][:10], "voided" if values[-1] else values[5])
         per_day[key] = per_day.get(key, 0) + 1
     summary = workbook.add_worksheet("summary")
     for number, (key, counted) in enumerate(sorted(per_day.items())):
         summary.write_row(number, 0, [*key, counted])
+    if head := _chain_head(db):
+        integrity = workbook.add_worksheet("integrity")
+        for number, pair in enumerate(zip(("branch", "seq", "head"), head, strict=True)):
+            integrity.write_row(number, 0, pair)
     workbook.close()
     return count
 
