@@ -20,12 +20,9 @@ With --one-core the budget is the one for a single CPU (DESIGN.md §6): p95 ≤ 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
-import gc
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
@@ -34,19 +31,14 @@ import million
 import one_core
 from pilot_app import quiet, run_app, settle, signed_in
 from results import BenchError, Row, SectionResult, ms, percentile, verdict
-from save_stages import STAGES, Stages
+from save_stages import Sample, SaveWatch, stage_times, wrapped
 
 if TYPE_CHECKING:
-    from textual.message import Message
     from textual.widgets import DataTable
 
 BUDGET = 0.015  # seconds, p95
 ONE_CORE_BUDGET = 0.030  # seconds, p95, with --one-core
 DEMO_LOBBY = ("1001", "111111")  # the demo's lobby manager, listed on its sign-in screen
-# The wait between looks at the timeline: fine against the budget, and a real sleep, not
-# sleep(0), since a loop that never sleeps would keep the GIL from the app's database threads.
-POLL = 0.0005
-SAVE_TIMEOUT = 10.0
 # A one-minute load average above this share of the CPUs means the run competed for them.
 BUSY_LOAD = 0.75
 
@@ -93,19 +85,6 @@ FORMS = {
 }
 
 
-@dataclass(frozen=True)
-class Sample:
-    """One save, in seconds from Ctrl+S: committed, the desk's day read back, on the timeline;
-    and the seconds of full garbage collection that ran meanwhile."""
-
-    saved: float
-    loaded: float
-    shown: float
-    full_gc: float
-    # Seconds from Ctrl+S at each mark of `Stages` (absent: the mark was not reached).
-    marks: dict[str, float] = field(default_factory=dict)
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options only this section reads."""
     group = parser.add_argument_group("save_latency")
@@ -138,7 +117,7 @@ def run(args: argparse.Namespace) -> SectionResult:
         samples = run_app(lambda: _ui_saves(db.path, form, args.saves, args.warmup))
         adds, desks = _data_layer(db.path, form, args.saves, args.warmup)
 
-    stages = _stages(samples)
+    stages = stage_times(samples)
     shown = [s.shown for s in samples]
     budget = ONE_CORE_BUDGET if one_core.on_one_core(args) else BUDGET
     within = percentile(shown, 95) <= budget
@@ -190,90 +169,6 @@ def run(args: argparse.Namespace) -> SectionResult:
     return SectionResult(rows, data, notes)
 
 
-class SaveWatch:
-    """Follows one save through the messages the app dispatches, from a message hook, and
-    notes the full garbage collections that run meanwhile (a pause no message shows)."""
-
-    def __init__(self, saved: type, failed: type, loaded: type) -> None:
-        self._saved, self._failed, self._loaded = saved, failed, loaded
-        self.stages = Stages()
-        self.started: float | None = None
-        self._gc_started: float | None = None
-
-    def start(self) -> None:
-        self.entry_id: int | None = None
-        self.saved_at: float | None = None
-        self.loaded_at: float | None = None
-        self.error: Exception | None = None
-        self.full_gc = 0.0
-        self.stages.start()
-        self.started = perf_counter()
-
-    @contextlib.contextmanager
-    def collecting_gc(self) -> Iterator[None]:
-        gc.callbacks.append(self._gc)
-        try:
-            yield
-        finally:
-            gc.callbacks.remove(self._gc)
-
-    def _gc(self, phase: str, info: dict[str, int]) -> None:
-        if info["generation"] != 2 or self.started is None:
-            return
-        if phase == "start":
-            self._gc_started = perf_counter()
-        elif self._gc_started is not None:
-            self.full_gc += perf_counter() - self._gc_started
-            self._gc_started = None
-
-    def hook(self, message: Message) -> None:
-        if self.started is None:
-            return
-        if isinstance(message, self._saved) and self.saved_at is None:
-            self.saved_at = perf_counter()
-            self.entry_id = message.result.id
-        elif isinstance(message, self._failed):
-            self.error = message.error
-        elif isinstance(message, self._loaded) and self.loaded_at is None:
-            entries = message.snapshot.entries
-            if self.entry_id is not None and entries and entries[0].id == self.entry_id:
-                self.loaded_at = perf_counter()
-
-    async def until_shown(
-        self, first_row: Callable[[], str | None], status: Callable[[], str]
-    ) -> Sample:
-        """Wait until the saved entry is the timeline's first row."""
-        assert self.started is not None
-        while True:
-            if self.entry_id is not None and first_row() == str(self.entry_id):
-                shown_at = perf_counter()
-                break
-            if self.error is not None:
-                first_line = (str(self.error).strip() or "no message").splitlines()[0]
-                raise BenchError(f"a save failed: {type(self.error).__name__}: {first_line}")
-            if perf_counter() - self.started > SAVE_TIMEOUT:
-                raise BenchError(
-                    f"the entry was not on the desk's timeline {SAVE_TIMEOUT:.0f} s after"
-                    f" Ctrl+S (the form says {status()!r})"
-                )
-            await asyncio.sleep(POLL)
-        started, self.started = self.started, None
-        if self.saved_at is None:
-            raise BenchError("the timeline showed the entry but the form never heard it was saved")
-        # The desk puts a new entry on top without reading the day again; a full read back
-        # (Loaded) is seen only when it does.
-        loaded_at = self.loaded_at or self.saved_at
-        marks = {
-            **self.stages.since(started),
-            "key": 0.0,
-            "saved": self.saved_at - started,
-            "shown": shown_at - started,
-        }
-        return Sample(
-            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc, marks
-        )
-
-
 async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[Sample]:
     from textual.widgets import DataTable, Static
 
@@ -283,7 +178,7 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
 
     watch = SaveWatch(SaveLanded, SaveReturned, DeskScreen.Loaded)
     async with (
-        _wrapped(watch.stages),
+        wrapped(watch.stages),
         signed_in(db, *DEMO_LOBBY, message_hook=watch.hook) as pilot,
     ):
         app = pilot.app
@@ -306,22 +201,6 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
                 if number >= warmup:
                     samples.append(sample)
         return samples
-
-
-@contextlib.asynccontextmanager
-async def _wrapped(stages: Stages) -> AsyncIterator[None]:
-    with stages.wrapping():
-        yield
-
-
-def _stages(samples: list[Sample]) -> dict[str, list[float]]:
-    """Each stage's seconds in the saves that passed both its marks."""
-    found = {}
-    for name, start, end in STAGES:
-        values = [s.marks[end] - s.marks[start] for s in samples if {start, end} <= s.marks.keys()]
-        if values:
-            found[name] = values
-    return found
 
 
 def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:

@@ -1,4 +1,7 @@
-"""Where a save's time goes between Ctrl+S and the write: marks taken inside the app's write path.
+"""Following one save from Ctrl+S to the desk's timeline, for section save_latency.
+
+`SaveWatch` follows it through the messages the app dispatches (a message hook) and times the
+full garbage collections that run meanwhile; `Stages` says where the time goes on the way.
 
 For the bench only, `Stages.wrapping` wraps three seams of the write path in place, and puts
 them back after: the write queue's hand-over (`WriteQueue.save`, on the UI thread), the
@@ -9,11 +12,24 @@ perf_counter call or two, well under the stages it separates.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
-from collections.abc import Callable, Iterator
+import gc
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass, field
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from results import BenchError
+
+if TYPE_CHECKING:
+    from textual.message import Message
+
+# The wait between looks at the timeline: fine against the budget, and a real sleep, not
+# sleep(0), since a loop that never sleeps would keep the GIL from the app's database threads.
+POLL = 0.0005
+SAVE_TIMEOUT = 10.0
 
 # The stages in the order a save passes them: (name, mark it starts at, mark it ends at).
 # "key" is Ctrl+S itself; "saved" is the form receiving SaveLanded; "shown" the timeline's row.
@@ -81,3 +97,116 @@ class Stages:
             return attach(queue, journal, stages._around(send, "write_in", "write_out"))
 
         return wrapper
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One save, in seconds from Ctrl+S: committed, the desk's day read back, on the timeline;
+    and the seconds of full garbage collection that ran meanwhile."""
+
+    saved: float
+    loaded: float
+    shown: float
+    full_gc: float
+    # Seconds from Ctrl+S at each mark of `Stages` (absent: the mark was not reached).
+    marks: dict[str, float] = field(default_factory=dict)
+
+
+class SaveWatch:
+    """Follows one save through the messages the app dispatches, from a message hook, and
+    notes the full garbage collections that run meanwhile (a pause no message shows)."""
+
+    def __init__(self, saved: type, failed: type, loaded: type) -> None:
+        self._saved, self._failed, self._loaded = saved, failed, loaded
+        self.stages = Stages()
+        self.started: float | None = None
+        self._gc_started: float | None = None
+
+    def start(self) -> None:
+        self.entry_id: int | None = None
+        self.saved_at: float | None = None
+        self.loaded_at: float | None = None
+        self.error: Exception | None = None
+        self.full_gc = 0.0
+        self.stages.start()
+        self.started = perf_counter()
+
+    @contextlib.contextmanager
+    def collecting_gc(self) -> Iterator[None]:
+        gc.callbacks.append(self._gc)
+        try:
+            yield
+        finally:
+            gc.callbacks.remove(self._gc)
+
+    def _gc(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != 2 or self.started is None:
+            return
+        if phase == "start":
+            self._gc_started = perf_counter()
+        elif self._gc_started is not None:
+            self.full_gc += perf_counter() - self._gc_started
+            self._gc_started = None
+
+    def hook(self, message: Message) -> None:
+        if self.started is None:
+            return
+        if isinstance(message, self._saved) and self.saved_at is None:
+            self.saved_at = perf_counter()
+            self.entry_id = message.result.id
+        elif isinstance(message, self._failed):
+            self.error = message.error
+        elif isinstance(message, self._loaded) and self.loaded_at is None:
+            entries = message.snapshot.entries
+            if self.entry_id is not None and entries and entries[0].id == self.entry_id:
+                self.loaded_at = perf_counter()
+
+    async def until_shown(
+        self, first_row: Callable[[], str | None], status: Callable[[], str]
+    ) -> Sample:
+        """Wait until the saved entry is the timeline's first row."""
+        assert self.started is not None
+        while True:
+            if self.entry_id is not None and first_row() == str(self.entry_id):
+                shown_at = perf_counter()
+                break
+            if self.error is not None:
+                first_line = (str(self.error).strip() or "no message").splitlines()[0]
+                raise BenchError(f"a save failed: {type(self.error).__name__}: {first_line}")
+            if perf_counter() - self.started > SAVE_TIMEOUT:
+                raise BenchError(
+                    f"the entry was not on the desk's timeline {SAVE_TIMEOUT:.0f} s after"
+                    f" Ctrl+S (the form says {status()!r})"
+                )
+            await asyncio.sleep(POLL)
+        started, self.started = self.started, None
+        if self.saved_at is None:
+            raise BenchError("the timeline showed the entry but the form never heard it was saved")
+        # The desk puts a new entry on top without reading the day again; a full read back
+        # (Loaded) is seen only when it does.
+        loaded_at = self.loaded_at or self.saved_at
+        marks = {
+            **self.stages.since(started),
+            "key": 0.0,
+            "saved": self.saved_at - started,
+            "shown": shown_at - started,
+        }
+        return Sample(
+            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc, marks
+        )
+
+
+@contextlib.asynccontextmanager
+async def wrapped(stages: Stages) -> AsyncIterator[None]:
+    with stages.wrapping():
+        yield
+
+
+def stage_times(samples: list[Sample]) -> dict[str, list[float]]:
+    """Each stage's seconds in the saves that passed both its marks."""
+    found = {}
+    for name, start, end in STAGES:
+        values = [s.marks[end] - s.marks[start] for s in samples if {start, end} <= s.marks.keys()]
+        if values:
+            found[name] = values
+    return found
