@@ -11,7 +11,8 @@ from rich.text import Text
 
 from lobby_tui import locale
 from lobby_tui.domain import complaints
-from lobby_tui.domain.complaints import ACTION_LABELS, STATUS_LABELS, Action, Status
+from lobby_tui.domain.complaint_steps import ACTION_LABELS, Action
+from lobby_tui.domain.complaints import STATUS_LABELS, Status
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.choices import pairs
