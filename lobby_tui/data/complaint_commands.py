@@ -40,7 +40,7 @@ from lobby_tui.domain import complaints as rules
 from lobby_tui.domain import validation
 from lobby_tui.domain.case_state import check_case_step
 from lobby_tui.domain.clock import branch_zone, utcnow
-from lobby_tui.domain.complaint_steps import STEPS, Action, StepField
+from lobby_tui.domain.complaint_steps import NOT_LISTED, STEPS, Action, StepField
 from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.validation import ValidationError
@@ -48,6 +48,7 @@ from lobby_tui.locale import N_
 
 # A step may be dated a little ahead of the database's clock (terminals' clocks differ).
 CLOCK_SLACK = timedelta(minutes=5)
+IN_FUTURE = N_("The time cannot be in the future.")
 RECUSAL = N_(
     "The handler cannot be the staff member complained about (recusal): "
     "pick another handler, or reassign the case."
@@ -88,7 +89,7 @@ class ComplaintCommands(ComplaintStepsByName):
             ("severity", severity),
         ):
             if code not in rules.codes(axis):
-                raise ValidationError(axis, N_("Pick one of the listed values."))
+                raise ValidationError(axis, NOT_LISTED)
         validate_fields(
             ("complainant_name", validation.check_name(complainant_name)),
             ("complainant_contact", validation.check_contact(complainant_contact)),
@@ -104,7 +105,7 @@ class ComplaintCommands(ComplaintStepsByName):
             now = utcnow()
             received_at = received_at or now
             if received_at > now + CLOCK_SLACK:
-                raise ValidationError("received_at", N_("The time cannot be in the future."))
+                raise ValidationError("received_at", IN_FUTURE)
             respondent = _staff_of_branch(session, staff, respondent_no, "respondent_no")
             handler = _staff_of_branch(session, staff, handler_no, "handler_no") or staff
             if respondent is not None and respondent.id == handler.id:
@@ -170,7 +171,7 @@ class ComplaintCommands(ComplaintStepsByName):
             if isinstance(value, datetime):
                 _check_time(value)
                 if value > utcnow() + CLOCK_SLACK:
-                    raise ValidationError(name, N_("The time cannot be in the future."))
+                    raise ValidationError(name, IN_FUTURE)
         _check_time(at)
         with self.db.write() as session:
             staff = writer(session, actor)
@@ -204,7 +205,7 @@ class ComplaintCommands(ComplaintStepsByName):
             now = utcnow()
             at = at or now
             if at > now + CLOCK_SLACK:
-                raise ValidationError("at", N_("The time cannot be in the future."))
+                raise ValidationError("at", IN_FUTURE)
             if at < (actions[-1].at if actions else case.received_at):
                 raise ValidationError("at", N_("The time is before the case's last step."))
             audit(session, f"complaint_{step.action}", actor, case_id=case.id, number=case.number)

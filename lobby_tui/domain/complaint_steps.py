@@ -52,6 +52,7 @@ FieldKind = Literal["line", "text", "pick", "staff", "days", "yes_no", "moment"]
 FREE_TEXT: frozenset[str] = frozenset({"line", "text"})
 PICK_ONE = N_("Pick one with its digit.")
 NOT_LISTED = N_("Pick one of the listed values.")
+DECIDED_ALREADY = N_("This case is already decided.")
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ STEPS: dict[Action, Step] = {
             ),
             text="reason",
             after=BEFORE_DECISION,
-            out_of_order=N_("This case is already decided."),
+            out_of_order=DECIDED_ALREADY,
             clock_must_be="running",
             leads_to=Status.EXTENDED,
             clock=ClockEvent.EXTEND,
@@ -192,7 +193,7 @@ STEPS: dict[Action, Step] = {
             ),
             text="reason",
             after=BEFORE_DECISION,
-            out_of_order=N_("This case is already decided."),
+            out_of_order=DECIDED_ALREADY,
             clock_must_be="running",
             clock=ClockEvent.PAUSE,
         ),
@@ -225,7 +226,7 @@ STEPS: dict[Action, Step] = {
             ),
             text="facts",
             after=BEFORE_DECISION,
-            out_of_order=N_("This case is already decided."),
+            out_of_order=DECIDED_ALREADY,
             leads_to=Status.IN_PROGRESS,
             clock=ClockEvent.NEW_FACTS,
         ),
@@ -257,7 +258,7 @@ STEPS: dict[Action, Step] = {
             ),
             text="decision",
             after=BEFORE_DECISION,
-            out_of_order=N_("This case is already decided."),
+            out_of_order=DECIDED_ALREADY,
             leads_to=Status.DECIDED,
             clock=ClockEvent.DECIDE,
             shows={
