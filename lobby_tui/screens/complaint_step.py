@@ -44,13 +44,9 @@ class StepDialog(LobbyModal):
         self.staff = staff
 
     @property
-    def further(self) -> bool:
-        """A second extension: it needs an approver and the customer told."""
-        return self.action == Action.EXTEND and self.case.deadline.extensions > 0
-
-    @property
     def asked(self) -> tuple[StepField, ...]:
-        return self.step.asked(self.further)
+        """The step's fields; those of a further extension once the case has been extended."""
+        return self.step.asked(further=self.case.deadline.extensions > 0)
 
     def compose(self) -> ComposeResult:
         # Titled with what the dialog does, not with the result it will record.
