@@ -1,5 +1,5 @@
-"""Complaint cases: registering one, every step after, and the lists, timelines, day counts and
-export that read them.
+"""Complaint cases: registering one, and every step after with one command that does what the
+step table (domain/complaint_steps.py) says of the step.
 
 Every step is an action of the case and an entry of kind ``complaint`` in the duty log, written
 in one transaction with the open-cases index. The rules of DESIGN.md §3 are checked here, under
@@ -9,7 +9,7 @@ never the staff member complained about).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +22,7 @@ from lobby_tui.data.access import (
     validate_fields,
     writer,
 )
+from lobby_tui.data.complaint_steps_by_name import ComplaintStepsByName
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
     Branch,
@@ -33,27 +34,28 @@ from lobby_tui.data.models import (
 from lobby_tui.data.views import (
     Actor,
     CaseSaved,
-    CaseView,
     StoreError,
 )
 from lobby_tui.domain import complaints as rules
 from lobby_tui.domain import validation
+from lobby_tui.domain.case_state import check_case_step
 from lobby_tui.domain.clock import branch_zone, utcnow
-from lobby_tui.domain.complaints import Action, Status
-from lobby_tui.domain.deadlines import FIRST_EXTENSION_DAYS, check_extension
+from lobby_tui.domain.complaint_steps import NOT_LISTED, STEPS, Action, StepField
+from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
 # A step may be dated a little ahead of the database's clock (terminals' clocks differ).
 CLOCK_SLACK = timedelta(minutes=5)
+IN_FUTURE = N_("The time cannot be in the future.")
 RECUSAL = N_(
     "The handler cannot be the staff member complained about (recusal): "
     "pick another handler, or reassign the case."
 )
 
 
-class ComplaintCommands:
+class ComplaintCommands(ComplaintStepsByName):
     db: Database
 
     # -- registering ----------------------------------------------------------------------
@@ -87,7 +89,7 @@ class ComplaintCommands:
             ("severity", severity),
         ):
             if code not in rules.codes(axis):
-                raise ValidationError(axis, N_("Pick one of the listed values."))
+                raise ValidationError(axis, NOT_LISTED)
         validate_fields(
             ("complainant_name", validation.check_name(complainant_name)),
             ("complainant_contact", validation.check_contact(complainant_contact)),
@@ -103,7 +105,7 @@ class ComplaintCommands:
             now = utcnow()
             received_at = received_at or now
             if received_at > now + CLOCK_SLACK:
-                raise ValidationError("received_at", N_("The time cannot be in the future."))
+                raise ValidationError("received_at", IN_FUTURE)
             respondent = _staff_of_branch(session, staff, respondent_no, "respondent_no")
             handler = _staff_of_branch(session, staff, handler_no, "handler_no") or staff
             if respondent is not None and respondent.id == handler.id:
@@ -149,142 +151,27 @@ class ComplaintCommands:
 
     # -- working the case -----------------------------------------------------------------
 
-    def start_complaint(
-        self, actor: Actor, case_id: int, note: str | None = None, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """Take a received case in hand: received → in progress."""
-        return self._step(actor, case_id, Action.START, {"note": note}, at, text=note)
-
-    def extend_complaint(
+    def record_complaint_step(
         self,
         actor: Actor,
         case_id: int,
-        reason: str,
-        *,
-        days: int = FIRST_EXTENSION_DAYS,
-        approver: str | None = None,
-        customer_told: bool = False,
-        at: datetime | None = None,
-    ) -> CaseSaved:
-        """Extend the deadline, with the reason: first by 15 days (30 in all); then by at most
-        30 more (60 in all) with the approver's name and the customer told."""
-        validate_fields(("reason", validation.check_reason(reason)))
-        if approver is not None:
-            validate_fields(("approver", validation.check_length(approver, 40)))
-        payload = {
-            "reason": reason,
-            "days": days,
-            "approver": (approver or "").strip() or None,
-            "customer_told": customer_told,
-        }
-
-        def check(view: CaseView) -> None:
-            when = at or utcnow()
-            refused = check_extension(view.deadline, days, approver, customer_told, when)
-            if refused:
-                raise StoreError(refused)
-
-        return self._step(actor, case_id, Action.EXTEND, payload, at, text=reason, check=check)
-
-    def pause_complaint(
-        self, actor: Actor, case_id: int, reason: str, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """Stop the clock for an outside appraisal (the reason says which)."""
-        validate_fields(("reason", validation.check_reason(reason)))
-        return self._step(actor, case_id, Action.PAUSE, {"reason": reason}, at, text=reason)
-
-    def resume_complaint(
-        self, actor: Actor, case_id: int, note: str | None = None, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """Start the clock again after the appraisal."""
-        validate_fields(("note", validation.check_length(note)))
-        return self._step(actor, case_id, Action.RESUME, {"note": note}, at, text=note)
-
-    def add_complaint_facts(
-        self, actor: Actor, case_id: int, facts: str, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """Record new facts from the complainant: the clock restarts from that day."""
-        validate_fields(("facts", _required(facts, N_("Write the new facts."))))
-        return self._step(actor, case_id, Action.NEW_FACTS, {"facts": facts}, at, text=facts)
-
-    def decide_complaint(
-        self,
-        actor: Actor,
-        case_id: int,
-        decision: str,
-        told_by: str,
-        told_at: datetime,
+        action: Action | str,
+        values: Mapping[str, Any] | None = None,
         *,
         at: datetime | None = None,
     ) -> CaseSaved:
-        """Record the decision, and how (``told_by``, a code of ``TOLD_BY``) and when the
-        customer was told. Stops the clock."""
-        validate_fields(("decision", _required(decision, N_("Write the decision."))))
-        if told_by not in rules.codes("told_by"):
-            raise ValidationError("told_by", N_("Pick one of the listed values."))
-        _check_time(told_at)
-        if told_at > utcnow() + CLOCK_SLACK:
-            raise ValidationError("told_at", N_("The time cannot be in the future."))
-        payload = {"decision": decision, "told_by": told_by, "told_at": told_at}
-        return self._step(actor, case_id, Action.DECIDE, payload, at, text=decision)
-
-    def follow_up_complaint(
-        self,
-        actor: Actor,
-        case_id: int,
-        satisfaction: str,
-        note: str | None = None,
-        *,
-        at: datetime | None = None,
-    ) -> CaseSaved:
-        """Record the follow-up call: the customer's satisfaction with the decision."""
-        if satisfaction not in rules.codes("satisfaction"):
-            raise ValidationError("satisfaction", N_("Pick one of the listed values."))
-        validate_fields(("note", validation.check_length(note)))
-        payload = {"satisfaction": satisfaction, "note": note}
-        return self._step(actor, case_id, Action.FOLLOW_UP, payload, at, text=note)
-
-    def close_complaint(
-        self, actor: Actor, case_id: int, note: str | None = None, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """Close a case after its follow-up call."""
-        validate_fields(("note", validation.check_length(note)))
-        return self._step(actor, case_id, Action.CLOSE, {"note": note}, at, text=note)
-
-    def withdraw_complaint(
-        self, actor: Actor, case_id: int, reason: str, *, at: datetime | None = None
-    ) -> CaseSaved:
-        """The complainant withdrew the complaint: the case ends, the clock stops."""
-        validate_fields(("reason", validation.check_reason(reason)))
-        return self._step(actor, case_id, Action.WITHDRAW, {"reason": reason}, at, text=reason)
-
-    def reassign_complaint(
-        self,
-        actor: Actor,
-        case_id: int,
-        handler_no: str,
-        reason: str,
-        *,
-        at: datetime | None = None,
-    ) -> CaseSaved:
-        """Hand the case to another handler; never the staff member complained about."""
-        validate_fields(("reason", validation.check_reason(reason)))
-        return self._step(
-            actor, case_id, Action.REASSIGN, {"reason": reason}, at, text=reason, handler=handler_no
-        )
-
-    def _step(
-        self,
-        actor: Actor,
-        case_id: int,
-        action: Action,
-        payload: dict[str, Any],
-        at: datetime | None,
-        *,
-        text: str | None,
-        check: Callable[[CaseView], None] | None = None,
-        handler: str | None = None,
-    ) -> CaseSaved:
+        """Record ``action`` on the case, with ``values`` by the names of its fields in the step
+        table (domain/complaint_steps.py): each field checked as the table says, then, under
+        the write lock, the order of the steps, the clock and recusal."""
+        step = STEPS[Action(action)]
+        given = values or {}
+        values = {f.name: _cleaned(f, given.get(f.name, f.default)) for f in step.fields}
+        validate_fields(*((f.name, f.problem(values[f.name])) for f in step.fields))
+        for name, value in values.items():
+            if isinstance(value, datetime):
+                _check_time(value)
+                if value > utcnow() + CLOCK_SLACK:
+                    raise ValidationError(name, IN_FUTURE)
         _check_time(at)
         with self.db.write() as session:
             staff = writer(session, actor)
@@ -296,30 +183,43 @@ class ComplaintCommands:
             actions = complaints.actions_of(session, [case.id]).get(case.id, [])
             who = complaints.staff_named(session, [case], {case.id: actions})
             view = complaints.case_view(case, actions, who, zone)
-            refused = rules.check_case_step(
+            refused = check_case_step(
                 Status(view.status),
                 view.deadline,
-                action,
+                step.action,
                 by_respondent=case.respondent_id == staff.id,
                 now=at or utcnow(),
             )
+            if refused is None and step.check is not None:
+                problem = step.check(view.deadline, values, at or utcnow())
+                refused = problem[1] if problem else None
             if refused:
                 raise StoreError(refused)
-            if check is not None:
-                check(view)
-            if handler is not None:
-                new = _staff_of_branch(session, staff, handler, "handler_no")
-                if new.id == case.respondent_id:
-                    raise StoreError(RECUSAL)
-                payload["handler_id"] = new.id
+            payload = {f.name: values[f.name] for f in step.fields if f.kind != "staff"}
+            for f in step.fields:
+                if f.kind == "staff":
+                    new = _staff_of_branch(session, staff, values[f.name], f.name)
+                    if new.id == case.respondent_id:
+                        raise StoreError(RECUSAL)
+                    payload["handler_id"] = new.id
             now = utcnow()
             at = at or now
             if at > now + CLOCK_SLACK:
-                raise ValidationError("at", N_("The time cannot be in the future."))
+                raise ValidationError("at", IN_FUTURE)
             if at < (actions[-1].at if actions else case.received_at):
                 raise ValidationError("at", N_("The time is before the case's last step."))
-            audit(session, f"complaint_{action}", actor, case_id=case.id, number=case.number)
-            return _record(session, actor, staff, case, actions, action, payload, at, text=text)
+            audit(session, f"complaint_{step.action}", actor, case_id=case.id, number=case.number)
+            text = values.get(step.text) if step.text else None
+            return _record(
+                session, actor, staff, case, actions, step.action, payload, at, text=text
+            )
+
+
+def _cleaned(field: StepField, value: Any) -> Any:
+    """An optional text as recorded: trimmed, None when empty."""
+    if isinstance(value, str) and field.required is None:
+        return value.strip() or None
+    return value
 
 
 def _required(text: str | None, message: str) -> str | None:

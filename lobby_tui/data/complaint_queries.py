@@ -38,7 +38,8 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
-from lobby_tui.domain.complaints import FINISHED, Action, Status
+from lobby_tui.domain.complaint_steps import Action
+from lobby_tui.domain.complaints import FINISHED, Status
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 

@@ -17,18 +17,10 @@ from sqlmodel import Session, func, select
 from lobby_tui.data import entries
 from lobby_tui.data.models import ComplaintAction, ComplaintCase, OpenComplaint, Staff
 from lobby_tui.data.views import CaseActionView, CaseView
-from lobby_tui.domain.complaints import FINISHED, Action, Status, next_status
-from lobby_tui.domain.deadlines import ClockEvent, Tick, deadline
+from lobby_tui.domain.case_state import replay
+from lobby_tui.domain.complaints import FINISHED
 from lobby_tui.domain.masking import mask, mask_name
 
-_CLOCK = {
-    Action.EXTEND: ClockEvent.EXTEND,
-    Action.PAUSE: ClockEvent.PAUSE,
-    Action.RESUME: ClockEvent.RESUME,
-    Action.NEW_FACTS: ClockEvent.NEW_FACTS,
-    Action.DECIDE: ClockEvent.DECIDE,
-    Action.WITHDRAW: ClockEvent.WITHDRAW,
-}
 TIMES = frozenset({"told_at"})
 
 
@@ -60,31 +52,12 @@ def case_view(
     case: ComplaintCase, actions: list[ComplaintAction], who: dict[int, Staff], zone: ZoneInfo
 ) -> CaseView:
     """The case after ``actions`` (oldest first); ``who`` holds every staff member named."""
-    status = Status.RECEIVED
-    handler_id = case.staff_id
-    details: dict[str, Any] = {}
-    ticks: list[Tick] = []
-    for row in actions:
-        action, payload = Action(row.action), from_json(row.payload)
-        if action != Action.REGISTER:
-            status = next_status(status, action)
-        if "handler_id" in payload:
-            handler_id = payload["handler_id"]
-        if action in _CLOCK:
-            ticks.append(Tick(_CLOCK[action], row.at, payload.get("days", 0)))
-        if action == Action.DECIDE:
-            details.update(
-                decision=mask(payload.get("decision")),
-                told_by=payload.get("told_by"),
-                told_at=payload.get("told_at"),
-                decided_at=row.at,
-            )
-        elif action == Action.FOLLOW_UP:
-            details["satisfaction"] = payload.get("satisfaction")
-        elif action in (Action.CLOSE, Action.WITHDRAW):
-            details["closed_at"] = row.at
-            if action == Action.WITHDRAW:
-                details["withdraw_reason"] = mask(payload.get("reason"))
+    state = replay(
+        case.received_at,
+        zone,
+        case.staff_id,
+        ((row.action, row.at, from_json(row.payload)) for row in actions),
+    )
     respondent = who.get(case.respondent_id) if case.respondent_id else None
     return CaseView(
         id=case.id,
@@ -103,13 +76,13 @@ def case_view(
         ticket=case.ticket,
         registered_by_no=who[case.staff_id].staff_no,
         registered_by_name=who[case.staff_id].name,
-        handler_no=who[handler_id].staff_no,
-        handler_name=who[handler_id].name,
-        status=status,
-        deadline=deadline(case.received_at, zone, ticks),
+        handler_no=who[state.handler_id].staff_no,
+        handler_name=who[state.handler_id].name,
+        status=state.status,
+        deadline=state.deadline,
         actions=len(actions),
         entry_id=actions[0].entry_id if actions else 0,
-        **details,
+        **state.details,
     )
 
 

@@ -42,7 +42,8 @@ from lobby_tui.data.models import (
 from lobby_tui.data.search import TextMatch, match_condition, search_terms, unindexed
 from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
 from lobby_tui.domain.clock import branch_zone, day_end, day_start
-from lobby_tui.domain.complaints import Action, Status
+from lobby_tui.domain.complaint_steps import Action
+from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.roles import Permission
 
 PAGE_SIZE = 100

@@ -1,5 +1,5 @@
 """Complaint cases: the three classification axes of JR/T 0169-2018, severity, satisfaction,
-and the steps a case goes through (DESIGN.md §3).
+and the statuses a case goes through (DESIGN.md §3); its steps are in complaint_steps.py.
 
 The codes are what the database stores; the labels, in both languages, are what staff see.
 They are fixed by the standard and the regulation, not by the branch, so they live here rather
@@ -8,10 +8,8 @@ than in the branch's lists.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 
-from lobby_tui.domain.deadlines import Deadline, check_extension_at
 from lobby_tui.domain.lists import Choice
 from lobby_tui.locale import N_
 
@@ -104,95 +102,3 @@ STATUS_LABELS = {
 }
 FINISHED = frozenset({Status.CLOSED, Status.WITHDRAWN})
 BEFORE_DECISION = frozenset({Status.RECEIVED, Status.IN_PROGRESS, Status.EXTENDED})
-
-
-class Action(StrEnum):
-    REGISTER = "register"
-    START = "start"
-    EXTEND = "extend"
-    PAUSE = "pause"
-    RESUME = "resume"
-    NEW_FACTS = "new_facts"
-    DECIDE = "decide"
-    FOLLOW_UP = "follow_up"
-    CLOSE = "close"
-    WITHDRAW = "withdraw"
-    REASSIGN = "reassign"
-
-
-ACTION_LABELS = {
-    Action.REGISTER: N_("registered"),
-    Action.START: N_("taken in hand"),
-    Action.EXTEND: N_("extended"),
-    Action.PAUSE: N_("paused for appraisal"),
-    Action.RESUME: N_("resumed"),
-    Action.NEW_FACTS: N_("new facts: clock restarted"),
-    Action.DECIDE: N_("decided, customer told"),
-    Action.FOLLOW_UP: N_("follow-up call"),
-    Action.CLOSE: N_("closed"),
-    Action.WITHDRAW: N_("withdrawn"),
-    Action.REASSIGN: N_("reassigned"),
-}
-# The status each action leads to; None keeps the status as it was.
-_NEXT: dict[Action, Status | None] = {
-    Action.START: Status.IN_PROGRESS,
-    Action.EXTEND: Status.EXTENDED,
-    Action.PAUSE: None,
-    Action.RESUME: None,
-    Action.NEW_FACTS: Status.IN_PROGRESS,
-    Action.DECIDE: Status.DECIDED,
-    Action.FOLLOW_UP: Status.FOLLOW_UP,
-    Action.CLOSE: Status.CLOSED,
-    Action.WITHDRAW: Status.WITHDRAWN,
-    Action.REASSIGN: None,
-}
-
-
-def check_step(status: Status, paused: bool, action: Action) -> str | None:
-    """Why a case in ``status`` (its clock ``paused`` or not) may not take ``action`` next
-    (a msgid), or None when it may."""
-    if status in FINISHED:
-        return N_("This case is closed: nothing more can be recorded on it.")
-    if action in (Action.WITHDRAW, Action.REASSIGN):
-        return None
-    if action == Action.START:
-        return None if status == Status.RECEIVED else N_("This case is already in hand.")
-    if action == Action.RESUME:
-        return None if paused else N_("The clock of this case is not paused.")
-    if action in (Action.EXTEND, Action.PAUSE, Action.NEW_FACTS, Action.DECIDE):
-        if status not in BEFORE_DECISION:
-            return N_("This case is already decided.")
-        if paused and action in (Action.EXTEND, Action.PAUSE):
-            return N_("The clock is paused: resume it first.")
-        return None
-    if action == Action.FOLLOW_UP:
-        if status != Status.DECIDED:
-            return N_("Record the decision before the follow-up call.")
-        return None
-    if action == Action.CLOSE:
-        if status != Status.FOLLOW_UP:
-            return N_("Record the follow-up call before closing the case.")
-        return None
-    return N_("This step cannot be recorded on a case.")
-
-
-RESPONDENT_REFUSAL = N_("You are the staff member complained about: ask the handler to do this.")
-
-
-def check_case_step(
-    status: Status, clock: Deadline, action: Action, *, by_respondent: bool, now: datetime
-) -> str | None:
-    """Why ``action`` may not be recorded now on a case in ``status`` with ``clock`` (a msgid),
-    or None. One rule for the case screen, which says it when the key is pressed, before any
-    typing, and for the store, which checks it again when the step is written."""
-    if by_respondent:
-        return RESPONDENT_REFUSAL
-    refused = check_step(status, clock.paused, action)
-    if refused is None and action == Action.EXTEND:
-        refused = check_extension_at(clock, now)
-    return refused
-
-
-def next_status(status: Status, action: Action) -> Status:
-    """The status after ``action`` (already checked with ``check_step``)."""
-    return _NEXT.get(action) or status

@@ -169,19 +169,28 @@ def check_extension(
     Only before the case is due; the first is of 15 days; the second of 1 to 30 days, with a
     named approver and the customer told; no third: 60 days at most in all.
     """
+    refused = extension_problem(clock, days, approver, customer_told, now)
+    return refused[1] if refused else None
+
+
+def extension_problem(
+    clock: Deadline, days: int, approver: str | None, customer_told: bool, now: datetime
+) -> tuple[str | None, str] | None:
+    """``check_extension`` with the field it is about (``days``, ``approver``,
+    ``customer_told``, or None for the extension as a whole), for a form to show it there."""
     refused = check_extension_at(clock, now)
     if refused:
-        return refused
+        return None, refused
     if clock.extensions == 0:
         if days != FIRST_EXTENSION_DAYS:
-            return N_("The first extension is of 15 days.")
+            return "days", N_("The first extension is of 15 days.")
         return None
     if clock.extensions >= 2 or clock.allowed_days >= MAX_DAYS:
-        return N_("The case has been extended twice already: 60 days at most in all.")
+        return None, N_("The case has been extended twice already: 60 days at most in all.")
     if not 1 <= days <= SECOND_EXTENSION_MAX_DAYS or clock.allowed_days + days > MAX_DAYS:
-        return N_("A further extension is of 1 to 30 days, 60 days at most in all.")
+        return "days", N_("A further extension is of 1 to 30 days, 60 days at most in all.")
     if not (approver or "").strip():
-        return N_("A further extension needs the name of who approved it.")
+        return "approver", N_("A further extension needs the name of who approved it.")
     if not customer_told:
-        return N_("Tell the customer of a further extension before recording it.")
+        return "customer_told", N_("Tell the customer of a further extension before recording it.")
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+from lobby_tui.domain.complaint_steps import CASE_STEPS
 from lobby_tui.locale import N_
 
 BINDING_IDS = frozenset(
@@ -33,13 +34,7 @@ BINDING_IDS = frozenset(
         # complaints
         "complaints_status", "complaints_severity", "complaints_overdue", "complaints_mine",
         "complaints_open", "case_back",
-        *(
-            f"complaint_{step}"
-            for step in (
-                "start", "extend", "pause", "resume", "new_facts", "decide", "follow_up",
-                "close", "withdraw", "reassign",
-            )
-        ),
+        *(f"complaint_{step.action}" for step in CASE_STEPS),
         # day summary
         "summary_previous", "summary_next", "summary_today", "summary_pick_day",
         "summary_sign_off", "summary_scroll_up", "summary_scroll_down",

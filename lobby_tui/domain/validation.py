@@ -12,6 +12,8 @@ import unicodedata
 from lobby_tui.locale import N_
 
 TICKET_RE = re.compile(r"^[A-Z]{1,2}[0-9]{3,4}$")
+TICKET_CHARS = r"[A-Za-z0-9]*"  # what a ticket field lets one type
+TICKET_MAX_LENGTH = 6
 STAFF_NO_RE = re.compile(r"^[0-9A-Za-z]{2,16}$")
 BRANCH_CODE_RE = re.compile(r"^[0-9A-Za-z-]{2,16}$")
 PIN_MIN_LENGTH = 6

@@ -12,9 +12,10 @@ from textual.widgets import Static
 from lobby_tui.domain import validation
 from lobby_tui.domain.dates import parse_moment
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.validation import NOTE_MAX_LENGTH as NOTE_LIMIT
+from lobby_tui.domain.validation import TICKET_CHARS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
-from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
 from lobby_tui.widgets.complaint_text import axis_pairs
 from lobby_tui.widgets.form import FieldSpec
 from lobby_tui.widgets.pick import PickField
@@ -120,8 +121,8 @@ class ComplaintScreen(EntryFormScreen):
         if not fields["facts"].strip():
             errors["facts"] = _("Write what happened.")
         for name in ("facts", "request"):
-            if len(fields[name]) > NOTE_LIMIT:
-                errors[name] = _("The text is longer than 10,000 characters.")
+            if message := validation.check_length(fields[name]):
+                errors[name] = _(message)
         return errors
 
     def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:

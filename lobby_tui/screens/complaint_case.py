@@ -13,7 +13,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from lobby_tui.domain.complaints import Action, Status, check_case_step
+from lobby_tui.domain.case_state import check_case_step
+from lobby_tui.domain.complaint_steps import CASE_STEPS, Action
+from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
@@ -31,26 +33,15 @@ from lobby_tui.widgets.hints import KeyHints
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseActionView, CaseSaved, CaseTimeline, CaseView, StaffInfo
 
-# What each key records; the dialog asks for what the rule asks.
-STEP_KEYS = (
-    ("t", Action.START, N_("In hand")),
-    ("x", Action.EXTEND, N_("Extend")),
-    ("p", Action.PAUSE, N_("Pause")),
-    ("r", Action.RESUME, N_("Resume")),
-    ("f", Action.NEW_FACTS, N_("New facts")),
-    ("d", Action.DECIDE, N_("Decision")),
-    ("u", Action.FOLLOW_UP, N_("Follow-up call")),
-    ("c", Action.CLOSE, N_("Close the case")),
-    ("w", Action.WITHDRAW, N_("Withdrawn")),
-    ("a", Action.REASSIGN, N_("Reassign")),
-)
-
 
 class CaseScreen(LobbyScreen):
     BINDINGS = [
+        # What each key records (the step table); the dialog asks for what the rule asks.
         *(
-            Binding(key, f"step('{action}')", label, id=f"complaint_{action}")
-            for key, action, label in STEP_KEYS
+            Binding(
+                step.key, f"step('{step.action}')", step.key_label, id=f"complaint_{step.action}"
+            )
+            for step in CASE_STEPS
         ),
         Binding("escape", "app.pop_screen", N_("Back"), id="case_back"),
     ]
@@ -74,9 +65,7 @@ class CaseScreen(LobbyScreen):
             yield Static("", id="case-fields")
             yield Static(_("Timeline"), classes="panel-title")
             yield Static("", id="case-timeline")
-            yield KeyHints(
-                *(f"complaint_{action}" for _key, action, _label in STEP_KEYS), "case_back"
-            )
+            yield KeyHints(*(f"complaint_{step.action}" for step in CASE_STEPS), "case_back")
         yield LobbyFooter()
 
     def on_mount(self) -> None:

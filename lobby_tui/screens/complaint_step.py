@@ -14,10 +14,8 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from lobby_tui.domain import validation
-from lobby_tui.domain.complaints import Action
+from lobby_tui.domain.complaint_steps import STEPS, Action, StepField
 from lobby_tui.domain.dates import parse_moment
-from lobby_tui.domain.deadlines import FIRST_EXTENSION_DAYS, SECOND_EXTENSION_MAX_DAYS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.choices import yes_no
@@ -28,33 +26,6 @@ from lobby_tui.writes import WriteJob, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import CaseSaved, CaseView, StaffInfo
-
-REASON_LIMIT = validation.REASON_MAX_LENGTH
-TEXT_LIMIT = validation.NOTE_MAX_LENGTH
-# Fields that must not be left empty, and what to say when they are.
-REQUIRED = {
-    "reason": N_("Give the reason."),
-    "facts": N_("Write the new facts."),
-    "decision": N_("Write the decision."),
-    "told_by": N_("Pick one with its digit."),
-    "satisfaction": N_("Pick one with its digit."),
-    "handler_no": N_("Pick one with its digit."),
-    "approver": N_("Name who approved the further extension."),
-}
-
-
-STEP_TITLES = {
-    Action.START: N_("Take the case in hand"),
-    Action.EXTEND: N_("Extend the deadline"),
-    Action.PAUSE: N_("Pause for an outside appraisal"),
-    Action.RESUME: N_("Resume the clock"),
-    Action.NEW_FACTS: N_("New facts: restart the clock"),
-    Action.DECIDE: N_("Decision and how the customer was told"),
-    Action.FOLLOW_UP: N_("Follow-up call"),
-    Action.CLOSE: N_("Close the case"),
-    Action.WITHDRAW: N_("Withdraw the case"),
-    Action.REASSIGN: N_("Reassign the case"),
-}
 
 
 class StepDialog(LobbyModal):
@@ -68,17 +39,18 @@ class StepDialog(LobbyModal):
     def __init__(self, action: Action, case: CaseView, staff: list[StaffInfo]) -> None:
         super().__init__()
         self.action = action
+        self.step = STEPS[action]
         self.case = case
         self.staff = staff
 
     @property
-    def further(self) -> bool:
-        """A second extension: it needs an approver and the customer told."""
-        return self.action == Action.EXTEND and self.case.deadline.extensions > 0
+    def asked(self) -> tuple[StepField, ...]:
+        """The step's fields; those of a further extension once the case has been extended."""
+        return self.step.asked(further=self.case.deadline.extensions > 0)
 
     def compose(self) -> ComposeResult:
         # Titled with what the dialog does, not with the result it will record.
-        heading = f"{self.case.number}: {_(STEP_TITLES[self.action])}"
+        heading = f"{self.case.number}: {_(self.step.title)}"
         with VerticalScroll(id="change-box", classes="box"):
             yield Static(heading, classes="box-title", markup=False)
             yield Form(self.field_specs(), validator=self.check, on_submit=self.save)
@@ -88,119 +60,66 @@ class StepDialog(LobbyModal):
         self.query_one(Form).focus_first()
 
     def field_specs(self) -> list[FieldSpec]:
-        reason = FieldSpec("reason", _("Reason"), max_length=REASON_LIMIT)
-        note = FieldSpec("note", _("Note (optional)"), max_length=REASON_LIMIT)
-        action = self.action
-        if action == Action.EXTEND and self.further:
-            return [
-                reason,
-                FieldSpec(
-                    "days",
-                    _("Days added (1–30)"),
-                    max_length=2,
-                    restrict="[0-9]*",
-                    placeholder=str(SECOND_EXTENSION_MAX_DAYS),
-                ),
-                FieldSpec("approver", _("Approved by"), max_length=validation.NAME_MAX_LENGTH),
-                FieldSpec("told", _("Customer told"), kind="pick", choices=yes_no()),
-            ]
-        if action in (Action.EXTEND, Action.WITHDRAW):
-            return [reason]
-        if action == Action.PAUSE:
-            return [FieldSpec("reason", _("Appraisal: what, by whom"), max_length=REASON_LIMIT)]
-        if action == Action.NEW_FACTS:
-            return [FieldSpec("facts", _("New facts"), kind="text", max_length=TEXT_LIMIT)]
-        if action == Action.DECIDE:
-            return [
-                FieldSpec("decision", _("Decision"), kind="text", max_length=TEXT_LIMIT),
-                FieldSpec(
-                    "told_by", _("Customer told by"), kind="pick", choices=axis_pairs("told_by")
-                ),
-                FieldSpec("told_at", _("Told at"), max_length=16, placeholder=_("now · or 09:30")),
-            ]
-        if action == Action.FOLLOW_UP:
-            return [
-                FieldSpec(
-                    "satisfaction",
-                    _("Satisfaction"),
-                    kind="pick",
-                    choices=axis_pairs("satisfaction"),
-                ),
-                note,
-            ]
-        if action == Action.REASSIGN:
-            staff = tuple((s.staff_no, f"{s.name} {s.staff_no}") for s in self.staff)
-            return [FieldSpec("handler_no", _("New handler"), kind="pick", choices=staff), reason]
-        return [note]
+        return [self._spec(field) for field in self.asked]
+
+    def _spec(self, field: StepField) -> FieldSpec:
+        if field.kind in ("pick", "staff", "yes_no"):
+            if field.kind == "staff":
+                choices = tuple((s.staff_no, f"{s.name} {s.staff_no}") for s in self.staff)
+            else:
+                choices = axis_pairs(field.axis) if field.axis else yes_no()
+            return FieldSpec(field.name, _(field.label), kind="pick", choices=choices)
+        return FieldSpec(
+            field.name,
+            _(field.label),
+            kind="text" if field.kind == "text" else "line",
+            max_length=field.max_length,
+            restrict="[0-9]*" if field.kind == "days" else None,
+            placeholder=_(field.placeholder) if field.placeholder else str(field.blank or ""),
+        )
+
+    def values(self, fields: dict[str, str]) -> dict[str, object]:
+        """What was typed, as the store takes it (ValueError from a time it cannot read)."""
+        values: dict[str, object] = {f.name: f.default for f in self.step.fields}
+        for field in self.asked:
+            typed = fields.get(field.name, "")
+            if field.kind == "text":
+                values[field.name] = typed
+            elif field.kind == "days":
+                values[field.name] = int(typed) if typed else field.blank
+            elif field.kind == "yes_no":
+                values[field.name] = typed == "yes"
+            elif field.kind == "moment":
+                now = self.app.clock()
+                values[field.name] = parse_moment(typed, now, self.app.zone) or now
+            else:
+                values[field.name] = typed.strip() or None
+        return values
 
     def check(self, fields: dict[str, str]) -> dict[str, str]:
-        errors = {
-            name: _(REQUIRED[name])
-            for name, value in fields.items()
-            if name in REQUIRED and not value.strip()
-        }
-        if "days" in fields:
-            days = int(fields["days"] or SECOND_EXTENSION_MAX_DAYS)
-            if not 1 <= days <= SECOND_EXTENSION_MAX_DAYS:
-                errors["days"] = _("A further extension is of 1 to 30 days.")
-        if "told" in fields and fields["told"] != "yes":
-            errors["told"] = _("Tell the customer of a further extension before recording it.")
-        if "told_at" in fields:
-            try:
-                parse_moment(fields["told_at"], self.app.clock(), self.app.zone)
-            except ValueError as error:
-                errors["told_at"] = _(str(error))
-        if len(fields.get("reason", "")) > REASON_LIMIT:
-            errors["reason"] = _("The reason is longer than 500 characters.")
+        """The step table's checks, field by field, then of the step as a whole."""
+        errors: dict[str, str] = {}
+        for field in self.asked:
+            typed = fields.get(field.name, "")
+            if field.kind == "moment":
+                try:
+                    parse_moment(typed, self.app.clock(), self.app.zone)
+                except ValueError as error:
+                    errors[field.name] = _(str(error))
+            elif field.kind not in ("days", "yes_no") and (message := field.problem(typed)):
+                errors[field.name] = _(message)
+        if not errors and self.step.check is not None:
+            refused = self.step.check(self.case.deadline, self.values(fields), self.app.clock())
+            if refused:
+                name, message = refused
+                errors[name if name in fields else self.asked[0].name] = _(message)
         return errors
 
     def job(self, fields: dict[str, str]):
-        store, actor, case_id = self.app.store, self.app.actor, self.case.id
-        action = self.action
-        note = fields.get("note", "").strip() or None
-        if action == Action.START:
-            return partial(store.start_complaint, actor, case_id, note)
-        if action == Action.EXTEND:
-            return partial(
-                store.extend_complaint,
-                actor,
-                case_id,
-                fields["reason"].strip(),
-                days=int(fields.get("days") or SECOND_EXTENSION_MAX_DAYS)
-                if self.further
-                else FIRST_EXTENSION_DAYS,
-                approver=fields.get("approver", "").strip() or None,
-                customer_told=fields.get("told") == "yes",
-            )
-        if action == Action.PAUSE:
-            return partial(store.pause_complaint, actor, case_id, fields["reason"].strip())
-        if action == Action.RESUME:
-            return partial(store.resume_complaint, actor, case_id, note)
-        if action == Action.NEW_FACTS:
-            return partial(store.add_complaint_facts, actor, case_id, fields["facts"])
-        if action == Action.DECIDE:
-            now = self.app.clock()
-            told_at = parse_moment(fields["told_at"], now, self.app.zone) or now
-            return partial(
-                store.decide_complaint,
-                actor,
-                case_id,
-                fields["decision"],
-                fields["told_by"],
-                told_at,
-            )
-        if action == Action.FOLLOW_UP:
-            return partial(store.follow_up_complaint, actor, case_id, fields["satisfaction"], note)
-        if action == Action.CLOSE:
-            return partial(store.close_complaint, actor, case_id, note)
-        if action == Action.WITHDRAW:
-            return partial(store.withdraw_complaint, actor, case_id, fields["reason"].strip())
+        store = self.app.store
+        values = self.values(fields)
         return partial(
-            store.reassign_complaint,
-            actor,
-            case_id,
-            fields["handler_no"],
-            fields["reason"].strip(),
+            store.record_complaint_step, self.app.actor, self.case.id, self.action, values
         )
 
     def save(self, fields: dict[str, str]) -> None:

@@ -7,9 +7,10 @@ from typing import Any
 from lobby_tui.domain import validation
 from lobby_tui.domain.dates import parse_day, start_of
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.validation import NOTE_MAX_LENGTH as NOTE_LIMIT
+from lobby_tui.domain.validation import TICKET_CHARS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
-from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec
 
@@ -55,8 +56,8 @@ class EnquiryScreen(EntryFormScreen):
         if not fields["question"].strip():
             errors["question"] = _("Write the customer's question.")
         for name in ("question", "answer"):
-            if len(fields[name]) > NOTE_LIMIT:
-                errors[name] = _("The text is longer than 10,000 characters.")
+            if message := validation.check_length(fields[name]):
+                errors[name] = _(message)
         if fields["resolved"] == "no":
             if not fields["due"].strip():
                 errors["due"] = _("Not resolved: when will the customer hear back?")

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from lobby_tui.domain import validation
-from lobby_tui.domain.complaints import Action
+from lobby_tui.domain.complaint_steps import Action
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible

@@ -9,9 +9,10 @@ from typing import Any
 
 from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.validation import NOTE_MAX_LENGTH as NOTE_LIMIT
+from lobby_tui.domain.validation import TICKET_CHARS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
-from lobby_tui.screens.queue import NOTE_LIMIT, TICKET_CHARS
 from lobby_tui.widgets.choices import pairs, yes_no
 from lobby_tui.widgets.form import FieldSpec
 
@@ -48,8 +49,8 @@ class HandoffScreen(EntryFormScreen):
             errors["target"] = _("Pick to whom the customer was handed.")
         if not fields["need"].strip():
             errors["need"] = _("Write what the customer needs.")
-        elif len(fields["need"]) > NOTE_LIMIT:
-            errors["need"] = _("The text is longer than 10,000 characters.")
+        elif message := validation.check_length(fields["need"]):
+            errors["need"] = _(message)
         return errors
 
     def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from typing import Any
 
 from lobby_tui.domain import validation
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.validation import NOTE_MAX_LENGTH as NOTE_LIMIT
+from lobby_tui.domain.validation import TICKET_CHARS
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.entry_form import EntryFormScreen, ticket_error
 from lobby_tui.widgets.choices import pairs
@@ -48,8 +50,8 @@ class QueueScreen(EntryFormScreen):
             errors["business"] = _("Pick the business type with its digit.")
         if not fields["target"]:
             errors["target"] = _("Pick where the customer was sent.")
-        if len(fields["note"]) > NOTE_LIMIT:
-            errors["note"] = _("The text is longer than 10,000 characters.")
+        if message := validation.check_length(fields["note"]):
+            errors["note"] = _(message)
         return errors
 
     def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
@@ -60,7 +62,3 @@ class QueueScreen(EntryFormScreen):
             "priority": fields["priority"] or "none",
             "text": fields["note"] or None,
         }
-
-
-TICKET_CHARS = r"[A-Za-z0-9]*"
-NOTE_LIMIT = validation.NOTE_MAX_LENGTH

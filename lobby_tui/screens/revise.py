@@ -23,7 +23,7 @@ from lobby_tui.writes import EntryWritten, WriteJob, WriteRefused
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
 
-REASON_LIMIT = 500
+REASON_LIMIT = validation.REASON_MAX_LENGTH
 
 
 class _ChangeScreen(LobbyModal):
@@ -60,12 +60,8 @@ class _ChangeScreen(LobbyModal):
         return {}
 
     def check(self, fields: dict[str, str]) -> dict[str, str]:
-        reason = fields["reason"].strip()
-        if not reason:
-            return {"reason": _("Give the reason.")}
-        if len(reason) > REASON_LIMIT:
-            return {"reason": _("The reason is longer than 500 characters.")}
-        return {}
+        message = validation.check_reason(fields["reason"].strip())
+        return {"reason": _(message)} if message else {}
 
     def save(self, fields: dict[str, str]) -> None:
         self.app.writes.put(

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from lobby_tui import locale
-from lobby_tui.domain.complaints import ACTION_LABELS
+from lobby_tui.domain.complaint_steps import ACTION_LABELS
 from lobby_tui.domain.lists import BranchLists, Choice
 from lobby_tui.locale import _
 

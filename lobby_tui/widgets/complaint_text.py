@@ -11,7 +11,8 @@ from rich.text import Text
 
 from lobby_tui import locale
 from lobby_tui.domain import complaints
-from lobby_tui.domain.complaints import ACTION_LABELS, STATUS_LABELS, Action, Status
+from lobby_tui.domain.complaint_steps import ACTION_LABELS, FREE_TEXT, STEPS, Action
+from lobby_tui.domain.complaints import STATUS_LABELS, Status
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.choices import pairs
@@ -112,6 +113,10 @@ def steps_text(actions: list[CaseActionView], zone: tzinfo) -> Text:
                 value = when(value, zone)
             shown.append(f"    {_(label)}: ")
             shown.append(visible(str(value)) + "\n")
+        for field in STEPS[Action(step.action)].fields:  # a step's other texts, as it asks them
+            value = step.payload.get(field.name)
+            if value and field.name not in DETAIL_LABELS and field.kind in FREE_TEXT:
+                shown.append(f"    {_(field.label)}: {visible(str(value))}\n")
         if step.payload.get("customer_told"):
             shown.append("    " + _("customer told of the extension") + "\n")
     return shown
