@@ -8,13 +8,15 @@ Deterministic on purpose: the app's clock and the data layer's read ``NOW``; eac
 a folder of its own with the database named relative to it, and a home folder of a fixed name;
 cursors do not blink; a picture is taken when the screen stops changing.
 
-After a deliberate change of a screen, regenerate the pictures — one command — and look at the
-ones that changed (``git status tests/__snapshots__``)::
+After a deliberate change of a screen, regenerate the pictures with one command, and look at
+the ones that changed (``git status tests/__snapshots__``)::
 
-    .venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update -n auto
+    make snapshots
 
-(``-n auto`` is optional; without it the ~150 pictures take a few minutes on one core.) Then
-run the same command without ``--snapshot-update`` to see that it passes twice.
+(that is ``.venv/bin/python -m pytest tests/test_snapshots.py --snapshot-update``, in one
+process: under xdist syrupy neither deletes nor reports the pictures of scenes no longer in the
+table, which ``test_a_picture_for_each_scene_and_no_other`` then does). Run ``make test`` or
+the same command without ``--snapshot-update`` to see them pass a second time.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from lobby_tui.data.faults import FAULT_LABELS, Fault
+from lobby_tui.locale import _
 from lobby_tui.screens.quit_waiting import QuitWithSavesWaiting
 from tests.branch_day import NOW, REVIEWER
 from tests.conftest import ADMIN, settle, type_back_to_back
@@ -34,6 +38,9 @@ from tests.screen_text import screen_text
 from tests.snapshot_data import DB_URL, Branches, freeze_data_clock
 
 LOBBY = ("1001", "111111")
+LANGUAGES = ("en", "zh")
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+PICTURES = Path(__file__).parent / "__snapshots__" / Path(__file__).stem
 STEADY_TRIES = 20
 # What F7 says its page took: the one thing on screen no clock can fix.
 MILLISECONDS = re.compile(r"\d+(\s*(ms|毫秒))")
@@ -54,7 +61,8 @@ async def sign_out(pilot) -> None:
 
 async def quit_with_saves_waiting(pilot) -> None:
     """Two saves waiting when Ctrl+Q is pressed: a fault only another test can make happen."""
-    await pilot.app.push_screen(QuitWithSavesWaiting(2, "the database is busy"))
+    why = _(FAULT_LABELS[Fault.BUSY])  # as the app says it (app.action_quit)
+    await pilot.app.push_screen(QuitWithSavesWaiting(2, why))
 
 
 async def signed_in(pilot, staff_no: str, pin: str) -> None:
@@ -184,8 +192,8 @@ def scene_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-@pytest.mark.parametrize("language", ["en", "zh"])
+@pytest.mark.parametrize("size", list(SIZES.values()), ids=list(SIZES))
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", list(SCENES))
 def test_each_screen(
     snap_compare, make_app, branches, scene_folder, name: str, language: str, size
@@ -195,3 +203,17 @@ def test_each_screen(
     app = make_app(DB_URL, language, clock=lambda: NOW)
     app.NOTIFICATION_TIMEOUT = 600  # a toast stays in the picture however slow the machine
     assert snap_compare(app, terminal_size=size, run_before=reach(scene))
+
+
+def test_a_picture_for_each_scene_and_no_other(request: pytest.FixtureRequest) -> None:
+    """A scene renamed or dropped leaves no stale picture behind (syrupy under xdist does not
+    say), and every scene has its pictures."""
+    if request.config.option.update_snapshots:
+        pytest.skip("the pictures are being made; syrupy removes the stale ones at the end")
+    wanted = {
+        f"test_each_screen[{name}-{language}-{size}].svg"
+        for name in SCENES
+        for language in LANGUAGES
+        for size in SIZES
+    }
+    assert sorted(path.name for path in PICTURES.glob("*.svg")) == sorted(wanted)
