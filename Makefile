@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run demo test lint bench locale clean
+.PHONY: run demo test lint snapshots bench locale clean
 
 UV := $(BIN)/uv
 # The first install is what a person waits for before the first frame. uv (itself a wheel from
@@ -49,8 +49,14 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check lobby_tui tests bench
 	$(BIN)/ruff format --check lobby_tui tests bench
 
+# On every core (pytest-xdist); a module whose fixture is built once keeps to one worker
+# (xdist_group). PYTEST_ARGS="-n 0" runs it in one process.
 test: lint
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto --dist loadgroup $(PYTEST_ARGS)
+
+# After a deliberate change of a screen: new pictures for tests/test_snapshots.py, to look at.
+snapshots: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q tests/test_snapshots.py --snapshot-update
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py $(ARGS)

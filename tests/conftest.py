@@ -50,6 +50,25 @@ def pg_cluster():
     cluster.stop()
 
 
+# scrypt's cost in the program: 16 MiB and ~40 ms of CPU per PIN hashed or checked. The suite
+# hashes thousands of PINs (each branch's staff, each sign-in); at this cost that was a quarter
+# of its CPU time.
+PIN_COST = 2**14
+TEST_PIN_COST = 2**10
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_pin_hashes():
+    """The same scrypt at a lower cost in the test processes. A hash names its own cost, so a
+    program started by a test (tests/terminal.py, the CLI) checks these PINs as cheaply."""
+    from lobby_tui.data import pins
+
+    assert pins._N == PIN_COST, "the program's PIN cost changed: say why, then change PIN_COST"
+    pins._N = TEST_PIN_COST
+    yield
+    pins._N = PIN_COST
+
+
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """Each test starts in English with no translation found missing."""

@@ -24,6 +24,9 @@ from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.validation import TICKET_RE
 
+# The module's fixture is built once: under xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 # Friday 20 March 2026, 18:30 in Shanghai: the branch has closed, the week is complete.
 NOW = datetime(2026, 3, 20, 10, 30, tzinfo=UTC)
 DAYS, ENTRIES = 5, 400

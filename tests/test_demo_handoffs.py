@@ -15,6 +15,9 @@ from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, EntryView
 from lobby_tui.domain.clock import branch_zone
 
+# The module's fixture is built once: under xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 ZONE = branch_zone("Asia/Shanghai")
 NOON = datetime(2026, 3, 20, 12, 0, tzinfo=ZONE)
 

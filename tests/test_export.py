@@ -40,6 +40,9 @@ from tests.store_fixtures import (  # noqa: F401
     store_fixture,
 )
 
+# The module's fixture is built once: under xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COLUMNS = [
     "id",

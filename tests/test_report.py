@@ -26,6 +26,9 @@ from tests.store_fixtures import (
 )
 from tests.test_day_summary import DAY, write_the_day
 
+# The module's fixture is built once: under xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 

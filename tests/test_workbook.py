@@ -28,6 +28,9 @@ from lobby_tui.domain.kinds import Kind
 from tests.cli_fixtures import Cli
 from tests.store_fixtures import LOBBY_NO, LOBBY_PIN, audit_actions, set_up_branch, set_up_store
 
+# The module's fixture is built once: under xdist (make test) its tests share one worker.
+pytestmark = pytest.mark.xdist_group(__name__)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FORMULA = '=HYPERLINK("http://x","点我")'
 CONTROLS = "红字\x1b[31m\x07完\t制表\n第二行"
