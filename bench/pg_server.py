@@ -10,8 +10,8 @@ analysed (what autovacuum would have done by the time anyone browses a million e
 server restarted with PostgreSQL's own durable defaults (``fsync``, ``synchronous_commit``,
 ``full_page_writes`` on), so that a save costs what it costs on a real server.
 
-A section that finds no server to start raises BenchError with the reason, and so does every
-later one, without trying again.
+A section that finds no server to start raises BenchError with the reason (the report says it
+could not measure, and why), and so does every later one, without trying again.
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def _start() -> Any:
     try:
         started = Cluster()
     except (AssertionError, OSError) as error:
-        message = f"not measured: no PostgreSQL server could be started: {_line(error)}"
+        message = f"no PostgreSQL server could be started: {_line(error)}"
         raise BenchError(message) from error
     _cluster.append(started)
     atexit.register(_remove)

@@ -204,9 +204,10 @@ def _run_terminals(
         try:
             ready.wait(timeout=START_TIMEOUT)
         except Exception as error:
-            raise BenchError(
-                f"the {len(staff)} terminals were not all signed in after {START_TIMEOUT:.0f} s"
-            ) from error
+            why = f"after {START_TIMEOUT:.0f} s"
+            with contextlib.suppress(Exception):  # a terminal that failed says why
+                why = found.get(timeout=5).get("error") or why
+            raise BenchError(f"the {len(staff)} terminals did not all sign in: {why}") from error
         deadline = monotonic() + seconds + START_TIMEOUT
         while len(results) < len(staff):
             try:
@@ -216,8 +217,10 @@ def _run_terminals(
                     f"only {len(results)} of {len(staff)} terminals reported back"
                 ) from error
     finally:
+        # Every terminal has reported (or the run is over): none may outlive the section.
+        ended = monotonic() + 10
         for process in processes:
-            process.join(timeout=10)
+            process.join(timeout=max(0.0, ended - monotonic()))
             if process.is_alive():
                 process.kill()
     return results
