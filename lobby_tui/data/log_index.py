@@ -125,9 +125,9 @@ def fill(connection: Connection, *, rebuild_indexes: bool = False) -> None:
 
 
 def _server_indexes(connection: Connection) -> list[tuple[str, str]]:
-    """The search indexes a PostgreSQL server keeps on ``entry_current`` beside the models'
-    (trigrams, characters: migrations 0009 and 0012), as (name, definition): a GIN index is
-    built in one pass many times faster than it is kept up to date row by row."""
+    """The search indexes a PostgreSQL server keeps on ``entry_current`` beside the models' (its
+    trigrams, migration 0009), as (name, definition): a GIN index is built in one pass many
+    times faster than it is kept up to date row by row."""
     if connection.dialect.name != "postgresql":
         return []
     known = {index.name for index in EntryCurrent.__table__.indexes}
