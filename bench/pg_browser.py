@@ -90,7 +90,13 @@ def run_search(args: argparse.Namespace) -> SectionResult:
             rows.append(_row(name, found[query], budget))
     for query, plan in plans.items():
         rows.append(Row(f"plan of the page query, {query!r}", plan["summary"]))
-    notes = [f"{args.runs} runs per query after {args.warmup} warm-up", *server.notes()]
+    notes = [
+        f"{args.runs} runs per query after {args.warmup} warm-up",
+        "a plan shown is the server's for the query with its values; the timed runs go through"
+        " psycopg, which prepares a statement it has run five times, and the server may then"
+        " plan it once for any values (a generic plan)",
+        *server.notes(),
+    ]
     data = {
         "data_layer_ms": {k: [v * 1000 for v in vs] for k, vs in found.items()},
         "plans": plans,
