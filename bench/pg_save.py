@@ -1,8 +1,8 @@
 """Section pg_save: Ctrl+S to the entry committed and on the desk's timeline, on a PostgreSQL
 server holding 1,000,000 entries.
 
-Budget (DESIGN.md §6, issue 12): p95 ≤ 30 ms, the SQLite save's. Measured as the save_latency
-section measures it, with its code: the real app headless, signed in as the demo's lobby
+Budget (issue 12): p95 ≤ 30 ms. Measured as the save_latency section measures it, with its code
+(and its stages of a save, save_stages): the real app headless, signed in as the demo's lobby
 manager, the guidance form (or ``--save-form``) open over the duty desk; each save is typed
 untimed, then the clock runs from Ctrl+S until the desk's timeline has the new entry as its first
 row. Then the data layer alone (Store.add_entry and Store.desk) on the same server. The server
@@ -18,8 +18,9 @@ import pg_server
 import save_latency as sqlite_save
 from pilot_app import run_app
 from results import Row, SectionResult, ms, percentile, verdict
+from save_stages import stage_times
 
-BUDGET = sqlite_save.BUDGET
+BUDGET = 0.030  # seconds, p95: issue 12's for a server (SQLite's own is 15 ms)
 
 
 def run(args: argparse.Namespace) -> SectionResult:
@@ -29,10 +30,7 @@ def run(args: argparse.Namespace) -> SectionResult:
     samples = run_app(lambda: sqlite_save._ui_saves(server.db, form, args.saves, args.warmup))
     adds, desks = sqlite_save._data_layer(server.db, form, args.saves, args.warmup)
 
-    stages = {
-        "Ctrl+S → committed (the form gets Saved)": [s.saved for s in samples],
-        "committed → on the timeline": [s.shown - s.saved for s in samples],
-    }
+    stages = stage_times(samples)
     shown = [s.shown for s in samples]
     p95 = percentile(shown, 95)
     within = p95 <= BUDGET
