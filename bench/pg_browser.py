@@ -196,7 +196,9 @@ def _plan(store: Any, actor: Any, log_filter: Any) -> dict[str, Any]:
         ]
     # The first scan is the keyset query's, the one that finds the page: the trigram index,
     # the log's order index walked until a page matched, or the whole table read.
-    scan = next((line.strip().removeprefix("->").strip() for line in lines if "Scan" in line), "")
+    scans = [line.strip().removeprefix("->").strip() for line in lines if "Scan" in line]
+    # The keyset query reads entry_current under an alias of its own (entry_current_1).
+    scan = next((line for line in scans if "entry_current_" in line), scans[0] if scans else "")
     total = next((line for line in lines if line.startswith("Execution Time")), "")
     summary = f"{total.removeprefix('Execution Time: ')}, {scan.split('  (')[0]}"
     return {"summary": summary, "plan": lines}
