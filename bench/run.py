@@ -28,6 +28,10 @@ import exports
 import first_frame
 import keystrokes
 import one_core
+import pg_browser
+import pg_save
+import pg_server
+import pg_terminals
 import save_latency
 import tmux_frame
 import verify
@@ -85,6 +89,28 @@ SECTIONS: list[Section] = [
         "CSV and XLSX exports against the csv module and xlsxwriter, at 100,000 (and 1,000,000)",
         exports.run,
         exports.add_arguments,
+    ),
+    Section(
+        "pg_save",
+        "the save_latency measure on a PostgreSQL server holding 1,000,000 entries",
+        pg_save.run,
+        pg_server.add_arguments,
+    ),
+    Section(
+        "pg_browser",
+        "the log browser (F7) on a PostgreSQL server holding 1,000,000 entries",
+        pg_browser.run_browser,
+    ),
+    Section(
+        "pg_search",
+        "the log browser's text search on a PostgreSQL server holding 1,000,000 entries",
+        pg_browser.run_search,
+    ),
+    Section(
+        "pg_terminals",
+        "20 terminals saving at rush-hour pace for 60 s against one PostgreSQL server",
+        pg_terminals.run,
+        pg_terminals.add_arguments,
     ),
 ]
 
