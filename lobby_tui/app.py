@@ -22,11 +22,12 @@ from lobby_tui import locale
 from lobby_tui.config import Settings
 from lobby_tui.domain import validation
 from lobby_tui.domain.checklists import is_checklist_draft
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_today, utcnow
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, utcnow
 from lobby_tui.domain.roles import ROLE_LABELS, Permission, refusal
 from lobby_tui.integrity_check import check_chain
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.signin import SignInScreen
+from lobby_tui.session import Session
 from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.writes import SaveLanded, SaveReturned, SavesChanged, WriteQueue, WriteRefused
 
@@ -109,21 +110,29 @@ class LobbyApp(App):
         locale.install(settings.language)
         super().__init__()
         translate_bindings(self)
-        self.settings = settings
-        self.clock = clock
-        self.store: Store | None = None
-        self.branch: BranchInfo | None = None
+        writes = WriteQueue(fallback=self, retry_seconds=settings.save_retry)
+        # What screens work with (docs/architecture.md): replaced whole, never changed in place.
+        self.session = Session(settings, clock, writes, ZoneInfo(DEFAULT_TIME_ZONE))
         self.demo_staff: list[StaffInfo] = []
-        self.actor: Actor | None = None
-        self.zone = ZoneInfo(DEFAULT_TIME_ZONE)
         self.locked = False
         self._last_input = monotonic()
-        self.writes = WriteQueue(fallback=self, retry_seconds=settings.save_retry)
         # Saves the database refused for good, waiting to go back into their forms.
         self.returned: list[PendingSave] = []
         # Forms left unsaved, by form name: restored when staff come back to them.
         self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
+
+    # The sign-in context, read through: the App's own code and tests name these directly.
+    settings = property(lambda self: self.session.settings)
+    clock = property(lambda self: self.session.clock)
+    writes = property(lambda self: self.session.writes)
+    zone = property(lambda self: self.session.zone)
+    store = property(lambda self: self.session.store)
+    branch = property(lambda self: self.session.branch)
+    actor = property(lambda self: self.session.actor)
+
+    def _replace_session(self, **changes: object) -> None:
+        self.session = replace(self.session, **changes)
 
     def get_driver_class(self) -> type[Driver]:
         """Textual's driver for this terminal; on Linux and macOS ours, which keeps a pasted
@@ -157,7 +166,7 @@ class LobbyApp(App):
 
         try:
             store = self.store or Store.open(
-                self.settings.db, busy_timeout=self.settings.busy_timeout
+                self.settings.db, busy_timeout=self.settings.busy_timeout, clock=self.clock
             )
             journal = PendingSaves(journal_path(self.settings.pending_dir, store.db.url))
             # Saves a killed or quit app left waiting are sent before anything new.
@@ -175,7 +184,8 @@ class LobbyApp(App):
             self.writes.attach(event.journal, partial(send, event.store))
             self.writes.resume(event.waiting)
             self.returned = list(event.returned)
-        self.store, self.branch, self.demo_staff = event.store, event.branch, event.demo
+        self._replace_session(store=event.store, branch=event.branch)
+        self.demo_staff = event.demo
         # Everything imported so far (Textual, SQLAlchemy: most of the objects there will ever
         # be) lives until the app ends. Frozen, it is left out of the full garbage collections
         # that would otherwise pause a save at rush hour for tens of milliseconds.
@@ -190,7 +200,7 @@ class LobbyApp(App):
 
             self.push_screen(SetupScreen(id="setup"))
             return
-        self.zone = ZoneInfo(event.branch.time_zone)
+        self._replace_session(zone=ZoneInfo(event.branch.time_zone))
         self.sign_in_screen.show_branch(event.branch, event.demo)
 
     @property
@@ -212,7 +222,7 @@ class LobbyApp(App):
 
     def today(self) -> date:
         """Today in branch time."""
-        return branch_today(self.zone, self.clock())
+        return self.session.today()
 
     def signed_in(
         self,
@@ -220,7 +230,7 @@ class LobbyApp(App):
         drafts: dict[str, dict[str, str]],
         handover: HandoverView | None = None,
     ) -> None:
-        self.actor = actor
+        self._replace_session(actor=actor)
         self.locked = False
         self._last_input = monotonic()
         self.drafts = dict(drafts)
@@ -271,7 +281,7 @@ class LobbyApp(App):
     def sign_out(self, notice: str, *, shift_closed: bool = False) -> None:
         if self.actor is not None and not shift_closed:
             self._close_shift(self.actor)
-        self.actor = None
+        self._replace_session(actor=None)
         self.locked = False
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -309,7 +319,8 @@ class LobbyApp(App):
 
     async def _quit(self) -> None:
         if self.actor is not None and self.store is not None:
-            actor, self.actor = self.actor, None
+            actor = self.actor
+            self._replace_session(actor=None)
             try:
                 await self._close_shift(actor).wait()
             except Exception as error:  # the shift stays open; the app still ends

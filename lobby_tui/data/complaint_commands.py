@@ -38,7 +38,7 @@ from lobby_tui.data.views import (
 )
 from lobby_tui.domain import complaints as rules
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import branch_zone, utcnow
+from lobby_tui.domain.clock import branch_zone
 from lobby_tui.domain.complaints import Action, Status
 from lobby_tui.domain.deadlines import FIRST_EXTENSION_DAYS, check_extension
 from lobby_tui.domain.kinds import Kind
@@ -55,6 +55,7 @@ RECUSAL = N_(
 
 class ComplaintCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     # -- registering ----------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class ComplaintCommands:
             staff = writer(session, actor)
             if (found := entries.saved_under(session, save_key)) is not None:
                 return _saved_case(session, staff, found)
-            now = utcnow()
+            now = self.clock()
             received_at = received_at or now
             if received_at > now + CLOCK_SLACK:
                 raise ValidationError("received_at", N_("The time cannot be in the future."))
@@ -141,6 +142,7 @@ class ComplaintCommands:
                 Action.REGISTER,
                 {"handler_id": handler.id},
                 received_at,
+                now,
                 text=facts,
                 outcome=request or None,
                 contact=case.complainant_contact,
@@ -179,7 +181,7 @@ class ComplaintCommands:
         }
 
         def check(view: CaseView) -> None:
-            when = at or utcnow()
+            when = at or self.clock()
             refused = check_extension(view.deadline, days, approver, customer_told, when)
             if refused:
                 raise StoreError(refused)
@@ -223,7 +225,7 @@ class ComplaintCommands:
         if told_by not in rules.codes("told_by"):
             raise ValidationError("told_by", N_("Pick one of the listed values."))
         _check_time(told_at)
-        if told_at > utcnow() + CLOCK_SLACK:
+        if told_at > self.clock() + CLOCK_SLACK:
             raise ValidationError("told_at", N_("The time cannot be in the future."))
         payload = {"decision": decision, "told_by": told_by, "told_at": told_at}
         return self._step(actor, case_id, Action.DECIDE, payload, at, text=decision)
@@ -301,7 +303,7 @@ class ComplaintCommands:
                 view.deadline,
                 action,
                 by_respondent=case.respondent_id == staff.id,
-                now=at or utcnow(),
+                now=at or self.clock(),
             )
             if refused:
                 raise StoreError(refused)
@@ -312,14 +314,16 @@ class ComplaintCommands:
                 if new.id == case.respondent_id:
                     raise StoreError(RECUSAL)
                 payload["handler_id"] = new.id
-            now = utcnow()
+            now = self.clock()
             at = at or now
             if at > now + CLOCK_SLACK:
                 raise ValidationError("at", N_("The time cannot be in the future."))
             if at < (actions[-1].at if actions else case.received_at):
                 raise ValidationError("at", N_("The time is before the case's last step."))
             audit(session, f"complaint_{action}", actor, case_id=case.id, number=case.number)
-            return _record(session, actor, staff, case, actions, action, payload, at, text=text)
+            return _record(
+                session, actor, staff, case, actions, action, payload, at, now, text=text
+            )
 
 
 def _required(text: str | None, message: str) -> str | None:
@@ -366,6 +370,7 @@ def _record(
     action: Action,
     payload: dict[str, Any],
     at: datetime,
+    now: datetime,
     **entry_values: Any,
 ) -> CaseSaved:
     """Write ``action`` as a duty-log entry and an action of ``case``, keep the open-cases index,
@@ -376,7 +381,7 @@ def _record(
         shift_id=actor.shift_id,
         kind=Kind.COMPLAINT,
         occurred_at=at,
-        recorded_at=utcnow(),
+        recorded_at=now,
         ticket=case.ticket,
         topic=action.value,
         complaint_id=case.id,

@@ -3,7 +3,7 @@ background job's failure reaches the person (docs/faults.md)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.screen import ModalScreen, Screen
@@ -11,6 +11,9 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui.locale import _
 from lobby_tui.widgets.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from lobby_tui.session import Session
 
 
 class ShowsFailures:
@@ -24,6 +27,11 @@ class ShowsFailures:
     """
 
     STATUS: ClassVar[str | None] = None  # the selector of the screen's status line
+
+    @property
+    def session(self) -> Session:
+        """The sign-in context: store, actor, branch, zone, clock, write queue, settings."""
+        return self.app.session
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -112,7 +112,9 @@ class ChecklistsScreen(LobbyScreen):
     @work(thread=True, exclusive=True, group="checklists", exit_on_error=False)
     def _load_days(self) -> None:
         self.post_message(
-            self.DaysLoaded(self.app.store.checklists_of_day(self.app.actor, self.app.today()))
+            self.DaysLoaded(
+                self.session.store.checklists_of_day(self.session.actor, self.session.today())
+            )
         )
 
     @on(DaysLoaded)
@@ -132,7 +134,7 @@ class ChecklistsScreen(LobbyScreen):
     def _day_text(self, day: ChecklistDay) -> Text:
         if not day.done:
             return Text(mark(day), style="dim")
-        at = day.last_at.astimezone(self.app.zone).strftime("%H:%M")
+        at = day.last_at.astimezone(self.session.zone).strftime("%H:%M")
         shown = Text(mark(day) + " ", style="bold green")
         shown.append(f"{at} {day.staff_name} ({day.staff_no})")
         if day.problems:
@@ -170,7 +172,7 @@ class ChecklistsScreen(LobbyScreen):
     # -- walking its items -----------------------------------------------------------------
 
     def _walk(self, checklist: str) -> None:
-        items = self.app.settings.lists.checklist[checklist]
+        items = self.session.settings.lists.checklist[checklist]
         if not items:
             self.notify(_("This checklist has no items in the branch's lists."), severity="warning")
             return
@@ -289,8 +291,8 @@ class ChecklistsScreen(LobbyScreen):
         name = draft_name(self.checklist)
         fields = {code: answer.note or "" for code, answer in self.answers.items()}
         self.app.form_left(name, fields)
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
+        store, actor = self.session.store, self.session.actor
+        self.session.writes.put(
             WriteJob(
                 run=partial(store.save_draft, actor, name, fields),
                 reply_to=self,
@@ -305,7 +307,7 @@ class ChecklistsScreen(LobbyScreen):
         self._saving = True
         answers = [self.answers[item.code] for item in self.items]
         self.query_one("#checks-status", Static).update(_("saving…"))
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         name = draft_name(self.checklist)
         self.app.form_left(name, None)
 
@@ -314,7 +316,7 @@ class ChecklistsScreen(LobbyScreen):
             store.clear_draft(actor, name)
             return run
 
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(
                 run=record,
                 reply_to=self,

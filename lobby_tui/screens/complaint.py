@@ -47,7 +47,7 @@ class ComplaintScreen(EntryFormScreen):
             self.staff = staff
 
     def field_specs(self) -> list[FieldSpec]:
-        me = self.app.actor
+        me = self.session.actor
         return [
             FieldSpec(
                 "received_at",
@@ -88,7 +88,7 @@ class ComplaintScreen(EntryFormScreen):
 
     @work(thread=True, exclusive=True, group="complaint-staff", exit_on_error=False)
     def _load_staff(self) -> None:
-        self.post_message(self.StaffLoaded(self.app.store.complaint_staff(self.app.actor)))
+        self.post_message(self.StaffLoaded(self.session.store.complaint_staff(self.session.actor)))
 
     @on(StaffLoaded)
     def _staff_loaded(self, event: StaffLoaded) -> None:
@@ -107,7 +107,7 @@ class ComplaintScreen(EntryFormScreen):
     def check(self, fields: dict[str, str]) -> dict[str, str]:
         errors = {}
         try:
-            parse_moment(fields["received_at"], self.app.clock(), self.app.zone)
+            parse_moment(fields["received_at"], self.session.clock(), self.session.zone)
         except ValueError as error:
             errors["received_at"] = _(str(error))
         for name in ("channel", "business", "cause", "severity"):
@@ -127,7 +127,9 @@ class ComplaintScreen(EntryFormScreen):
     def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
         respondent = fields["respondent_no"]
         return {
-            "received_at": parse_moment(fields["received_at"], self.app.clock(), self.app.zone),
+            "received_at": parse_moment(
+                fields["received_at"], self.session.clock(), self.session.zone
+            ),
             "channel": fields["channel"],
             "business": fields["business"],
             "cause": fields["cause"],

@@ -88,7 +88,7 @@ class CaseScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="complaint-case", exit_on_error=False)
     def _load(self) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         timeline = store.complaint_timeline(actor, self.case_id)
         self.post_message(self.Loaded(timeline, store.complaint_staff(actor)))
 
@@ -96,15 +96,15 @@ class CaseScreen(LobbyScreen):
     def _show(self, event: Loaded) -> None:
         self.timeline, self.staff = event.timeline, event.staff
         case = event.timeline.case
-        self.query_one("#case-title", Static).update(case_heading(case, self.app.clock()))
+        self.query_one("#case-title", Static).update(case_heading(case, self.session.clock()))
         self.query_one("#case-fields", Static).update(self._fields(case))
         self.query_one("#case-timeline", Static).update(self._steps(event.timeline.actions))
 
     def _when(self, moment) -> str:
-        return when(moment, self.app.zone)
+        return when(moment, self.session.zone)
 
     def _fields(self, case: CaseView) -> Text:
-        clock, now = case.deadline, self.app.clock()
+        clock, now = case.deadline, self.session.clock()
         respondent = f"{case.respondent_name} ({case.respondent_no})" if case.respondent_no else ""
         lines: list[tuple[str, str | Text]] = [
             (_("Received at"), self._when(case.received_at)),
@@ -153,7 +153,7 @@ class CaseScreen(LobbyScreen):
         return shown
 
     def _steps(self, actions: list[CaseActionView]) -> Text:
-        return steps_text(actions, self.app.zone)
+        return steps_text(actions, self.session.zone)
 
     def action_step(self, action: str) -> None:
         if self.timeline is None or not self.app.writable():
@@ -163,8 +163,8 @@ class CaseScreen(LobbyScreen):
             Status(case.status),
             case.deadline,
             Action(action),
-            by_respondent=case.respondent_no == self.app.actor.staff_no,
-            now=self.app.clock(),
+            by_respondent=case.respondent_no == self.session.actor.staff_no,
+            now=self.session.clock(),
         )
         if refused:  # said at once, before any typing; the store checks again on saving
             self.notify(_(refused), severity="warning")

@@ -101,14 +101,14 @@ class ComplaintListScreen(LobbyScreen):
 
     @work(thread=True, group="complaint-list", exit_on_error=False)
     def _load(self, generation: int, after: tuple[datetime, int] | None) -> None:
-        actor = self.app.actor
-        page = self.app.store.complaint_page(
+        actor = self.session.actor
+        page = self.session.store.complaint_page(
             actor,
             status=self.status,
             severity=self.severity,
             overdue=self.overdue,
             handler_no=actor.staff_no if self.mine else None,
-            now=self.app.clock(),
+            now=self.session.clock(),
             after=after,
         )
         self.post_message(self.Loaded(generation, page, more=after is not None))
@@ -122,7 +122,7 @@ class ComplaintListScreen(LobbyScreen):
 
     def _add_rows(self, cases: list[CaseView]) -> None:
         table = self.query_one(DataTable)
-        now, zone = self.app.clock(), self.app.zone
+        now, zone = self.session.clock(), self.session.zone
         for case in cases:
             cells = {
                 "number": case.number,

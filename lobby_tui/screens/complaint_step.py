@@ -147,7 +147,7 @@ class StepDialog(LobbyModal):
             errors["told"] = _("Tell the customer of a further extension before recording it.")
         if "told_at" in fields:
             try:
-                parse_moment(fields["told_at"], self.app.clock(), self.app.zone)
+                parse_moment(fields["told_at"], self.session.clock(), self.session.zone)
             except ValueError as error:
                 errors["told_at"] = _(str(error))
         if len(fields.get("reason", "")) > REASON_LIMIT:
@@ -155,7 +155,7 @@ class StepDialog(LobbyModal):
         return errors
 
     def job(self, fields: dict[str, str]):
-        store, actor, case_id = self.app.store, self.app.actor, self.case.id
+        store, actor, case_id = self.session.store, self.session.actor, self.case.id
         action = self.action
         note = fields.get("note", "").strip() or None
         if action == Action.START:
@@ -179,8 +179,8 @@ class StepDialog(LobbyModal):
         if action == Action.NEW_FACTS:
             return partial(store.add_complaint_facts, actor, case_id, fields["facts"])
         if action == Action.DECIDE:
-            now = self.app.clock()
-            told_at = parse_moment(fields["told_at"], now, self.app.zone) or now
+            now = self.session.clock()
+            told_at = parse_moment(fields["told_at"], now, self.session.zone) or now
             return partial(
                 store.decide_complaint,
                 actor,
@@ -204,7 +204,7 @@ class StepDialog(LobbyModal):
         )
 
     def save(self, fields: dict[str, str]) -> None:
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(run=self.job(fields), reply_to=self, done=self.Stepped, failed=WriteRefused)
         )
 

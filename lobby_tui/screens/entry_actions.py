@@ -62,7 +62,7 @@ class EntryActions:
         """Say why an entry may not be changed before the dialog asks for a reason it would
         then refuse (the data layer refuses the same): a complaint step is corrected on its
         case; lobby staff change only their own entries of the shift they are on."""
-        actor = self.app.actor
+        actor = self.session.actor
         own = entry.staff_no == actor.staff_no and entry.shift_id == actor.shift_id
         if entry.complaint_id is not None:
             refused = CASE_STEP_REFUSAL

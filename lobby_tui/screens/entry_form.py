@@ -93,7 +93,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         from lobby_tui.data.pending import PendingSave
 
         self.query_one("#form-status", Static).update(_("saving…"))
-        now = self.app.clock()
+        now = self.session.clock()
         values = self.entry_values(fields)
         # Written later, it still happened when staff pressed the key.
         values[self.MOMENT] = values.get(self.MOMENT) or now
@@ -101,12 +101,12 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
             form=self.FORM,
             command=self.COMMAND,
             kind=self.KIND,
-            actor=self.app.actor,
+            actor=self.session.actor,
             values=values,
             fields=fields,
             at=now,
         )
-        self.app.writes.save(save, reply_to=self)
+        self.session.writes.save(save, reply_to=self)
 
     def saves_waiting(self, count: int) -> None:
         """Saves wait for the database: the form says its entry is kept, not lost."""
@@ -142,7 +142,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         """The entry of a refused save back in the form, with why: nothing typed is lost."""
         from lobby_tui.domain.validation import ValidationError
 
-        self.app.writes.returned_taken(save.key)
+        self.session.writes.returned_taken(save.key)
         form = self.form
         form.load(save.fields)
         self.query_one("#form-status", Static).update(_("not saved"))

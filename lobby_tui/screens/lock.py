@@ -26,7 +26,7 @@ class LockScreen(LobbyModal):
             self.locked_out = locked_out
 
     def compose(self) -> ComposeResult:
-        actor = self.app.actor
+        actor = self.session.actor
         with Center(), Vertical(id="lock-box", classes="box"):
             yield Static(_("Terminal locked"), classes="box-title")
             yield Static(Text(f"{actor.name} ({actor.staff_no})"))
@@ -49,9 +49,9 @@ class LockScreen(LobbyModal):
         from lobby_tui.data.views import SignInRefused
 
         try:
-            self.app.store.unlock(self.app.actor, pin)
+            self.session.store.unlock(self.session.actor, pin)
         except SignInRefused as refusal:
-            message = refusal_message(refusal, self.app.zone)
+            message = refusal_message(refusal, self.session.zone)
             self.post_message(self.Refused(message, refusal.reason == "locked"))
         else:
             self.post_message(self.Unlocked())

@@ -91,7 +91,7 @@ class LogBrowserScreen(LobbyScreen):
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         yield DutyHeader()
         yield Static(_("Duty log: every entry, newest first"), classes="panel-title")
         with Horizontal(id="log-filters"):
@@ -116,7 +116,7 @@ class LogBrowserScreen(LobbyScreen):
                 id="log-complaint_status",
                 compact=True,
             )
-        yield LogView(self.app.zone, lists, id="log-view")
+        yield LogView(self.session.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
         yield KeyHints(
             ("log_page_down", N_("page")),
@@ -154,7 +154,7 @@ class LogBrowserScreen(LobbyScreen):
             field = self.query_one(f"#{name}", Input)
             value = field.value.strip()
             try:
-                days.append(parse_date(value, self.app.today()) if value else None)
+                days.append(parse_date(value, self.session.today()) if value else None)
             except ValueError as refused:
                 error.update(_(str(refused)))
                 error.add_class("-shown")
@@ -220,7 +220,7 @@ class LogBrowserScreen(LobbyScreen):
 
     @work(thread=True, group="log-page", exit_on_error=False)
     def _fetch(self, generation: int, log_filter: LogFilter, where: str, key) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         started = perf_counter()
         page = store.log_page(
             actor,
@@ -266,7 +266,7 @@ class LogBrowserScreen(LobbyScreen):
     # -- export ---------------------------------------------------------------------------
 
     def refused_export(self) -> str | None:
-        actor = self.app.actor
+        actor = self.session.actor
         return refusal(actor.role if actor else None, Permission.EXPORT)
 
     def action_export(self) -> None:
@@ -282,9 +282,9 @@ class LogBrowserScreen(LobbyScreen):
             if choice is not None:
                 self._export(log_filter, *choice)
 
-        formats = self.app.store.export_formats
+        formats = self.session.store.export_formats
         screen = LogExportScreen(
-            self.app.today(), formats, log_filter.first_day, log_filter.last_day
+            self.session.today(), formats, log_filter.first_day, log_filter.last_day
         )
         self.app.push_screen(screen, chosen)
 
@@ -293,13 +293,13 @@ class LogBrowserScreen(LobbyScreen):
         from lobby_tui.data.views import StoreError
 
         try:
-            count = self.app.store.export_log(self.app.actor, log_filter, path, fmt)
+            count = self.session.store.export_log(self.session.actor, log_filter, path, fmt)
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         message = _("{count} entries exported to {path}").format(count=count, path=path)
-        if self.app.store.read_only:
+        if self.session.store.read_only:
             unrecorded = _("The database is read-only: this export is not in its audit log.")
             message = f"{message}\n{unrecorded}"
         self.app.call_from_thread(self.notify, message, markup=False)

@@ -115,7 +115,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="open-items", exit_on_error=False)
     def _load(self) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         self.post_message(self.Loaded(store.open_items(actor), store.open_complaints(actor)))
 
     @on(Loaded)
@@ -126,11 +126,11 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        lists = self.app.settings.lists
-        now = self.app.clock()
+        lists = self.session.settings.lists
+        now = self.session.clock()
         for case in event.cases:
             cells = {
-                "since": case.received_at.astimezone(self.app.zone).strftime("%m-%d %H:%M"),
+                "since": case.received_at.astimezone(self.session.zone).strftime("%m-%d %H:%M"),
                 "kind": _("complaint"),
                 "ticket": plain(case.ticket, 6),
                 "status": cut(time_left(case, now)),
@@ -142,7 +142,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
             entry = item.entry
             # A follow-up is due on a day; a hand-off waits since a moment.
             when = "%m-%d %H:%M" if item.kind == "handoff" else "%m-%d"
-            since = item.since.astimezone(self.app.zone).strftime(when)
+            since = item.since.astimezone(self.session.zone).strftime(when)
             status = Text(_(STATUS_LABELS.get(entry.status or "", entry.status or "")))
             if item.overdue:
                 status = Text(_("overdue"), style="bold red")
@@ -191,7 +191,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if entry is None or entry.kind != "handoff":
             self.notify(_("Pick a hand-off first."), severity="warning")
             return
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         if event == "completed" and sold is None and entry.referral:
             sold = False
         self._send(partial(store.update_handoff, actor, entry.id, event, product_sold=sold))
@@ -203,10 +203,10 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if entry is None or entry.status != "follow_up":
             self.notify(_("Pick a follow-up first."), severity="warning")
             return
-        self._send(partial(self.app.store.close_follow_up, self.app.actor, entry.id))
+        self._send(partial(self.session.store.close_follow_up, self.session.actor, entry.id))
 
     def _send(self, run) -> None:
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(run=run, reply_to=self, done=EntryWritten, failed=WriteRefused)
         )
 

@@ -55,7 +55,7 @@ class SetupScreen(LobbyScreen):
 
         from lobby_tui.config import default_config_path
 
-        path = str(self.app.settings.config_path or default_config_path())
+        path = str(self.session.settings.config_path or default_config_path())
         path = path.replace(str(Path.home()), "~", 1)
         return _(
             "Hand-offs go to a wealth or a relationship manager, a role, until the branch "
@@ -76,7 +76,7 @@ class SetupScreen(LobbyScreen):
         from lobby_tui.domain.validation import ValidationError
 
         try:
-            self.app.store.setup(
+            self.session.store.setup(
                 branch_code=values["branch_code"].strip(),
                 branch_name=values["branch_name"].strip(),
                 admin_no=values["admin_no"].strip(),

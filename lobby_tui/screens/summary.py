@@ -68,7 +68,7 @@ class SummaryScreen(LobbyScreen):
 
     @property
     def may_sign_off(self) -> bool:
-        actor = self.app.actor
+        actor = self.session.actor
         return actor is not None and allows(actor.role, Permission.REVIEW)
 
     def compose(self) -> ComposeResult:
@@ -99,7 +99,7 @@ class SummaryScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.app.show_identity(self.query_one(DutyHeader))
-        self.day = self.day or self.app.today()
+        self.day = self.day or self.session.today()
 
     def on_resize(self) -> None:
         # As many columns of sections as leave each its labels and values on one line.
@@ -124,13 +124,13 @@ class SummaryScreen(LobbyScreen):
 
     def action_step(self, days: int) -> None:
         day = self.day + timedelta(days=days)
-        if day > self.app.today():
+        if day > self.session.today():
             self.notify(_("That day has not come yet."), severity="warning")
             return
         self._show_day(day)
 
     def action_today(self) -> None:
-        self._show_day(self.app.today())
+        self._show_day(self.session.today())
 
     def action_pick_day(self) -> None:
         field = self.query_one("#summary-day", Input)
@@ -147,7 +147,7 @@ class SummaryScreen(LobbyScreen):
             self.set_focus(None)
             return
         try:
-            day = parse_past_day(event.value, self.app.today())
+            day = parse_past_day(event.value, self.session.today())
         except ValueError as refused:
             error.update(_(str(refused)))
             event.input.select_all()  # typing again replaces it; emptied, Enter leaves the field
@@ -168,7 +168,7 @@ class SummaryScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def _load(self, day: date) -> None:
-        self.post_message(self.Loaded(self.app.store.day_summary(self.app.actor, day)))
+        self.post_message(self.Loaded(self.session.store.day_summary(self.session.actor, day)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -180,7 +180,7 @@ class SummaryScreen(LobbyScreen):
         field = self.query_one("#summary-day", Input)
         if not field.has_focus:
             field.value = summary.day.isoformat()
-        sections = summary_text.sections(summary, self.app.settings.lists)
+        sections = summary_text.sections(summary, self.session.settings.lists)
         self.sections = sections
         self._show_sections()
         self.query_one("#summary-sign-off", Static).update(_sign_off_section(sections[-1]))
@@ -266,9 +266,11 @@ class SignOffScreen(LobbyModal):
         self.query_one(Form).focus_first()
 
     def save(self, fields: dict[str, str]) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         run = partial(store.sign_off, actor, self.summary.day, fields["comment"].strip())
-        self.app.writes.put(WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused))
+        self.session.writes.put(
+            WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused)
+        )
 
     @on(SignedOff)
     def _done(self, event: SignedOff) -> None:
