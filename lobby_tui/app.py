@@ -16,6 +16,8 @@ from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
+from textual.reactive import var
+from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
@@ -23,9 +25,18 @@ from lobby_tui.config import Settings
 from lobby_tui.domain import validation
 from lobby_tui.domain.checklists import is_checklist_draft
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, utcnow
-from lobby_tui.domain.roles import ROLE_LABELS, Permission, refusal
+from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.integrity_check import check_chain
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import (
+    Failed,
+    HandedOver,
+    LogChanged,
+    SetupDone,
+    SignedIn,
+    Unlocked,
+    Wrote,
+)
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.session import Session
 from lobby_tui.widgets.bindings import translate_bindings
@@ -37,9 +48,8 @@ if TYPE_CHECKING:
 
     from lobby_tui.data.pending import PendingSave, PendingSaves
     from lobby_tui.data.store import Store
-    from lobby_tui.data.views import Actor, BranchInfo, EntryView, HandoverView, StaffInfo
+    from lobby_tui.data.views import Actor, BranchInfo, StaffInfo
     from lobby_tui.screens.entry_form import EntryFormScreen
-    from lobby_tui.widgets.header import DutyHeader
 
 # The sign-in screen is the first frame; every other screen, the command palette and the whole
 # database layer are imported when first needed, so that frame is drawn as soon as Textual can.
@@ -83,6 +93,8 @@ class LobbyApp(App):
         Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
     ]
 
+    session: var[Session | None] = var(None, init=False)  # the header watches it
+
     class StoreOpened(Message):
         def __init__(
             self,
@@ -113,13 +125,13 @@ class LobbyApp(App):
         writes = WriteQueue(fallback=self, retry_seconds=settings.save_retry)
         # What screens work with (docs/architecture.md): replaced whole, never changed in place.
         self.session = Session(settings, clock, writes, ZoneInfo(DEFAULT_TIME_ZONE))
+        # Once per committed write: the screens that show such things catch up (screens/follows.py).
+        self.log_changed: Signal[LogChanged] = Signal(self, "log-changed")
         self.demo_staff: list[StaffInfo] = []
         self.locked = False
         self._last_input = monotonic()
         # Saves the database refused for good, waiting to go back into their forms.
         self.returned: list[PendingSave] = []
-        # Forms left unsaved, by form name: restored when staff come back to them.
-        self.drafts: dict[str, dict[str, str]] = {}
         self.set_keymap(settings.keymap)
 
     # The sign-in context, read through: the App's own code and tests name these directly.
@@ -130,6 +142,7 @@ class LobbyApp(App):
     store = property(lambda self: self.session.store)
     branch = property(lambda self: self.session.branch)
     actor = property(lambda self: self.session.actor)
+    drafts = property(lambda self: self.session.drafts)
 
     def _replace_session(self, **changes: object) -> None:
         self.session = replace(self.session, **changes)
@@ -213,6 +226,7 @@ class LobbyApp(App):
         message = _("The database cannot be opened: {error}").format(error=event.error)
         self.notify(message, severity="error", timeout=30)
 
+    @on(SetupDone)
     def setup_done(self) -> None:
         self.pop_screen()
         self.sign_in_screen.reset(_("Branch created. Sign in as the admin."))
@@ -224,16 +238,12 @@ class LobbyApp(App):
         """Today in branch time."""
         return self.session.today()
 
-    def signed_in(
-        self,
-        actor: Actor,
-        drafts: dict[str, dict[str, str]],
-        handover: HandoverView | None = None,
-    ) -> None:
-        self._replace_session(actor=actor)
+    @on(SignedIn)
+    def signed_in(self, event: SignedIn) -> None:
+        actor, handover = event.actor, event.handover
+        self._replace_session(actor=actor, drafts=dict(event.drafts))
         self.locked = False
         self._last_input = monotonic()
-        self.drafts = dict(drafts)
         from lobby_tui.screens.desk import DeskScreen
 
         self.push_screen(DeskScreen(id="desk"))
@@ -257,12 +267,6 @@ class LobbyApp(App):
             )
             self.notify(_("Your unsaved entry is back: finish it or press Esc."))
 
-    def show_identity(self, header: DutyHeader) -> None:
-        branch = f"{self.branch.name} ({self.branch.code})" if self.branch else ""
-        actor = self.actor
-        staff = f"{actor.name} · {actor.staff_no} · {_(ROLE_LABELS[actor.role])}" if actor else ""
-        header.show(branch=branch, staff=staff, zone=self.zone)
-
     def action_sign_out(self) -> None:
         """Ask for the handover note; its dialog signs out with one key (Ctrl+S)."""
         if self.store is not None and self.store.read_only:
@@ -273,8 +277,10 @@ class LobbyApp(App):
             draft = self.drafts.get(validation.HANDOVER_DRAFT)
             self.push_screen(HandoverNoteScreen(id="handover-note", draft=draft))
 
-    def handed_over(self, kept: bool) -> None:
+    @on(HandedOver)
+    def handed_over(self, event: HandedOver) -> None:
         """The shift was signed out with its handover note (``kept``: stored on the shift)."""
+        kept = event.kept
         notice = _("Signed out. The handover note is kept.") if kept else _("Signed out.")
         self.sign_out(notice, shift_closed=True)
 
@@ -336,6 +342,7 @@ class LobbyApp(App):
 
             self.push_screen(LockScreen(id="lock"))
 
+    @on(Unlocked)
     def unlocked(self) -> None:
         self.locked = False
         self._last_input = monotonic()
@@ -399,13 +406,6 @@ class LobbyApp(App):
         if self.screen.id == "desk" and self.writable():
             await self.push_screen(entry_form("note")(draft=self.drafts.get("note")))
 
-    def form_left(self, name: str, fields: dict[str, str] | None) -> None:
-        """Remember what a form held when staff left it, to show it again when they return."""
-        if fields:
-            self.drafts[name] = fields
-        else:
-            self.drafts.pop(name, None)
-
     # -- saves: landed, refused, waiting ---------------------------------------------------
 
     def writable(self) -> bool:
@@ -421,7 +421,7 @@ class LobbyApp(App):
     @on(SaveLanded)
     def _save_landed(self, event: SaveLanded) -> None:
         """A save landed after staff left its form, or one kept from an earlier start."""
-        self.entry_saved(getattr(event.result, "entry", event.result), added=True)
+        self._wrote(Wrote(getattr(event.result, "entry", event.result), added=True))
 
     @on(SaveReturned)
     def _save_returned(self, event: SaveReturned) -> None:
@@ -462,6 +462,10 @@ class LobbyApp(App):
         """A change refused after staff left the screen that asked for it: say so."""
         self.report_failure(event.error)
 
+    @on(Failed)
+    def _failed(self, event: Failed) -> None:
+        self.report_failure(event.error)
+
     def report_failure(self, error: Exception) -> None:
         first_line = _first_line(error)
         self.notify(
@@ -485,13 +489,11 @@ class LobbyApp(App):
         while self.screen.id != "desk" and len(self.screen_stack) > 2:
             await self.pop_screen()
 
-    def entry_saved(self, entry: EntryView, *, added: bool = False) -> None:
-        """An entry was written (``added``: a new one) — the screens that show it catch up."""
-        for screen in self.screen_stack:
-            if screen.id == "desk" and added:
-                screen.entry_added(entry)
-            elif screen.id in ("desk", "open_items", "complaint_list"):
-                screen.reload()
+    @on(Wrote)
+    def _wrote(self, event: Wrote) -> None:
+        """A write was committed: said once to every screen that shows such things."""
+        change = LogChanged(event.what, event.entry, event.added, self.writes.answered)
+        self.log_changed.publish(change)
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

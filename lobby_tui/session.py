@@ -9,7 +9,7 @@ the screens, the forms and the database at once.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -34,7 +34,17 @@ class Session:
     store: Store | None = None  # None until the database is open
     branch: BranchInfo | None = None  # None before the first-run setup
     actor: Actor | None = None  # None while nobody is signed in
+    # Forms left unsaved, by form name: restored when staff come back to them. Kept here, not
+    # sent to the App, so a form opened by the very next key already finds its draft.
+    drafts: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def today(self) -> date:
         """Today in branch time."""
         return branch_today(self.zone, self.clock())
+
+    def form_left(self, name: str, fields: dict[str, str] | None) -> None:
+        """Remember what a form held when staff left it (None: nothing)."""
+        if fields:
+            self.drafts[name] = fields
+        else:
+            self.drafts.pop(name, None)

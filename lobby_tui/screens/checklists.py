@@ -95,7 +95,6 @@ class ChecklistsScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         lists = self.query_one("#checks-lists", DataTable)
         lists.add_column("", key="key", width=2)
         lists.add_column(_("Checklist"), key="name", width=20)
@@ -177,7 +176,7 @@ class ChecklistsScreen(LobbyScreen):
             self.notify(_("This checklist has no items in the branch's lists."), severity="warning")
             return
         self.checklist, self.items, self.answers = checklist, items, {}
-        kept = self.app.drafts.get(draft_name(checklist), {})
+        kept = self.session.drafts.get(draft_name(checklist), {})
         language = locale.language()
         self.query_one("#checks-title", Static).update(_(CHECKLIST_NAMES[checklist]))
         self.query_one("#checks-lists", DataTable).display = False
@@ -290,7 +289,7 @@ class ChecklistsScreen(LobbyScreen):
         or the problem's note."""
         name = draft_name(self.checklist)
         fields = {code: answer.note or "" for code, answer in self.answers.items()}
-        self.app.form_left(name, fields)
+        self.session.form_left(name, fields)
         store, actor = self.session.store, self.session.actor
         self.session.writes.put(
             WriteJob(
@@ -309,7 +308,7 @@ class ChecklistsScreen(LobbyScreen):
         self.query_one("#checks-status", Static).update(_("saving…"))
         store, actor = self.session.store, self.session.actor
         name = draft_name(self.checklist)
-        self.app.form_left(name, None)
+        self.session.form_left(name, None)
 
         def record() -> ChecklistRun:
             run = store.record_checklist(actor, self.checklist, answers)
@@ -330,7 +329,7 @@ class ChecklistsScreen(LobbyScreen):
         self._saving = False
         run = event.run
         for entry in run.entries:
-            self.app.entry_saved(entry, added=True)
+            self.wrote(entry, added=True)
         name = _(CHECKLIST_NAMES[run.checklist])
         if run.entries:
             ids = ", ".join(f"#{entry.id}" for entry in run.entries)
@@ -348,4 +347,4 @@ class ChecklistsScreen(LobbyScreen):
         event.stop()
         self._saving = False
         self.query_one("#checks-status", Static).update(_("not saved"))
-        self.app.report_failure(event.error)
+        self.report_failure(event.error)

@@ -151,7 +151,7 @@ class ComplaintScreen(EntryFormScreen):
         self.query_one("#form-status", Static).update(said)
         # The form is taller than the screen: the number must be seen wherever the cursor is.
         self.notify(said, timeout=8)
-        self.app.entry_saved(saved.entry, added=True)
+        self.wrote(saved.entry, added=True)
 
     def refused(self, error: Exception) -> None:
         from lobby_tui.data.views import PermissionDenied, StoreError

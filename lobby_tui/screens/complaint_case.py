@@ -16,7 +16,9 @@ from textual.widgets import Static
 from lobby_tui.domain.complaints import Action, Status, check_case_step
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.complaint_text import (
     case_heading,
     code_label,
@@ -46,7 +48,7 @@ STEP_KEYS = (
 )
 
 
-class CaseScreen(LobbyScreen):
+class CaseScreen(FollowsTheLog, LobbyScreen):
     BINDINGS = [
         *(
             Binding(key, f"step('{action}')", label, id=f"complaint_{action}")
@@ -80,8 +82,9 @@ class CaseScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.reload()
+
+    SHOWS = frozenset({Change.CASE})
 
     def reload(self) -> None:
         self._load()
@@ -176,5 +179,4 @@ class CaseScreen(LobbyScreen):
 
     def _stepped(self, saved: CaseSaved | None) -> None:
         if saved is not None:
-            self.app.entry_saved(saved.entry, added=True)
-            self.reload()
+            self.wrote(saved.entry, added=True)

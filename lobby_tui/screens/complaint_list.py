@@ -14,7 +14,9 @@ from textual.widgets import DataTable, Static
 
 from lobby_tui.domain.complaints import Status
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
 from lobby_tui.widgets.footer import LobbyFooter
@@ -32,7 +34,7 @@ STATUS_FILTERS: tuple[str | None, ...] = (None, "open", *Status)
 SEVERITY_FILTERS: tuple[str | None, ...] = (None, "red", "yellow", "green")
 
 
-class ComplaintListScreen(LobbyScreen):
+class ComplaintListScreen(FollowsTheLog, LobbyScreen):
     STATUS = "#complaints-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("s", "cycle_status", N_("Status"), id="complaints_status"),
@@ -77,7 +79,6 @@ class ComplaintListScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         fit_columns(self.query_one(DataTable), CASE_COLUMNS)
         self.set_focus(self.query_one(DataTable))
 
@@ -89,6 +90,9 @@ class ComplaintListScreen(LobbyScreen):
             self._add_rows(self.cases)
             if self.cases:
                 table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
+
+    SHOWS = frozenset({Change.CASE})
+    RELOADS_ON_RESUME = True
 
     def on_screen_resume(self) -> None:
         self.reload()

@@ -228,4 +228,4 @@ class StepDialog(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error(first, _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)

@@ -18,8 +18,10 @@ from textual.widgets import Static
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import CaseView, ChecklistDay, DeskSnapshot, EntryView, OpenItem
 
 
-class DeskScreen(EntryActions, LobbyScreen):
+class DeskScreen(FollowsTheLog, EntryActions, LobbyScreen):
     BINDINGS = [
         Binding("n", "app.note", N_("Note"), id="note", priority=True),
         *EntryActions.ENTRY_BINDINGS,
@@ -96,7 +98,6 @@ class DeskScreen(EntryActions, LobbyScreen):
         return self.entries[min(timeline.cursor_row, len(self.entries) - 1)]
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.query_one("#desk-db", Static).update(self.session.store.db.display_name)
         self.set_focus(self.query_one(Timeline))
         self.on_resize()
@@ -108,8 +109,21 @@ class DeskScreen(EntryActions, LobbyScreen):
         beside = self.size.width - SIDE_PANEL_CELLS - MAIN_PADDING - timeline.fixed_cells()
         self.set_class(beside < ENTRY_CELLS, "-narrow")
 
+    SHOWS = frozenset({Change.ENTRY, Change.HANDOFF, Change.CASE})
+    RELOADS_ON_RESUME = True
+
     def on_screen_resume(self) -> None:
         self.reload()
+
+    def log_changed(self, change: LogChanged) -> None:
+        if change.added and change.entry is not None:
+            self.entry_added(change.entry)
+        else:
+            self.reload()
+
+    def log_changed_hidden(self, change: LogChanged) -> None:
+        if change.added and change.entry is not None:
+            self.entry_added(change.entry)  # on top already when staff come back
 
     def reload(self) -> None:
         if self.session.actor is not None:

@@ -71,7 +71,7 @@ class KeepsDraft:
 
         fault = fault_of(event.error)
         if fault is None:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
             return
         # What is typed is still on the screen; the draft is written again at the next change.
         said = _("draft not kept: {why}").format(why=_(FAULT_LABELS[fault]))

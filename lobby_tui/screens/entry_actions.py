@@ -75,5 +75,4 @@ class EntryActions:
 
     def _entry_changed(self, entry: EntryView | None) -> None:
         if entry is not None:
-            self.app.entry_saved(entry)
-            self.reload()
+            self.wrote(entry)

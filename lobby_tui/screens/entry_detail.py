@@ -99,7 +99,6 @@ class EntryDetailScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         for name in ("#detail-case-title", "#detail-case"):
             self.query_one(name).display = False
         self._load()
@@ -234,7 +233,7 @@ class EntryDetailScreen(LobbyScreen):
 
     def _corrected(self, entry: EntryView | None) -> None:
         if entry is not None:
-            self.app.entry_saved(entry)
+            self.wrote(entry)
             self._load()
 
     def refused_reveal(self) -> str | None:

@@ -76,7 +76,6 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         form = self.query_one(Form)
         if self.draft:
             form.load(self.draft)
@@ -123,7 +122,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
     def landed(self, entry: EntryView) -> None:
         """The save is in the database: say so, and let the screens showing entries catch up."""
         self.query_one("#form-status", Static).update(_("saved #{id}").format(id=entry.id))
-        self.app.entry_saved(entry, added=True)
+        self.wrote(entry, added=True)
 
     @on(SaveReturned)
     def _returned(self, event: SaveReturned) -> None:
@@ -161,12 +160,12 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
 
     def refused(self, error: Exception) -> None:
         """A save refused for a reason other than a field's value."""
-        self.app.report_failure(error)
+        self.report_failure(error)
 
     def on_screen_suspend(self) -> None:
         self.keep_draft_now()  # Esc keeps the draft
         form = self.form
-        self.app.form_left(self.FORM, None if form.is_blank() else form.values())
+        self.session.form_left(self.FORM, None if form.is_blank() else form.values())
 
 
 def ticket_error(raw: str, *, required: bool) -> str | None:

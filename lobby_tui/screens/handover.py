@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.domain import validation
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.text import visible
@@ -109,7 +110,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
     def on_screen_suspend(self) -> None:
         if not self._sent:  # Esc: the note stays a draft, for the next sign-out
             self.keep_draft_now()
-            self.app.form_left(self.FORM, None if self.form.is_blank() else self.form.values())
+            self.session.form_left(self.FORM, None if self.form.is_blank() else self.form.values())
 
     @on(Form.Edited)
     def _say_if_empty(self) -> None:
@@ -140,7 +141,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
 
     @on(HandedOver)
     def _handed_over(self, event: HandedOver) -> None:
-        self.app.handed_over(event.kept)
+        self.tell_app(messages.HandedOver(event.kept))
 
     @on(WriteRefused)
     def _refused(self, event: WriteRefused) -> None:
@@ -151,7 +152,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
         if isinstance(event.error, ValidationError):
             self.query_one(Form).set_error("note", _(event.error.message))
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
 
 
 class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
@@ -216,7 +217,6 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.load_open_items()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -268,4 +268,4 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         if isinstance(event.error, StoreError):
             self.notify(_(str(event.error)), severity="warning")
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)

@@ -9,6 +9,7 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.locale import _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.screens.signin import refusal_message
@@ -67,4 +68,4 @@ class LockScreen(LobbyModal):
 
     @on(Unlocked)
     def _unlocked(self) -> None:
-        self.app.unlocked()
+        self.tell_app(messages.Unlocked())

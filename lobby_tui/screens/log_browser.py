@@ -23,7 +23,9 @@ from lobby_tui.domain.dates import parse_date
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
@@ -40,7 +42,7 @@ MARKER_LABELS = {"revised": N_("revised"), "void": N_("void")}
 SELECTS = ("kind", "business", "priority", "marker", "complaint_status")
 
 
-class LogBrowserScreen(LobbyScreen):
+class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     STATUS = "#log-status"  # where a failed background job is reported
     DEFAULT_CSS = """
     #log-filters, #log-selects { height: 1; margin: 0 0 1 0; }
@@ -129,7 +131,6 @@ class LogBrowserScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.set_focus(self.query_one(LogView))
         self._apply_filter()
 
@@ -182,6 +183,14 @@ class LogBrowserScreen(LobbyScreen):
         self.generation += 1
         self._fetch(self.generation, log_filter, "newest", None)
         return True
+
+    SHOWS = frozenset({Change.ENTRY, Change.HANDOFF, Change.CASE})
+
+    def reload(self) -> None:
+        """The filter shown, read again from its newest entry (a change was saved)."""
+        if self.log_filter is not None:
+            self.generation += 1
+            self._fetch(self.generation, self.log_filter, "newest", None)
 
     async def action_apply_filter(self) -> None:
         """Enter in a box of the filter bar: the filter as typed, and back to the log."""

@@ -17,6 +17,7 @@ from lobby_tui.data.views import OpenItem
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import time_left
@@ -48,7 +49,7 @@ def open_columns() -> list[Column]:
     ]
 
 
-class OpenItemsScreen(EntryActions, LobbyScreen):
+class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
     STATUS = "#open-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("a", "handoff('accepted')", N_("Accepted"), id="handoff_accepted"),
@@ -98,7 +99,6 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
         fit_columns(table, open_columns())
         self.set_focus(table)
@@ -106,6 +106,8 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def on_resize(self) -> None:
         if fit_columns(self.query_one(DataTable), open_columns()) and self.shown is not None:
             self._show(self.shown)
+
+    RELOADS_ON_RESUME = True
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -214,8 +216,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def _updated(self, event: EntryWritten) -> None:
         event.stop()
         self.query_one("#open-status", Static).update(_("#{id} updated").format(id=event.entry.id))
-        self.app.entry_saved(event.entry)
-        self.reload()
+        self.wrote(event.entry)
 
     @on(WriteRefused)
     def _refused(self, event: WriteRefused) -> None:
@@ -225,4 +226,4 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if isinstance(event.error, StoreError):
             self.notify(_(str(event.error)), severity="warning")
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)

@@ -91,7 +91,7 @@ class _ChangeScreen(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error("reason", _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)
 
 
 class ReviseScreen(_ChangeScreen):

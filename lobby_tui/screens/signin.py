@@ -12,6 +12,7 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.domain.demo import DEMO_PINS
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
@@ -158,7 +159,7 @@ class SignInScreen(LobbyScreen):
 
     @on(SignedIn)
     def _signed_in(self, event: SignedIn) -> None:
-        self.app.signed_in(event.actor, event.drafts, event.handover)
+        self.tell_app(messages.SignedIn(event.actor, event.drafts, event.handover))
 
 
 def _required(values: dict[str, str]) -> dict[str, str]:

@@ -64,7 +64,6 @@ class StaffScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
         table.add_column(_("Staff no."), key="no", width=10)
         table.add_column(_("Name"), key="name", width=16)
@@ -164,7 +163,7 @@ class StaffScreen(LobbyScreen):
         if isinstance(event.error, StoreError):
             self._refuse(str(event.error))
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
 
 
 class _StaffDialog(LobbyModal):
@@ -229,7 +228,7 @@ class _StaffDialog(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error(first, _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)
 
 
 def _pin_fields() -> list[FieldSpec]:

@@ -23,7 +23,9 @@ from lobby_tui.domain.dates import parse_past_day
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.validation import COMMENT_MAX_LENGTH
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
@@ -40,7 +42,7 @@ GRID_SECTIONS = 7
 SECTION_CELLS = 36  # the least width of a section in the grid: its labels whole
 
 
-class SummaryScreen(LobbyScreen):
+class SummaryScreen(FollowsTheLog, LobbyScreen):
     AUTO_FOCUS = ""  # keys go to the screen: the day field takes them only when asked
     BINDINGS = [
         Binding("left,p", "step(-1)", N_("Previous day"), id="summary_previous"),
@@ -98,7 +100,6 @@ class SummaryScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.day = self.day or self.session.today()
 
     def on_resize(self) -> None:
@@ -115,6 +116,11 @@ class SummaryScreen(LobbyScreen):
         for number, section in enumerate(self.sections[:GRID_SECTIONS]):
             shown = _section(section, min(width, 40))
             self.query_one(f"#summary-section-{number}", Static).update(shown)
+
+    RELOADS_ON_RESUME = True
+
+    def log_changed(self, change: LogChanged) -> None:
+        self._load(self.day)
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one load on opening.
@@ -202,7 +208,7 @@ class SummaryScreen(LobbyScreen):
     def _signed(self, sign_off: SignOff | None) -> None:
         if sign_off is not None:
             self.notify(_("{day} signed off.").format(day=self.day.isoformat()))
-            self._load(self.day)
+            self.wrote(None, what=Change.SIGN_OFF)
 
 
 def _section(section: summary_text.Section, width: int) -> Text:
@@ -289,4 +295,4 @@ class SignOffScreen(LobbyModal):
         elif isinstance(error, StoreError):
             self.query_one(Form).set_error("comment", _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)
