@@ -17,6 +17,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
 from lobby_tui.widgets.footer import LobbyFooter
@@ -201,10 +202,8 @@ class ComplaintListScreen(FollowsTheLog, LobbyScreen):
     def action_open_case(self) -> None:
         table = self.query_one(DataTable)
         if self.cases and table.cursor_row >= 0:
-            from lobby_tui.screens.complaint_case import CaseScreen
-
             case = self.cases[min(table.cursor_row, len(self.cases) - 1)]
-            self.app.push_screen(CaseScreen(case.id))
+            open_case(self.app, case.id)
 
 
 # On a narrow terminal when received, the cause and the complainant give way: the case shows

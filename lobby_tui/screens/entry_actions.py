@@ -9,6 +9,7 @@ from textual.binding import Binding
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
 from lobby_tui.domain.roles import CHANGE_REFUSAL, may_change_entry
 from lobby_tui.locale import N_, _
+from lobby_tui.screens.registry import open_case, open_entry
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
@@ -34,13 +35,9 @@ class EntryActions:
     def action_entry_detail(self) -> None:
         entry = self.selected_entry()
         if entry is not None and entry.complaint_id is not None:
-            from lobby_tui.screens.complaint_case import CaseScreen
-
-            self.app.push_screen(CaseScreen(entry.complaint_id))
+            open_case(self.app, entry.complaint_id)
         elif entry is not None:
-            from lobby_tui.screens.entry_detail import EntryDetailScreen
-
-            self.app.push_screen(EntryDetailScreen(entry.id))
+            open_entry(self.app, entry.id)
 
     def action_entry_revise(self) -> None:
         if not self.app.writable():

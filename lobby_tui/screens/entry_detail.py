@@ -25,6 +25,7 @@ from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
@@ -162,9 +163,7 @@ class EntryDetailScreen(LobbyScreen):
     def action_open_case(self) -> None:
         if self.case_id is None:
             return
-        from lobby_tui.screens.complaint_case import CaseScreen
-
-        self.app.push_screen(CaseScreen(self.case_id))
+        open_case(self.app, self.case_id)
 
     def _shown(self, name: str, value: Any, kind: str) -> str:
         if name == "topic" and kind == "complaint" and value in set(Action):

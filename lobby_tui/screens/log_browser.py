@@ -26,6 +26,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_entry
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
@@ -268,9 +269,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
 
     @on(LogView.Chosen)
     def _chosen(self, event: LogView.Chosen) -> None:
-        from lobby_tui.screens.entry_detail import EntryDetailScreen
-
-        self.app.push_screen(EntryDetailScreen(event.entry.id))
+        open_entry(self.app, event.entry.id)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import time_left
@@ -180,9 +181,7 @@ class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
     def on_data_table_row_selected(self) -> None:
         selected = self._selected()
         if selected is not None and not isinstance(selected, OpenItem):
-            from lobby_tui.screens.complaint_case import CaseScreen
-
-            self.app.push_screen(CaseScreen(selected.id))
+            open_case(self.app, selected.id)
         else:
             self.action_entry_detail()
 
