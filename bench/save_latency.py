@@ -1,6 +1,6 @@
 """Section save_latency: Ctrl+S to the entry committed and on the desk's timeline, 1M entries.
 
-Budget (DESIGN.md §6): p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
+Budget: p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
 headless on a copy of the million-entry demo database, signed in as its lobby manager, with the
 guidance form (or the note form) open over the duty desk. For each save the entry is typed with
 Pilot, untimed, and the app is let go quiet; then the clock starts, Ctrl+S is sent, and the clock

@@ -2,7 +2,7 @@
 export that read them.
 
 Every step is an action of the case and an entry of kind ``complaint`` in the duty log, written
-in one transaction with the open-cases index. The rules of DESIGN.md §3 are checked here, under
+in one transaction with the open-cases index. The case rules are checked here, under
 the write lock: the order of the steps, the deadline's extensions, and recusal (the handler is
 never the staff member complained about).
 """
