@@ -1,6 +1,6 @@
 """Section browser: the log browser (F7) on 1,000,000 entries.
 
-Budgets (DESIGN.md §6): first page ≤ 150 ms, page step ≤ 16 ms, filter change ≤ 100 ms; text
+Budgets: first page ≤ 150 ms, page step ≤ 16 ms, filter change ≤ 100 ms; text
 search ≤ 100 ms (3+ characters) and ≤ 250 ms (1–2 Chinese characters); ≤ 150 MB peak RSS while
 browsing; the page query through the data layer ≤ 2 × the same SQL through raw `sqlite3`, the
 whole page (`Store.log_page`) ≤ 1.5 × its statements replayed through raw `sqlite3` (issue 15).

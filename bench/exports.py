@@ -1,6 +1,6 @@
 """Section export: `lobby-tui export` against the file formats' own speed.
 
-Budgets (DESIGN.md §6): CSV ≤ 1.5 × Python's `csv` module fed straight from `sqlite3`, XLSX
+Budgets: CSV ≤ 1.5 × Python's `csv` module fed straight from `sqlite3`, XLSX
 ≤ 1.2 × xlsxwriter's `constant_memory` mode on the same rows, a flat cost per row up to
 1,000,000 entries, and ≤ 150 MB peak RSS for an export of 1,000,000.
 

@@ -1,6 +1,6 @@
 """Section first_frame: process start to the sign-in screen, against a bare Textual app.
 
-Budget (DESIGN.md §6): lobby-tui's first frame within 1.3 × that of a bare Textual app with header
+Budget: lobby-tui's first frame within 1.3 × that of a bare Textual app with header
 and footer, same machine, same run. Both apps run in a real pseudo-terminal, so the time includes
 interpreter start-up, imports, compose and the first write to the terminal — what a user waits for.
 """

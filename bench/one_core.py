@@ -3,7 +3,7 @@
 The bench process is pinned before any section starts, so every thread it starts later and
 every process it spawns (the apps raced by first_frame, the browsing process of browser, tmux
 and what it runs) inherits the same single CPU: Linux hands a thread's CPU affinity on to the
-threads and children it creates. A few budgets are looser there (DESIGN.md §6): the save's p95.
+threads and children it creates. A few budgets are looser there: the save's p95.
 """
 
 from __future__ import annotations

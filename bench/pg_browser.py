@@ -1,7 +1,7 @@
 """Sections pg_browser and pg_search: the log browser (F7) and its text search on a PostgreSQL
 server holding 1,000,000 entries.
 
-Budgets (DESIGN.md §6, issue 12), the SQLite browser's: first page ≤ 150 ms, filter change
+Budgets (issue 12), the SQLite browser's: first page ≤ 150 ms, filter change
 ≤ 100 ms; search ≤ 100 ms for 3+ characters, ≤ 250 ms for 1–2 Chinese characters. Measured as
 the browser section measures them, with its code and its filters and queries:
 

@@ -1,7 +1,7 @@
 """Section pg_terminals: 20 terminals saving at rush-hour pace for 60 s against one PostgreSQL
 server holding 1,000,000 entries.
 
-Budget (DESIGN.md §6, issue 12): p95 save ≤ 50 ms, 0 lost.
+Budget (issue 12): p95 save ≤ 50 ms, 0 lost.
 
 Each terminal is a process of its own, as a terminal of a branch is a machine of its own: it
 opens the store on the server (``Store.open``), signs in as a lobby staff member of its own, and

@@ -1,4 +1,4 @@
-"""`make bench`: measure lobby-tui against the budgets of DESIGN.md §6.
+"""`make bench`: measure lobby-tui against the budgets each section states.
 
 Each section measures one budget and is registered in SECTIONS; `--only NAME` runs one. The report
 is printed as a table and written to bench/out/results.json. Exit status: 0 when every section

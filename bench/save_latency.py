@@ -1,6 +1,6 @@
 """Section save_latency: Ctrl+S to the entry committed and on the desk's timeline, 1M entries.
 
-Budget (DESIGN.md §6): p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
+Budget: p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
 headless on a copy of the million-entry demo database, signed in as its lobby manager, with the
 guidance form (or the note form) open over the duty desk. For each save the entry is typed with
 Pilot, untimed, and the app is let go quiet; then the clock starts, Ctrl+S is sent, and the clock
@@ -14,7 +14,7 @@ write (Store.add_entry: its statements, the hash chain, the commit), the reply b
 and the timeline. The data layer alone — Store.add_entry and Store.desk on the same database,
 no UI — is timed as well, so that a regression can be placed.
 
-With --one-core the budget is the one for a single CPU (DESIGN.md §6): p95 ≤ 30 ms.
+With --one-core the budget is the one for a single CPU: p95 ≤ 30 ms.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Section tmux_frame: the first frame in a real terminal emulator (tmux), against bare Textual.
 
-Budget (DESIGN.md §6): lobby-tui's first frame within 1.3 × that of the bare header-footer app
+Budget: lobby-tui's first frame within 1.3 × that of the bare header-footer app
 (bare_app.py). first_frame reads the pty's bytes, which shows the first frame as soon as it is
 written; here a terminal emulator has to take the bytes in and draw them, as a user sees them.
 

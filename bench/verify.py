@@ -1,6 +1,6 @@
 """Section verify: `lobby-tui verify` on the 1,000,000-entry demo database.
 
-Budget (DESIGN.md §6): ≤ 10 s. Timed as staff would run it, `lobby-tui verify --db FILE` in a
+Budget: ≤ 10 s. Timed as staff would run it, `lobby-tui verify --db FILE` in a
 process of its own (interpreter start and imports included), on a copy of the cached million,
 whose every record the demo builder linked. The run must also say OK: a chain that does not
 verify is an error here, not a fast result.

@@ -8,21 +8,12 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.locale import N_, _
+from lobby_tui.screens.registry import SCREENS
 
-# (namespace, title, action, needs a signed-in staff member)
+# (namespace, title, action, needs a signed-in staff member): the screens from the registry.
 COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
     (N_("screen"), N_("duty desk"), "desk", True),
-    (N_("entry"), N_("new note"), "note", True),
-    (N_("entry"), N_("queue guidance"), "screen('queue')", True),
-    (N_("entry"), N_("enquiry"), "screen('enquiry')", True),
-    (N_("entry"), N_("hand-off"), "screen('handoff')", True),
-    (N_("entry"), N_("register a complaint"), "screen('complaint')", True),
-    (N_("screen"), N_("complaint list"), "screen('complaint_list')", True),
-    (N_("screen"), N_("open items"), "screen('open_items')", True),
-    (N_("screen"), N_("log browser"), "screen('log')", True),
-    (N_("screen"), N_("day summary"), "screen('summary')", True),
-    (N_("screen"), N_("checklists"), "screen('checklists')", True),
-    (N_("screen"), N_("staff"), "screen('staff')", True),
+    *((*spec.palette, spec.run, True) for spec in SCREENS if spec.palette),
     (N_("session"), N_("lock the terminal"), "lock", True),
     (N_("session"), N_("sign out"), "sign_out", True),
     (N_("help"), N_("keys"), "help", False),
@@ -31,7 +22,7 @@ COMMANDS: tuple[tuple[str, str, str, bool], ...] = (
 
 
 # Commands only some roles may use: offered to them alone.
-NEEDS: dict[str, Permission] = {"screen('staff')": Permission.MANAGE_STAFF}
+NEEDS: dict[str, Permission] = {spec.run: spec.needs for spec in SCREENS if spec.needs}
 
 
 class LobbyCommands(Provider):

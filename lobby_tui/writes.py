@@ -112,6 +112,9 @@ class WriteQueue:
         self._lock = threading.Lock()
         self._unlanded: dict[str, float] = {}  # save key → when it was made (monotonic)
         self._fault: Fault | None = None
+        # Writes answered so far (done or refused), counted by the writer thread before its
+        # reply is sent: a screen that began to read after the count reached n has seen write n.
+        self.answered = 0
 
     # -- from the UI thread ---------------------------------------------------------------
 
@@ -288,5 +291,6 @@ class WriteQueue:
         return True
 
     def _reply(self, reply_to: MessagePump, reply: Message) -> None:
+        self.answered += 1
         attached = getattr(reply_to, "is_attached", True)
         (reply_to if attached else self._fallback).post_message(reply)

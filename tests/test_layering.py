@@ -1,4 +1,4 @@
-"""Arrows point down only: screens → widgets → data → domain (DESIGN.md §5).
+"""Arrows point down only: screens → widgets → data → domain (docs/architecture.md).
 
 The data layer and the domain never import Textual or Rich; the screens never touch the tables,
 the engine or SQL themselves, and reach the store only lazily, from inside a function.

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
 from sqlmodel import Session, select
 
@@ -14,7 +14,7 @@ from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, CheckResult, Entry, Staff
 from lobby_tui.data.views import Actor, CheckAnswer, ChecklistDay, ChecklistRun, EntryView
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
+from lobby_tui.domain.clock import branch_zone, day_bounds
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.lists import CHECKLIST_PHASES, CODE_RE, LABEL_MAX_LENGTH
 from lobby_tui.domain.roles import Permission
@@ -24,6 +24,7 @@ from lobby_tui.locale import N_
 
 class ChecklistCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     def record_checklist(
         self, actor: Actor, checklist: str, answers: Sequence[CheckAnswer]
@@ -34,7 +35,7 @@ class ChecklistCommands:
         _check_answers(checklist, answers)
         with self.db.write() as session:
             staff = writer(session, actor)
-            now = utcnow()
+            now = self.clock()
             written: list[EntryView] = []
             for answer in answers:
                 entry = None

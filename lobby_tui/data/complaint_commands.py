@@ -2,14 +2,14 @@
 step table (domain/complaint_steps.py) says of the step.
 
 Every step is an action of the case and an entry of kind ``complaint`` in the duty log, written
-in one transaction with the open-cases index. The rules of DESIGN.md §3 are checked here, under
+in one transaction with the open-cases index. The case rules are checked here, under
 the write lock: the order of the steps, the deadline's extensions, and recusal (the handler is
 never the staff member complained about).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ from lobby_tui.data.views import (
 from lobby_tui.domain import complaints as rules
 from lobby_tui.domain import validation
 from lobby_tui.domain.case_state import check_case_step
-from lobby_tui.domain.clock import branch_zone, utcnow
+from lobby_tui.domain.clock import branch_zone
 from lobby_tui.domain.complaint_steps import NOT_LISTED, STEPS, Action, StepField
 from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.kinds import Kind
@@ -57,6 +57,7 @@ RECUSAL = N_(
 
 class ComplaintCommands(ComplaintStepsByName):
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     # -- registering ----------------------------------------------------------------------
 
@@ -102,7 +103,7 @@ class ComplaintCommands(ComplaintStepsByName):
             staff = writer(session, actor)
             if (found := entries.saved_under(session, save_key)) is not None:
                 return _saved_case(session, staff, found)
-            now = utcnow()
+            now = self.clock()
             received_at = received_at or now
             if received_at > now + CLOCK_SLACK:
                 raise ValidationError("received_at", IN_FUTURE)
@@ -143,6 +144,7 @@ class ComplaintCommands(ComplaintStepsByName):
                 Action.REGISTER,
                 {"handler_id": handler.id},
                 received_at,
+                now,
                 text=facts,
                 outcome=request or None,
                 contact=case.complainant_contact,
@@ -170,7 +172,7 @@ class ComplaintCommands(ComplaintStepsByName):
         for name, value in values.items():
             if isinstance(value, datetime):
                 _check_time(value)
-                if value > utcnow() + CLOCK_SLACK:
+                if value > self.clock() + CLOCK_SLACK:
                     raise ValidationError(name, IN_FUTURE)
         _check_time(at)
         with self.db.write() as session:
@@ -188,10 +190,10 @@ class ComplaintCommands(ComplaintStepsByName):
                 view.deadline,
                 step.action,
                 by_respondent=case.respondent_id == staff.id,
-                now=at or utcnow(),
+                now=at or self.clock(),
             )
             if refused is None and step.check is not None:
-                problem = step.check(view.deadline, values, at or utcnow())
+                problem = step.check(view.deadline, values, at or self.clock())
                 refused = problem[1] if problem else None
             if refused:
                 raise StoreError(refused)
@@ -202,7 +204,7 @@ class ComplaintCommands(ComplaintStepsByName):
                     if new.id == case.respondent_id:
                         raise StoreError(RECUSAL)
                     payload["handler_id"] = new.id
-            now = utcnow()
+            now = self.clock()
             at = at or now
             if at > now + CLOCK_SLACK:
                 raise ValidationError("at", IN_FUTURE)
@@ -211,7 +213,7 @@ class ComplaintCommands(ComplaintStepsByName):
             audit(session, f"complaint_{step.action}", actor, case_id=case.id, number=case.number)
             text = values.get(step.text) if step.text else None
             return _record(
-                session, actor, staff, case, actions, step.action, payload, at, text=text
+                session, actor, staff, case, actions, step.action, payload, at, now, text=text
             )
 
 
@@ -266,6 +268,7 @@ def _record(
     action: Action,
     payload: dict[str, Any],
     at: datetime,
+    now: datetime,
     **entry_values: Any,
 ) -> CaseSaved:
     """Write ``action`` as a duty-log entry and an action of ``case``, keep the open-cases index,
@@ -276,7 +279,7 @@ def _record(
         shift_id=actor.shift_id,
         kind=Kind.COMPLAINT,
         occurred_at=at,
-        recorded_at=utcnow(),
+        recorded_at=now,
         ticket=case.ticket,
         topic=action.value,
         complaint_id=case.id,

@@ -3,7 +3,7 @@ timeline (also from any of its duty-log entries), a day's counts, and the export
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,7 +37,7 @@ from lobby_tui.data.views import (
     StaffInfo,
     StoreError,
 )
-from lobby_tui.domain.clock import branch_zone, day_bounds, utcnow
+from lobby_tui.domain.clock import branch_zone, day_bounds
 from lobby_tui.domain.complaint_steps import Action
 from lobby_tui.domain.complaints import FINISHED, Status
 from lobby_tui.domain.roles import Permission
@@ -48,6 +48,7 @@ CASE_PAGE = 100
 
 class ComplaintQueries:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     def complaint_staff(self, actor: Actor) -> list[StaffInfo]:
         """The branch's active staff, by number: who may be complained about or handle a case."""
@@ -66,7 +67,7 @@ class ComplaintQueries:
         nearest due first, paused cases by the days they had left."""
         with self.db.read() as session:
             return open_cases(
-                session, authorized_branch(session, actor, Permission.READ_LOG), now or utcnow()
+                session, authorized_branch(session, actor, Permission.READ_LOG), now or self.clock()
             )
 
     def complaint_cases(
@@ -120,7 +121,7 @@ class ComplaintQueries:
         on a first few hundred cases. The finished ones follow newest first, ``limit`` to a
         page, read on by keyset from ``after``.
         """
-        now = now or utcnow()
+        now = now or self.clock()
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
             zone = branch_zone(branch.time_zone)

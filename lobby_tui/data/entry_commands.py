@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -37,7 +38,7 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
+from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission
@@ -51,6 +52,7 @@ REVEALABLE = entries.MASKED
 
 class EntryCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     # -- entries --------------------------------------------------------------------------
 
@@ -83,7 +85,7 @@ class EntryCommands:
             staff = writer(session, actor)
             if (found := entries.saved_under(session, save_key)) is not None:
                 return entries.entry_view(found, staff, [], [])
-            now = utcnow()
+            now = self.clock()
             entry = Entry(
                 branch_id=staff.branch_id,
                 staff_id=staff.id,

@@ -27,7 +27,7 @@ from lobby_tui.data import chain_export, export_file
 from lobby_tui.data.chain_export import HeadReader
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, CaseView, EntryView
-from lobby_tui.domain.clock import branch_zone, utcnow
+from lobby_tui.domain.clock import branch_zone
 
 FIELDS = (
     "id",
@@ -183,7 +183,7 @@ def complaint_rows(
     days; every case when None), in the order registered. Permission and audit happen now, as
     for entries."""
     cases = store.complaints_for_export(actor)
-    now = utcnow()
+    now = store.clock()
 
     def wanted(case: CaseView, branch: BranchInfo) -> bool:
         day = case.received_at.astimezone(branch_zone(branch.time_zone)).date()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -31,7 +33,7 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import branch_today, branch_zone, utcnow
+from lobby_tui.domain.clock import branch_today, branch_zone
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
@@ -39,6 +41,7 @@ from lobby_tui.locale import N_
 
 class HandoffCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     # -- hand-offs and follow-ups ---------------------------------------------------------
 
@@ -153,7 +156,7 @@ class HandoffCommands:
                 select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
             ).first() or Draft(staff_id=staff.id, form=form)
             draft.fields = json.dumps(fields, ensure_ascii=False)
-            draft.updated_at = utcnow()
+            draft.updated_at = self.clock()
             session.add(draft)
 
     def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:

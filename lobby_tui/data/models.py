@@ -1,4 +1,4 @@
-"""The tables (DESIGN.md §3). Entries and audit events are append-only: corrections are revisions.
+"""The tables. Entries and audit events are append-only: corrections are revisions.
 
 Later tables (complaint case, review, checklist) sit beside these and point at
 ``entry``/``shift``/``staff`` by id. Drafts and open entries are working state, not records: they

@@ -7,6 +7,9 @@ log only. The database refuses any other change of these columns (migration 0006
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
@@ -17,7 +20,7 @@ from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, Draft, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds, utcnow
+from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds
 from lobby_tui.domain.masking import mask
 from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
@@ -27,6 +30,7 @@ HANDOVER_OPEN_SHOWN = 8
 
 class ShiftCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     def hand_over(self, actor: Actor, note: str) -> bool:
         """Sign the actor's shift out with its handover ``note`` ("" when left empty on
@@ -40,7 +44,7 @@ class ShiftCommands:
             if shift is None or shift.staff_id != staff.id or shift.signed_out_at is not None:
                 audit(session, "sign_out", actor, shift_id=actor.shift_id, handover="no_shift")
                 return False
-            shift.signed_out_at = utcnow()
+            shift.signed_out_at = self.clock()
             shift.handover_note = note
             session.add(shift)
             # The note is on the shift now: its draft is forgotten in the same transaction.
@@ -81,7 +85,7 @@ class ShiftCommands:
                 raise StoreError(N_("You wrote this handover."))
             if shift.acknowledged_by_id is None:
                 shift.acknowledged_by_id = staff.id
-                shift.acknowledged_at = utcnow()
+                shift.acknowledged_at = self.clock()
                 session.add(shift)
                 audit(session, "handover_acknowledged", actor, handover_shift_id=shift.id)
             else:
@@ -108,15 +112,14 @@ class ShiftCommands:
         day)."""
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
-            return open_summary(session, branch)
+            return open_summary(session, branch, self.clock())
 
 
-def open_summary(session: Session, branch: Branch) -> OpenSummary:
+def open_summary(session: Session, branch: Branch, now: datetime) -> OpenSummary:
     """The branch's open items as the handover shows them. Every kind of open item that the
     handover lists is gathered here, in one place: open complaint cases nearest due first,
     then the oldest hand-offs and follow-ups, at most ``HANDOVER_OPEN_SHOWN`` in all."""
     zone = branch_zone(branch.time_zone)
-    now = utcnow()
     today = branch_today(zone, now)
     here = OpenEntry.branch_id == branch.id
     counts = dict(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlmodel import select
 
 from lobby_tui.data.access import (
@@ -28,7 +31,6 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import utcnow
 from lobby_tui.domain.roles import Permission, Role
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
@@ -36,6 +38,7 @@ from lobby_tui.locale import N_
 
 class StaffCommands:
     db: Database
+    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
 
     # -- signing in -----------------------------------------------------------------------
 
@@ -83,7 +86,7 @@ class StaffCommands:
             staff = authorize(session, actor, Permission.READ_LOG)
             shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
             if shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None:
-                shift.signed_out_at = utcnow()
+                shift.signed_out_at = self.clock()
                 session.add(shift)
             audit(session, "sign_out", actor, shift_id=actor.shift_id)
 
@@ -92,7 +95,7 @@ class StaffCommands:
             staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
             stored = staff.pin_hash if staff else dummy_hash()
             locked_until = staff.locked_until if staff else None
-        now = utcnow()
+        now = self.clock()
         # The slow hash runs outside any transaction, so a sign-in never holds the write lock;
         # it runs for a locked number too, so the answer's timing tells nothing.
         matches = verify_pin(pin, stored)
@@ -161,7 +164,7 @@ class StaffCommands:
         with self.db.write() as session:
             authorize(session, actor, Permission.MANAGE_STAFF)
             staff = staff_by_no(session, staff_no)
-            if staff.locked_until is None or staff.locked_until <= utcnow():
+            if staff.locked_until is None or staff.locked_until <= self.clock():
                 raise StoreError(N_("This account is not locked."))
             staff.failed_attempts = 0
             staff.locked_until = None

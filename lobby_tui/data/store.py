@@ -6,6 +6,9 @@ screen, the CLI or a direct call — can do more than the signed-in staff member
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from sqlmodel import select
 
 from lobby_tui.data.access import (
@@ -43,7 +46,7 @@ from lobby_tui.data.views import (
     StoreError,
 )
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone, utcnow
 from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
@@ -67,12 +70,18 @@ class Store(
 ):
     """The duty log in one database."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = database
+        self.clock = clock  # "now" for every write and deadline: a test fixes it here
 
     @classmethod
     def open(
-        cls, path_or_url: str, *, create: bool = True, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+        cls,
+        path_or_url: str,
+        *,
+        create: bool = True,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        clock: Callable[[], datetime] = utcnow,
     ) -> Store:
         """Open a database file or URL and bring its schema up to date.
 
@@ -94,7 +103,7 @@ class Store(
         except BaseException:
             database.close()
             raise
-        return cls(database)
+        return cls(database, clock=clock)
 
     def close(self) -> None:
         self.db.close()

@@ -1,4 +1,4 @@
-"""Every step of a complaint case, as data (DESIGN.md §3).
+"""Every step of a complaint case, as data.
 
 One ``Step`` row says all there is to know of a step: how the timeline names it, the key that
 records it on the case screen and the dialog's title, the fields it asks for (which are

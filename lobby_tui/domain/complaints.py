@@ -1,5 +1,5 @@
 """Complaint cases: the three classification axes of JR/T 0169-2018, severity, satisfaction,
-and the statuses a case goes through (DESIGN.md §3); its steps are in complaint_steps.py.
+and the statuses a case goes through; its steps are in complaint_steps.py.
 
 The codes are what the database stores; the labels, in both languages, are what staff see.
 They are fixed by the standard and the regulation, not by the branch, so they live here rather

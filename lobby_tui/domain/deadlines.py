@@ -1,4 +1,4 @@
-"""The complaint deadline clock (《银行业保险业消费投诉处理管理办法》, 2020; DESIGN.md §3).
+"""The complaint deadline clock (《银行业保险业消费投诉处理管理办法》, 2020).
 
 The convention, in calendar days of the branch's time zone:
 

@@ -1,4 +1,4 @@
-"""The kinds of duty-log entry (DESIGN.md §3)."""
+"""The kinds of duty-log entry."""
 
 from __future__ import annotations
 

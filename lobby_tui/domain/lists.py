@@ -26,7 +26,7 @@ CODE_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 LABEL_MAX_LENGTH = 60
 PICK_LIMIT = 9  # the digits 1–9 pick from a short list
 COUNTERS_MAX = 30
-# Fixed by DESIGN.md §3 (a coarse reason only): a branch may change the labels, never the codes.
+# Fixed (a coarse reason only): a branch may change the labels, never the codes.
 PRIORITY_CODES = ("none", "elderly", "disability", "pregnant", "vip", "other")
 MANAGER_ROLES = ("wealth", "relationship")
 CHECKLIST_PHASES = ("opening", "midday", "closing")

@@ -3,14 +3,19 @@ background job's failure reaches the person (docs/faults.md)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from lobby_tui.locale import _
+from lobby_tui.messages import Change, Failed, Wrote
 from lobby_tui.widgets.bindings import translate_bindings
+
+if TYPE_CHECKING:
+    from lobby_tui.session import Session
 
 
 class ShowsFailures:
@@ -24,6 +29,23 @@ class ShowsFailures:
     """
 
     STATUS: ClassVar[str | None] = None  # the selector of the screen's status line
+
+    @property
+    def session(self) -> Session:
+        """The sign-in context: store, actor, branch, zone, clock, write queue, settings."""
+        return self.app.session
+
+    def wrote(self, entry: object, *, added: bool = False, what: Change | None = None) -> None:
+        """A write of this screen was committed: every screen showing such things catches up."""
+        self.app.post_message(Wrote(entry, added=added, what=what))
+
+    def report_failure(self, error: BaseException) -> None:
+        """A refusal the screen has no better place for: the App says it (a notification)."""
+        self.tell_app(Failed(error))
+
+    def tell_app(self, message: Message) -> None:
+        """Post ``message`` to the App (SignedIn, HandedOver, Unlocked…), which acts on it."""
+        self.app.post_message(message)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:

@@ -95,7 +95,6 @@ class ChecklistsScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         lists = self.query_one("#checks-lists", DataTable)
         lists.add_column("", key="key", width=2)
         lists.add_column(_("Checklist"), key="name", width=20)
@@ -112,7 +111,9 @@ class ChecklistsScreen(LobbyScreen):
     @work(thread=True, exclusive=True, group="checklists", exit_on_error=False)
     def _load_days(self) -> None:
         self.post_message(
-            self.DaysLoaded(self.app.store.checklists_of_day(self.app.actor, self.app.today()))
+            self.DaysLoaded(
+                self.session.store.checklists_of_day(self.session.actor, self.session.today())
+            )
         )
 
     @on(DaysLoaded)
@@ -132,7 +133,7 @@ class ChecklistsScreen(LobbyScreen):
     def _day_text(self, day: ChecklistDay) -> Text:
         if not day.done:
             return Text(mark(day), style="dim")
-        at = day.last_at.astimezone(self.app.zone).strftime("%H:%M")
+        at = day.last_at.astimezone(self.session.zone).strftime("%H:%M")
         shown = Text(mark(day) + " ", style="bold green")
         shown.append(f"{at} {day.staff_name} ({day.staff_no})")
         if day.problems:
@@ -170,12 +171,12 @@ class ChecklistsScreen(LobbyScreen):
     # -- walking its items -----------------------------------------------------------------
 
     def _walk(self, checklist: str) -> None:
-        items = self.app.settings.lists.checklist[checklist]
+        items = self.session.settings.lists.checklist[checklist]
         if not items:
             self.notify(_("This checklist has no items in the branch's lists."), severity="warning")
             return
         self.checklist, self.items, self.answers = checklist, items, {}
-        kept = self.app.drafts.get(draft_name(checklist), {})
+        kept = self.session.drafts.get(draft_name(checklist), {})
         language = locale.language()
         self.query_one("#checks-title", Static).update(_(CHECKLIST_NAMES[checklist]))
         self.query_one("#checks-lists", DataTable).display = False
@@ -288,9 +289,9 @@ class ChecklistsScreen(LobbyScreen):
         or the problem's note."""
         name = draft_name(self.checklist)
         fields = {code: answer.note or "" for code, answer in self.answers.items()}
-        self.app.form_left(name, fields)
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
+        self.session.form_left(name, fields)
+        store, actor = self.session.store, self.session.actor
+        self.session.writes.put(
             WriteJob(
                 run=partial(store.save_draft, actor, name, fields),
                 reply_to=self,
@@ -305,16 +306,16 @@ class ChecklistsScreen(LobbyScreen):
         self._saving = True
         answers = [self.answers[item.code] for item in self.items]
         self.query_one("#checks-status", Static).update(_("saving…"))
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         name = draft_name(self.checklist)
-        self.app.form_left(name, None)
+        self.session.form_left(name, None)
 
         def record() -> ChecklistRun:
             run = store.record_checklist(actor, self.checklist, answers)
             store.clear_draft(actor, name)
             return run
 
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(
                 run=record,
                 reply_to=self,
@@ -328,7 +329,7 @@ class ChecklistsScreen(LobbyScreen):
         self._saving = False
         run = event.run
         for entry in run.entries:
-            self.app.entry_saved(entry, added=True)
+            self.wrote(entry, added=True)
         name = _(CHECKLIST_NAMES[run.checklist])
         if run.entries:
             ids = ", ".join(f"#{entry.id}" for entry in run.entries)
@@ -346,4 +347,4 @@ class ChecklistsScreen(LobbyScreen):
         event.stop()
         self._saving = False
         self.query_one("#checks-status", Static).update(_("not saved"))
-        self.app.report_failure(event.error)
+        self.report_failure(event.error)

@@ -48,7 +48,7 @@ class ComplaintScreen(EntryFormScreen):
             self.staff = staff
 
     def field_specs(self) -> list[FieldSpec]:
-        me = self.app.actor
+        me = self.session.actor
         return [
             FieldSpec(
                 "received_at",
@@ -89,7 +89,7 @@ class ComplaintScreen(EntryFormScreen):
 
     @work(thread=True, exclusive=True, group="complaint-staff", exit_on_error=False)
     def _load_staff(self) -> None:
-        self.post_message(self.StaffLoaded(self.app.store.complaint_staff(self.app.actor)))
+        self.post_message(self.StaffLoaded(self.session.store.complaint_staff(self.session.actor)))
 
     @on(StaffLoaded)
     def _staff_loaded(self, event: StaffLoaded) -> None:
@@ -108,7 +108,7 @@ class ComplaintScreen(EntryFormScreen):
     def check(self, fields: dict[str, str]) -> dict[str, str]:
         errors = {}
         try:
-            parse_moment(fields["received_at"], self.app.clock(), self.app.zone)
+            parse_moment(fields["received_at"], self.session.clock(), self.session.zone)
         except ValueError as error:
             errors["received_at"] = _(str(error))
         for name in ("channel", "business", "cause", "severity"):
@@ -128,7 +128,9 @@ class ComplaintScreen(EntryFormScreen):
     def entry_values(self, fields: dict[str, str]) -> dict[str, Any]:
         respondent = fields["respondent_no"]
         return {
-            "received_at": parse_moment(fields["received_at"], self.app.clock(), self.app.zone),
+            "received_at": parse_moment(
+                fields["received_at"], self.session.clock(), self.session.zone
+            ),
             "channel": fields["channel"],
             "business": fields["business"],
             "cause": fields["cause"],
@@ -150,7 +152,7 @@ class ComplaintScreen(EntryFormScreen):
         self.query_one("#form-status", Static).update(said)
         # The form is taller than the screen: the number must be seen wherever the cursor is.
         self.notify(said, timeout=8)
-        self.app.entry_saved(saved.entry, added=True)
+        self.wrote(saved.entry, added=True)
 
     def refused(self, error: Exception) -> None:
         from lobby_tui.data.views import PermissionDenied, StoreError

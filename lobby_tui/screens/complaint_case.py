@@ -18,7 +18,9 @@ from lobby_tui.domain.complaint_steps import CASE_STEPS, Action
 from lobby_tui.domain.complaints import Status
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.complaint_text import (
     case_heading,
     code_label,
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import CaseActionView, CaseSaved, CaseTimeline, CaseView, StaffInfo
 
 
-class CaseScreen(LobbyScreen):
+class CaseScreen(FollowsTheLog, LobbyScreen):
     BINDINGS = [
         # What each key records (the step table); the dialog asks for what the rule asks.
         *(
@@ -69,15 +71,16 @@ class CaseScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.reload()
+
+    SHOWS = frozenset({Change.CASE})
 
     def reload(self) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="complaint-case", exit_on_error=False)
     def _load(self) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         timeline = store.complaint_timeline(actor, self.case_id)
         self.post_message(self.Loaded(timeline, store.complaint_staff(actor)))
 
@@ -85,15 +88,15 @@ class CaseScreen(LobbyScreen):
     def _show(self, event: Loaded) -> None:
         self.timeline, self.staff = event.timeline, event.staff
         case = event.timeline.case
-        self.query_one("#case-title", Static).update(case_heading(case, self.app.clock()))
+        self.query_one("#case-title", Static).update(case_heading(case, self.session.clock()))
         self.query_one("#case-fields", Static).update(self._fields(case))
         self.query_one("#case-timeline", Static).update(self._steps(event.timeline.actions))
 
     def _when(self, moment) -> str:
-        return when(moment, self.app.zone)
+        return when(moment, self.session.zone)
 
     def _fields(self, case: CaseView) -> Text:
-        clock, now = case.deadline, self.app.clock()
+        clock, now = case.deadline, self.session.clock()
         respondent = f"{case.respondent_name} ({case.respondent_no})" if case.respondent_no else ""
         lines: list[tuple[str, str | Text]] = [
             (_("Received at"), self._when(case.received_at)),
@@ -142,7 +145,7 @@ class CaseScreen(LobbyScreen):
         return shown
 
     def _steps(self, actions: list[CaseActionView]) -> Text:
-        return steps_text(actions, self.app.zone)
+        return steps_text(actions, self.session.zone)
 
     def action_step(self, action: str) -> None:
         if self.timeline is None or not self.app.writable():
@@ -152,8 +155,8 @@ class CaseScreen(LobbyScreen):
             Status(case.status),
             case.deadline,
             Action(action),
-            by_respondent=case.respondent_no == self.app.actor.staff_no,
-            now=self.app.clock(),
+            by_respondent=case.respondent_no == self.session.actor.staff_no,
+            now=self.session.clock(),
         )
         if refused:  # said at once, before any typing; the store checks again on saving
             self.notify(_(refused), severity="warning")
@@ -165,5 +168,4 @@ class CaseScreen(LobbyScreen):
 
     def _stepped(self, saved: CaseSaved | None) -> None:
         if saved is not None:
-            self.app.entry_saved(saved.entry, added=True)
-            self.reload()
+            self.wrote(saved.entry, added=True)

@@ -14,7 +14,10 @@ from textual.widgets import DataTable, Static
 
 from lobby_tui.domain.complaints import Status
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import code_label, severity_text, status_label, time_left
 from lobby_tui.widgets.footer import LobbyFooter
@@ -32,7 +35,7 @@ STATUS_FILTERS: tuple[str | None, ...] = (None, "open", *Status)
 SEVERITY_FILTERS: tuple[str | None, ...] = (None, "red", "yellow", "green")
 
 
-class ComplaintListScreen(LobbyScreen):
+class ComplaintListScreen(FollowsTheLog, LobbyScreen):
     STATUS = "#complaints-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("s", "cycle_status", N_("Status"), id="complaints_status"),
@@ -77,7 +80,6 @@ class ComplaintListScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         fit_columns(self.query_one(DataTable), CASE_COLUMNS)
         self.set_focus(self.query_one(DataTable))
 
@@ -90,6 +92,9 @@ class ComplaintListScreen(LobbyScreen):
             if self.cases:
                 table.move_cursor(row=min(max(keep, 0), len(self.cases) - 1))
 
+    SHOWS = frozenset({Change.CASE})
+    RELOADS_ON_RESUME = True
+
     def on_screen_resume(self) -> None:
         self.reload()
 
@@ -101,14 +106,14 @@ class ComplaintListScreen(LobbyScreen):
 
     @work(thread=True, group="complaint-list", exit_on_error=False)
     def _load(self, generation: int, after: tuple[datetime, int] | None) -> None:
-        actor = self.app.actor
-        page = self.app.store.complaint_page(
+        actor = self.session.actor
+        page = self.session.store.complaint_page(
             actor,
             status=self.status,
             severity=self.severity,
             overdue=self.overdue,
             handler_no=actor.staff_no if self.mine else None,
-            now=self.app.clock(),
+            now=self.session.clock(),
             after=after,
         )
         self.post_message(self.Loaded(generation, page, more=after is not None))
@@ -122,7 +127,7 @@ class ComplaintListScreen(LobbyScreen):
 
     def _add_rows(self, cases: list[CaseView]) -> None:
         table = self.query_one(DataTable)
-        now, zone = self.app.clock(), self.app.zone
+        now, zone = self.session.clock(), self.session.zone
         for case in cases:
             cells = {
                 "number": case.number,
@@ -197,10 +202,8 @@ class ComplaintListScreen(LobbyScreen):
     def action_open_case(self) -> None:
         table = self.query_one(DataTable)
         if self.cases and table.cursor_row >= 0:
-            from lobby_tui.screens.complaint_case import CaseScreen
-
             case = self.cases[min(table.cursor_row, len(self.cases) - 1)]
-            self.app.push_screen(CaseScreen(case.id))
+            open_case(self.app, case.id)
 
 
 # On a narrow terminal when received, the cause and the complainant give way: the case shows

@@ -90,8 +90,8 @@ class StepDialog(LobbyModal):
             elif field.kind == "yes_no":
                 values[field.name] = typed == "yes"
             elif field.kind == "moment":
-                now = self.app.clock()
-                values[field.name] = parse_moment(typed, now, self.app.zone) or now
+                now = self.session.clock()
+                values[field.name] = parse_moment(typed, now, self.session.zone) or now
             else:
                 values[field.name] = typed.strip() or None
         return values
@@ -103,27 +103,27 @@ class StepDialog(LobbyModal):
             typed = fields.get(field.name, "")
             if field.kind == "moment":
                 try:
-                    parse_moment(typed, self.app.clock(), self.app.zone)
+                    parse_moment(typed, self.session.clock(), self.session.zone)
                 except ValueError as error:
                     errors[field.name] = _(str(error))
             elif field.kind not in ("days", "yes_no") and (message := field.problem(typed)):
                 errors[field.name] = _(message)
         if not errors and self.step.check is not None:
-            refused = self.step.check(self.case.deadline, self.values(fields), self.app.clock())
+            refused = self.step.check(self.case.deadline, self.values(fields), self.session.clock())
             if refused:
                 name, message = refused
                 errors[name if name in fields else self.asked[0].name] = _(message)
         return errors
 
     def job(self, fields: dict[str, str]):
-        store = self.app.store
+        store = self.session.store
         values = self.values(fields)
         return partial(
-            store.record_complaint_step, self.app.actor, self.case.id, self.action, values
+            store.record_complaint_step, self.session.actor, self.case.id, self.action, values
         )
 
     def save(self, fields: dict[str, str]) -> None:
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(run=self.job(fields), reply_to=self, done=self.Stepped, failed=WriteRefused)
         )
 
@@ -147,4 +147,4 @@ class StepDialog(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error(first, _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)

@@ -18,8 +18,10 @@ from textual.widgets import Static
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import CaseView, ChecklistDay, DeskSnapshot, EntryView, OpenItem
 
 
-class DeskScreen(EntryActions, LobbyScreen):
+class DeskScreen(FollowsTheLog, EntryActions, LobbyScreen):
     BINDINGS = [
         Binding("n", "app.note", N_("Note"), id="note", priority=True),
         *EntryActions.ENTRY_BINDINGS,
@@ -65,7 +67,7 @@ class DeskScreen(EntryActions, LobbyScreen):
             with Vertical(id="desk-main"):
                 yield Static(_("Today's duty log"), classes="panel-title")
                 yield Timeline(id="timeline")
-                admin = allows(self.app.actor.role, Permission.MANAGE_STAFF)
+                admin = allows(self.session.actor.role, Permission.MANAGE_STAFF)
                 staff = (("staff", N_("staff")),) if admin else ()
                 yield KeyHints(
                     ("note", N_("write a note")), *staff, ("help", N_("every key")), id="desk-hint"
@@ -96,8 +98,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         return self.entries[min(timeline.cursor_row, len(self.entries) - 1)]
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
-        self.query_one("#desk-db", Static).update(self.app.store.db.display_name)
+        self.query_one("#desk-db", Static).update(self.session.store.db.display_name)
         self.set_focus(self.query_one(Timeline))
         self.on_resize()
 
@@ -108,24 +109,39 @@ class DeskScreen(EntryActions, LobbyScreen):
         beside = self.size.width - SIDE_PANEL_CELLS - MAIN_PADDING - timeline.fixed_cells()
         self.set_class(beside < ENTRY_CELLS, "-narrow")
 
+    SHOWS = frozenset({Change.ENTRY, Change.HANDOFF, Change.CASE})
+    RELOADS_ON_RESUME = True
+
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def log_changed(self, change: LogChanged) -> None:
+        if change.added and change.entry is not None:
+            self.entry_added(change.entry)
+        else:
+            self.reload()
+
+    def log_changed_hidden(self, change: LogChanged) -> None:
+        if change.added and change.entry is not None:
+            self.entry_added(change.entry)  # on top already when staff come back
+
     def reload(self) -> None:
-        if self.app.actor is not None:
+        if self.session.actor is not None:
             self._load()
             self._load_complaints()
             self._load_checks()
 
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.app.store.desk(self.app.actor, self.app.today())))
+        self.post_message(
+            self.Loaded(self.session.store.desk(self.session.actor, self.session.today()))
+        )
 
     def entry_added(self, entry: EntryView) -> None:
         """A new entry from a form: on top of the timeline at once, without reading the whole
         day again (a save must reach the timeline within the budget of a rush hour)."""
         snapshot = self.snapshot
-        today = entry.occurred_at.astimezone(self.app.zone).date() == self.app.today()
+        today = entry.occurred_at.astimezone(self.session.zone).date() == self.session.today()
         if snapshot is None or not today or any(e.id == entry.id for e in snapshot.entries):
             self.reload()
             return
@@ -138,7 +154,7 @@ class DeskScreen(EntryActions, LobbyScreen):
         )
         self.entries = self.snapshot.entries
         timeline = self.query_one(Timeline)
-        timeline.add_on_top(entry, self.app.zone, self.app.settings.lists, TIMELINE_LIMIT)
+        timeline.add_on_top(entry, self.session.zone, self.session.settings.lists, TIMELINE_LIMIT)
         self._show_counts(self.snapshot)
         self._show_fold()
         if entry.status in ("pending", "follow_up"):
@@ -148,7 +164,9 @@ class DeskScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="desk-complaints", exit_on_error=False)
     def _load_complaints(self) -> None:
-        self.post_message(self.ComplaintsLoaded(self.app.store.open_complaints(self.app.actor)))
+        self.post_message(
+            self.ComplaintsLoaded(self.session.store.open_complaints(self.session.actor))
+        )
 
     @on(ComplaintsLoaded)
     def _show_complaints(self, event: ComplaintsLoaded) -> None:
@@ -159,7 +177,7 @@ class DeskScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="desk-checks", exit_on_error=False)
     def _load_checks(self) -> None:
-        days = self.app.store.checklists_of_day(self.app.actor, self.app.today())
+        days = self.session.store.checklists_of_day(self.session.actor, self.session.today())
         self.post_message(self.ChecksLoaded(days))
 
     @on(ChecksLoaded)
@@ -170,7 +188,7 @@ class DeskScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:
-        self.post_message(self.OpenLoaded(self.app.store.open_items(self.app.actor)))
+        self.post_message(self.OpenLoaded(self.session.store.open_items(self.session.actor)))
 
     @on(OpenLoaded)
     def _show_open_items(self, event: OpenLoaded) -> None:
@@ -186,7 +204,9 @@ class DeskScreen(EntryActions, LobbyScreen):
 
     def _show_snapshot(self, snapshot: DeskSnapshot) -> None:
         self.entries = snapshot.entries
-        self.query_one(Timeline).show(snapshot.entries, self.app.zone, self.app.settings.lists)
+        self.query_one(Timeline).show(
+            snapshot.entries, self.session.zone, self.session.settings.lists
+        )
         self._show_counts(snapshot)
         self.query_one("#desk-open", Static).update(self._open_items(snapshot.open_items))
         self._show_fold()
@@ -202,7 +222,7 @@ class DeskScreen(EntryActions, LobbyScreen):
             nearest = self.complaints[0]
             line.append(" · " + _("Complaints open: {n}").format(n=len(self.complaints)) + " ")
             line.append(f"{nearest.number} ")
-            line.append_text(time_left(nearest, self.app.clock()))
+            line.append_text(time_left(nearest, self.session.clock()))
         if snapshot.open_items:
             line.append(" · " + _("Open items: {n}").format(n=len(snapshot.open_items)))
         if self.checks:
@@ -221,8 +241,8 @@ class DeskScreen(EntryActions, LobbyScreen):
     def _open_items(self, items: list[OpenItem]) -> Text:
         if not items and not self.complaints:
             return Text(_("Nothing open."))
-        shown = complaint_lines(self.complaints, self.app.clock())
-        lists = self.app.settings.lists
+        shown = complaint_lines(self.complaints, self.session.clock())
+        lists = self.session.settings.lists
         for item in items[:OPEN_ITEMS_SHOWN]:
             entry = item.entry
             if item.kind == "handoff":
@@ -231,7 +251,7 @@ class DeskScreen(EntryActions, LobbyScreen):
                 )
                 shown.append(cell_line(line, SIDE_TEXT_CELLS) + "\n")
             else:
-                due = item.since.astimezone(self.app.zone).strftime("%m-%d")
+                due = item.since.astimezone(self.session.zone).strftime("%m-%d")
                 style = "bold red" if item.overdue else ""
                 shown.append(
                     cell_line(f"{_('follow-up')} {due} {entry.ticket or ''}", SIDE_TEXT_CELLS)

@@ -43,14 +43,14 @@ class KeepsDraft:
     def keep_draft(self) -> None:
         """Write what the form holds as this staff member's draft (or forget an empty one)."""
         self._draft_timer = None
-        if self.app.actor is None or self.app.store is None or self.app.store.read_only:
+        if self.session.actor is None or self.session.store is None or self.session.store.read_only:
             return
-        form, store, actor = self.form, self.app.store, self.app.actor
+        form, store, actor = self.form, self.session.store, self.session.actor
         if form.is_blank():
             run = partial(store.clear_draft, actor, self.FORM)
         else:
             run = partial(store.save_draft, actor, self.FORM, form.values())
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(
                 run=run,
                 reply_to=self,
@@ -71,7 +71,7 @@ class KeepsDraft:
 
         fault = fault_of(event.error)
         if fault is None:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
             return
         # What is typed is still on the screen; the draft is written again at the next change.
         said = _("draft not kept: {why}").format(why=_(FAULT_LABELS[fault]))

@@ -29,7 +29,7 @@ class EnquiryScreen(EntryFormScreen):
     )
 
     def field_specs(self) -> list[FieldSpec]:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         return [
             FieldSpec("topic", _("Topic"), kind="pick", choices=pairs(lists.topics)),
             FieldSpec(
@@ -63,7 +63,7 @@ class EnquiryScreen(EntryFormScreen):
                 errors["due"] = _("Not resolved: when will the customer hear back?")
             else:
                 try:
-                    parse_day(fields["due"], self.app.today())
+                    parse_day(fields["due"], self.session.today())
                 except ValueError as error:
                     errors["due"] = _(str(error))
             if not fields["contact"].strip():
@@ -74,7 +74,7 @@ class EnquiryScreen(EntryFormScreen):
         resolved = fields["resolved"] != "no"
         due = None
         if not resolved:
-            due = start_of(parse_day(fields["due"], self.app.today()), self.app.zone)
+            due = start_of(parse_day(fields["due"], self.session.today()), self.session.zone)
         return {
             "topic": fields["topic"],
             "ticket": validation.normalize_ticket(fields["ticket"]) or None,

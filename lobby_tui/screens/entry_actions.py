@@ -9,6 +9,7 @@ from textual.binding import Binding
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
 from lobby_tui.domain.roles import CHANGE_REFUSAL, may_change_entry
 from lobby_tui.locale import N_, _
+from lobby_tui.screens.registry import open_case, open_entry
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
@@ -34,13 +35,9 @@ class EntryActions:
     def action_entry_detail(self) -> None:
         entry = self.selected_entry()
         if entry is not None and entry.complaint_id is not None:
-            from lobby_tui.screens.complaint_case import CaseScreen
-
-            self.app.push_screen(CaseScreen(entry.complaint_id))
+            open_case(self.app, entry.complaint_id)
         elif entry is not None:
-            from lobby_tui.screens.entry_detail import EntryDetailScreen
-
-            self.app.push_screen(EntryDetailScreen(entry.id))
+            open_entry(self.app, entry.id)
 
     def action_entry_revise(self) -> None:
         if not self.app.writable():
@@ -62,7 +59,7 @@ class EntryActions:
         """Say why an entry may not be changed before the dialog asks for a reason it would
         then refuse (the data layer refuses the same): a complaint step is corrected on its
         case; lobby staff change only their own entries of the shift they are on."""
-        actor = self.app.actor
+        actor = self.session.actor
         own = entry.staff_no == actor.staff_no and entry.shift_id == actor.shift_id
         if entry.complaint_id is not None:
             refused = CASE_STEP_REFUSAL
@@ -75,5 +72,4 @@ class EntryActions:
 
     def _entry_changed(self, entry: EntryView | None) -> None:
         if entry is not None:
-            self.app.entry_saved(entry)
-            self.reload()
+            self.wrote(entry)

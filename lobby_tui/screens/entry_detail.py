@@ -25,6 +25,7 @@ from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
@@ -99,7 +100,6 @@ class EntryDetailScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         for name in ("#detail-case-title", "#detail-case"):
             self.query_one(name).display = False
         self._load()
@@ -111,7 +111,7 @@ class EntryDetailScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load(self) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         history = store.entry_history(actor, self.entry_id)
         case = None
         if history.entry.complaint_id is not None:
@@ -125,7 +125,7 @@ class EntryDetailScreen(LobbyScreen):
         entry = self.entry = history.entry
         fields = Text()
         kind = _(KIND_LABELS[Kind(entry.kind)])
-        when = entry.occurred_at.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
+        when = entry.occurred_at.astimezone(self.session.zone).strftime("%Y-%m-%d %H:%M")
         fields.append(f"{kind} · {when} · {entry.staff_name} ({entry.staff_no})\n", style="bold")
         if entry.voided:
             fields.append(_("VOID") + "\n", style="bold red")
@@ -154,33 +154,31 @@ class EntryDetailScreen(LobbyScreen):
         self.refresh_bindings()
         if timeline is None:
             return
-        shown = case_heading(timeline.case, self.app.clock())
+        shown = case_heading(timeline.case, self.session.clock())
         shown.append("\n")
-        shown.append_text(steps_text(timeline.actions, self.app.zone))
+        shown.append_text(steps_text(timeline.actions, self.session.zone))
         shown.append(_("c opens the case"), style="italic")
         self.query_one("#detail-case", Static).update(shown)
 
     def action_open_case(self) -> None:
         if self.case_id is None:
             return
-        from lobby_tui.screens.complaint_case import CaseScreen
-
-        self.app.push_screen(CaseScreen(self.case_id))
+        open_case(self.app, self.case_id)
 
     def _shown(self, name: str, value: Any, kind: str) -> str:
         if name == "topic" and kind == "complaint" and value in set(Action):
             return action_label(value)
         if name in CODED:
-            return visible(label_of(self.app.settings.lists, name, value, kind))
+            return visible(label_of(self.session.settings.lists, name, value, kind))
         if isinstance(value, bool):
             return _("yes") if value else _("no")
         if isinstance(value, datetime):
-            return value.astimezone(self.app.zone).strftime("%Y-%m-%d")
+            return value.astimezone(self.session.zone).strftime("%Y-%m-%d")
         return visible(str(value), keep_newlines=True)
 
     def _history_text(self, history: EntryHistory) -> Text:
         lines = Text()
-        zone = self.app.zone
+        zone = self.session.zone
         for revision in history.revisions:
             at = revision.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
             who = f"{revision.staff_name} ({revision.staff_no})"
@@ -234,11 +232,11 @@ class EntryDetailScreen(LobbyScreen):
 
     def _corrected(self, entry: EntryView | None) -> None:
         if entry is not None:
-            self.app.entry_saved(entry)
+            self.wrote(entry)
             self._load()
 
     def refused_reveal(self) -> str | None:
-        actor = self.app.actor
+        actor = self.session.actor
         return refusal(actor.role if actor else None, Permission.REVIEW)
 
     def action_reveal(self) -> None:
@@ -266,7 +264,7 @@ class EntryDetailScreen(LobbyScreen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, field: str) -> None:
-        value = self.app.store.reveal(self.app.actor, self.entry_id, field)
+        value = self.session.store.reveal(self.session.actor, self.entry_id, field)
         self.post_message(self.Revealed(field, value))
 
     @on(Revealed)

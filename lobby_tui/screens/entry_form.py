@@ -76,7 +76,6 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         form = self.query_one(Form)
         if self.draft:
             form.load(self.draft)
@@ -93,7 +92,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         from lobby_tui.data.pending import PendingSave
 
         self._say(_("saving…"))
-        now = self.app.clock()
+        now = self.session.clock()
         values = self.entry_values(fields)
         # Written later, it still happened when staff pressed the key.
         values[self.MOMENT] = values.get(self.MOMENT) or now
@@ -101,12 +100,12 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
             form=self.FORM,
             command=self.COMMAND,
             kind=self.KIND,
-            actor=self.app.actor,
+            actor=self.session.actor,
             values=values,
             fields=fields,
             at=now,
         )
-        self.app.writes.save(save, reply_to=self)
+        self.session.writes.save(save, reply_to=self)
 
     def _say(self, status: str) -> None:
         """The status line, one cell high (app.tcss): its text changes, never the screen's
@@ -128,7 +127,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
     def landed(self, entry: EntryView) -> None:
         """The save is in the database: say so, and let the screens showing entries catch up."""
         self._say(_("saved #{id}").format(id=entry.id))
-        self.app.entry_saved(entry, added=True)
+        self.wrote(entry, added=True)
 
     @on(SaveReturned)
     def _returned(self, event: SaveReturned) -> None:
@@ -147,7 +146,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
         """The entry of a refused save back in the form, with why: nothing typed is lost."""
         from lobby_tui.domain.validation import ValidationError
 
-        self.app.writes.returned_taken(save.key)
+        self.session.writes.returned_taken(save.key)
         form = self.form
         form.load(save.fields)
         self.query_one("#form-status", Static).update(_("not saved"))
@@ -166,12 +165,12 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
 
     def refused(self, error: Exception) -> None:
         """A save refused for a reason other than a field's value."""
-        self.app.report_failure(error)
+        self.report_failure(error)
 
     def on_screen_suspend(self) -> None:
         self.keep_draft_now()  # Esc keeps the draft
         form = self.form
-        self.app.form_left(self.FORM, None if form.is_blank() else form.values())
+        self.session.form_left(self.FORM, None if form.is_blank() else form.values())
 
 
 def ticket_error(raw: str, *, required: bool) -> str | None:

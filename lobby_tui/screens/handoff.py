@@ -29,7 +29,7 @@ class HandoffScreen(EntryFormScreen):
     )
 
     def field_specs(self) -> list[FieldSpec]:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         return [
             FieldSpec("ticket", _("Ticket"), max_length=6, restrict=TICKET_CHARS, upper=True),
             FieldSpec(

@@ -18,6 +18,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.domain import validation
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.text import visible
@@ -49,11 +50,11 @@ class _ShowsOpenItems:
         )
 
     def _read_open_items(self) -> None:
-        self.post_message(OpenLoaded(self.app.store.open_for_handover(self.app.actor)))
+        self.post_message(OpenLoaded(self.session.store.open_for_handover(self.session.actor)))
 
     def on_open_loaded(self, event: OpenLoaded) -> None:
         shown = open_summary_text(
-            event.summary, self.app.zone, self.app.settings.lists, self.app.clock()
+            event.summary, self.session.zone, self.session.settings.lists, self.session.clock()
         )
         self.query_one("#handover-open", Static).update(shown)
 
@@ -109,7 +110,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
     def on_screen_suspend(self) -> None:
         if not self._sent:  # Esc: the note stays a draft, for the next sign-out
             self.keep_draft_now()
-            self.app.form_left(self.FORM, None if self.form.is_blank() else self.form.values())
+            self.session.form_left(self.FORM, None if self.form.is_blank() else self.form.values())
 
     @on(Form.Edited)
     def _say_if_empty(self) -> None:
@@ -128,8 +129,8 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
             return
         self._sent = True
         note = fields["note"] if fields["note"].strip() else ""
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
+        store, actor = self.session.store, self.session.actor
+        self.session.writes.put(
             WriteJob(
                 run=partial(store.hand_over, actor, note),
                 reply_to=self,
@@ -140,7 +141,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
 
     @on(HandedOver)
     def _handed_over(self, event: HandedOver) -> None:
-        self.app.handed_over(event.kept)
+        self.tell_app(messages.HandedOver(event.kept))
 
     @on(WriteRefused)
     def _refused(self, event: WriteRefused) -> None:
@@ -151,7 +152,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
         if isinstance(event.error, ValidationError):
             self.query_one(Form).set_error("note", _(event.error.message))
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
 
 
 class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
@@ -185,7 +186,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
 
     def compose(self) -> ComposeResult:
         handover = self.handover
-        written = handover.written_at.astimezone(self.app.zone).strftime("%Y-%m-%d %H:%M")
+        written = handover.written_at.astimezone(self.session.zone).strftime("%Y-%m-%d %H:%M")
         yield DutyHeader()
         with VerticalScroll(id="handover-read"):
             yield Static(_("Handover from the last shift"), classes="box-title")
@@ -203,7 +204,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
             yield Static(note, id="handover-note")
             yield Static("", id="handover-revealed")
             if handover.acknowledged_by_no:
-                at = handover.acknowledged_at.astimezone(self.app.zone).strftime("%m-%d %H:%M")
+                at = handover.acknowledged_at.astimezone(self.session.zone).strftime("%m-%d %H:%M")
                 first = _("Already acknowledged by {name} ({staff_no}) at {time}.").format(
                     name=handover.acknowledged_by_name,
                     staff_no=handover.acknowledged_by_no,
@@ -216,12 +217,11 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.load_open_items()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "reveal":
-            actor = self.app.actor
+            actor = self.session.actor
             return (
                 self.handover.masked and actor is not None and allows(actor.role, Permission.REVIEW)
             )
@@ -232,7 +232,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self) -> None:
-        note = self.app.store.reveal_handover(self.app.actor, self.handover.shift_id)
+        note = self.session.store.reveal_handover(self.session.actor, self.handover.shift_id)
         self.post_message(self.Revealed(note))
 
     @on(Revealed)
@@ -245,8 +245,8 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         if self._sent:
             return
         self._sent = True
-        store, actor = self.app.store, self.app.actor
-        self.app.writes.put(
+        store, actor = self.session.store, self.session.actor
+        self.session.writes.put(
             WriteJob(
                 run=partial(store.acknowledge_handover, actor, self.handover.shift_id),
                 reply_to=self,
@@ -268,4 +268,4 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         if isinstance(event.error, StoreError):
             self.notify(_(str(event.error)), severity="warning")
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)

@@ -9,6 +9,7 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.locale import _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.screens.signin import refusal_message
@@ -26,7 +27,7 @@ class LockScreen(LobbyModal):
             self.locked_out = locked_out
 
     def compose(self) -> ComposeResult:
-        actor = self.app.actor
+        actor = self.session.actor
         with Center(), Vertical(id="lock-box", classes="box"):
             yield Static(_("Terminal locked"), classes="box-title")
             yield Static(Text(f"{actor.name} ({actor.staff_no})"))
@@ -49,9 +50,9 @@ class LockScreen(LobbyModal):
         from lobby_tui.data.views import SignInRefused
 
         try:
-            self.app.store.unlock(self.app.actor, pin)
+            self.session.store.unlock(self.session.actor, pin)
         except SignInRefused as refusal:
-            message = refusal_message(refusal, self.app.zone)
+            message = refusal_message(refusal, self.session.zone)
             self.post_message(self.Refused(message, refusal.reason == "locked"))
         else:
             self.post_message(self.Unlocked())
@@ -67,4 +68,4 @@ class LockScreen(LobbyModal):
 
     @on(Unlocked)
     def _unlocked(self) -> None:
-        self.app.unlocked()
+        self.tell_app(messages.Unlocked())

@@ -23,7 +23,10 @@ from lobby_tui.domain.dates import parse_date
 from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_entry
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
@@ -40,7 +43,7 @@ MARKER_LABELS = {"revised": N_("revised"), "void": N_("void")}
 SELECTS = ("kind", "business", "priority", "marker", "complaint_status")
 
 
-class LogBrowserScreen(LobbyScreen):
+class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     STATUS = "#log-status"  # where a failed background job is reported
     DEFAULT_CSS = """
     #log-filters, #log-selects { height: 1; margin: 0 0 1 0; }
@@ -91,7 +94,7 @@ class LogBrowserScreen(LobbyScreen):
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         yield DutyHeader()
         yield Static(_("Duty log: every entry, newest first"), classes="panel-title")
         with Horizontal(id="log-filters"):
@@ -116,7 +119,7 @@ class LogBrowserScreen(LobbyScreen):
                 id="log-complaint_status",
                 compact=True,
             )
-        yield LogView(self.app.zone, lists, id="log-view")
+        yield LogView(self.session.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
         yield KeyHints(
             ("log_page_down", N_("page")),
@@ -129,7 +132,6 @@ class LogBrowserScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         self.set_focus(self.query_one(LogView))
         self._apply_filter()
 
@@ -154,7 +156,7 @@ class LogBrowserScreen(LobbyScreen):
             field = self.query_one(f"#{name}", Input)
             value = field.value.strip()
             try:
-                days.append(parse_date(value, self.app.today()) if value else None)
+                days.append(parse_date(value, self.session.today()) if value else None)
             except ValueError as refused:
                 error.update(_(str(refused)))
                 error.add_class("-shown")
@@ -182,6 +184,14 @@ class LogBrowserScreen(LobbyScreen):
         self.generation += 1
         self._fetch(self.generation, log_filter, "newest", None)
         return True
+
+    SHOWS = frozenset({Change.ENTRY, Change.HANDOFF, Change.CASE})
+
+    def reload(self) -> None:
+        """The filter shown, read again from its newest entry (a change was saved)."""
+        if self.log_filter is not None:
+            self.generation += 1
+            self._fetch(self.generation, self.log_filter, "newest", None)
 
     async def action_apply_filter(self) -> None:
         """Enter in a box of the filter bar: the filter as typed, and back to the log."""
@@ -220,7 +230,7 @@ class LogBrowserScreen(LobbyScreen):
 
     @work(thread=True, group="log-page", exit_on_error=False)
     def _fetch(self, generation: int, log_filter: LogFilter, where: str, key) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         started = perf_counter()
         page = store.log_page(
             actor,
@@ -259,14 +269,12 @@ class LogBrowserScreen(LobbyScreen):
 
     @on(LogView.Chosen)
     def _chosen(self, event: LogView.Chosen) -> None:
-        from lobby_tui.screens.entry_detail import EntryDetailScreen
-
-        self.app.push_screen(EntryDetailScreen(event.entry.id))
+        open_entry(self.app, event.entry.id)
 
     # -- export ---------------------------------------------------------------------------
 
     def refused_export(self) -> str | None:
-        actor = self.app.actor
+        actor = self.session.actor
         return refusal(actor.role if actor else None, Permission.EXPORT)
 
     def action_export(self) -> None:
@@ -282,9 +290,9 @@ class LogBrowserScreen(LobbyScreen):
             if choice is not None:
                 self._export(log_filter, *choice)
 
-        formats = self.app.store.export_formats
+        formats = self.session.store.export_formats
         screen = LogExportScreen(
-            self.app.today(), formats, log_filter.first_day, log_filter.last_day
+            self.session.today(), formats, log_filter.first_day, log_filter.last_day
         )
         self.app.push_screen(screen, chosen)
 
@@ -293,13 +301,13 @@ class LogBrowserScreen(LobbyScreen):
         from lobby_tui.data.views import StoreError
 
         try:
-            count = self.app.store.export_log(self.app.actor, log_filter, path, fmt)
+            count = self.session.store.export_log(self.session.actor, log_filter, path, fmt)
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)
             return
         message = _("{count} entries exported to {path}").format(count=count, path=path)
-        if self.app.store.read_only:
+        if self.session.store.read_only:
             unrecorded = _("The database is read-only: this export is not in its audit log.")
             message = f"{message}\n{unrecorded}"
         self.app.call_from_thread(self.notify, message, markup=False)

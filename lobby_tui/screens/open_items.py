@@ -17,6 +17,8 @@ from lobby_tui.data.views import OpenItem
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
+from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import open_case
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.columns import Column, cut, fit_columns, row_cells
 from lobby_tui.widgets.complaint_text import time_left
@@ -48,7 +50,7 @@ def open_columns() -> list[Column]:
     ]
 
 
-class OpenItemsScreen(EntryActions, LobbyScreen):
+class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
     STATUS = "#open-status"  # where a failed background job is reported
     BINDINGS = [
         Binding("a", "handoff('accepted')", N_("Accepted"), id="handoff_accepted"),
@@ -98,7 +100,6 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
         fit_columns(table, open_columns())
         self.set_focus(table)
@@ -106,6 +107,8 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def on_resize(self) -> None:
         if fit_columns(self.query_one(DataTable), open_columns()) and self.shown is not None:
             self._show(self.shown)
+
+    RELOADS_ON_RESUME = True
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -115,7 +118,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="open-items", exit_on_error=False)
     def _load(self) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         self.post_message(self.Loaded(store.open_items(actor), store.open_complaints(actor)))
 
     @on(Loaded)
@@ -126,11 +129,11 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        lists = self.app.settings.lists
-        now = self.app.clock()
+        lists = self.session.settings.lists
+        now = self.session.clock()
         for case in event.cases:
             cells = {
-                "since": case.received_at.astimezone(self.app.zone).strftime("%m-%d %H:%M"),
+                "since": case.received_at.astimezone(self.session.zone).strftime("%m-%d %H:%M"),
                 "kind": _("complaint"),
                 "ticket": plain(case.ticket, 6),
                 "status": cut(time_left(case, now)),
@@ -142,7 +145,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
             entry = item.entry
             # A follow-up is due on a day; a hand-off waits since a moment.
             when = "%m-%d %H:%M" if item.kind == "handoff" else "%m-%d"
-            since = item.since.astimezone(self.app.zone).strftime(when)
+            since = item.since.astimezone(self.session.zone).strftime(when)
             status = Text(_(STATUS_LABELS.get(entry.status or "", entry.status or "")))
             if item.overdue:
                 status = Text(_("overdue"), style="bold red")
@@ -178,9 +181,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def on_data_table_row_selected(self) -> None:
         selected = self._selected()
         if selected is not None and not isinstance(selected, OpenItem):
-            from lobby_tui.screens.complaint_case import CaseScreen
-
-            self.app.push_screen(CaseScreen(selected.id))
+            open_case(self.app, selected.id)
         else:
             self.action_entry_detail()
 
@@ -191,7 +192,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if entry is None or entry.kind != "handoff":
             self.notify(_("Pick a hand-off first."), severity="warning")
             return
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         if event == "completed" and sold is None and entry.referral:
             sold = False
         self._send(partial(store.update_handoff, actor, entry.id, event, product_sold=sold))
@@ -203,10 +204,10 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if entry is None or entry.status != "follow_up":
             self.notify(_("Pick a follow-up first."), severity="warning")
             return
-        self._send(partial(self.app.store.close_follow_up, self.app.actor, entry.id))
+        self._send(partial(self.session.store.close_follow_up, self.session.actor, entry.id))
 
     def _send(self, run) -> None:
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(run=run, reply_to=self, done=EntryWritten, failed=WriteRefused)
         )
 
@@ -214,8 +215,7 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
     def _updated(self, event: EntryWritten) -> None:
         event.stop()
         self.query_one("#open-status", Static).update(_("#{id} updated").format(id=event.entry.id))
-        self.app.entry_saved(event.entry)
-        self.reload()
+        self.wrote(event.entry)
 
     @on(WriteRefused)
     def _refused(self, event: WriteRefused) -> None:
@@ -225,4 +225,4 @@ class OpenItemsScreen(EntryActions, LobbyScreen):
         if isinstance(event.error, StoreError):
             self.notify(_(str(event.error)), severity="warning")
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)

@@ -27,7 +27,7 @@ class QueueScreen(EntryFormScreen):
     KEEP = ("business",)
 
     def field_specs(self) -> list[FieldSpec]:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         return [
             FieldSpec("ticket", _("Ticket"), max_length=6, restrict=TICKET_CHARS, upper=True),
             FieldSpec("business", _("Business type"), kind="pick", choices=pairs(lists.business)),

@@ -64,7 +64,7 @@ class _ChangeScreen(LobbyModal):
         return {"reason": _(message)} if message else {}
 
     def save(self, fields: dict[str, str]) -> None:
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(run=self.job(fields), reply_to=self, done=EntryWritten, failed=WriteRefused)
         )
 
@@ -87,7 +87,7 @@ class _ChangeScreen(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error("reason", _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)
 
 
 class ReviseScreen(_ChangeScreen):
@@ -96,7 +96,7 @@ class ReviseScreen(_ChangeScreen):
         return _("Revise #{id} ({kind})").format(id=self.entry.id, kind=kind)
 
     def field_specs(self) -> list[FieldSpec]:
-        lists = self.app.settings.lists
+        lists = self.session.settings.lists
         kind = Kind(self.entry.kind)
         ticket = FieldSpec("ticket", _("Ticket"), max_length=6, upper=True)
         text = FieldSpec("text", _("Text"), kind="text", max_length=validation.NOTE_MAX_LENGTH)
@@ -178,7 +178,7 @@ class ReviseScreen(_ChangeScreen):
             # A masked value left as it was is no change: the stored value stays whole.
             if new != old:
                 changes[name] = new
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         return partial(store.revise_entry, actor, self.entry.id, changes, fields["reason"].strip())
 
 
@@ -190,7 +190,7 @@ class VoidScreen(_ChangeScreen):
         return [FieldSpec("reason", _("Reason for voiding"), max_length=REASON_LIMIT)]
 
     def job(self, fields: dict[str, str]):
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         return partial(store.void_entry, actor, self.entry.id, fields["reason"].strip())
 
 
@@ -226,7 +226,7 @@ class CorrectOutcomeScreen(_ChangeScreen):
         return super().check(fields)
 
     def job(self, fields: dict[str, str]):
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         outcome = fields["outcome"]
         event = "completed" if outcome == "sold" else outcome
         sold = outcome == "sold" if event == "completed" else None

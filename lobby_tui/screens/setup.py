@@ -11,6 +11,7 @@ from textual.widgets import Static
 from lobby_tui.domain import validation
 from lobby_tui.domain.validation import BRANCH_NAME_MAX_LENGTH, NAME_MAX_LENGTH
 from lobby_tui.locale import _
+from lobby_tui.messages import SetupDone
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
@@ -55,7 +56,7 @@ class SetupScreen(LobbyScreen):
 
         from lobby_tui.config import default_config_path
 
-        path = str(self.app.settings.config_path or default_config_path())
+        path = str(self.session.settings.config_path or default_config_path())
         path = path.replace(str(Path.home()), "~", 1)
         return _(
             "Hand-offs go to a wealth or a relationship manager, a role, until the branch "
@@ -76,7 +77,7 @@ class SetupScreen(LobbyScreen):
         from lobby_tui.domain.validation import ValidationError
 
         try:
-            self.app.store.setup(
+            self.session.store.setup(
                 branch_code=values["branch_code"].strip(),
                 branch_name=values["branch_name"].strip(),
                 admin_no=values["admin_no"].strip(),
@@ -96,7 +97,7 @@ class SetupScreen(LobbyScreen):
 
     @on(Done)
     def _done(self) -> None:
-        self.app.setup_done()
+        self.tell_app(SetupDone())
         # Said once the branch exists, to the admin who will keep its lists.
         self.app.notify(self._lists_help(), timeout=12, markup=False)
 

@@ -12,6 +12,7 @@ from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from lobby_tui import messages
 from lobby_tui.domain.demo import DEMO_PINS
 from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import N_, _
@@ -81,8 +82,8 @@ class SignInScreen(LobbyScreen):
 
     def on_mount(self) -> None:
         self.query_one(Form).focus_first()
-        if self.app.branch is not None:
-            self.show_branch(self.app.branch, self.app.demo_staff)
+        if self.session.branch is not None:
+            self.show_branch(self.session.branch, self.app.demo_staff)
         elif not self.notice:
             self.query_one("#signin-status", Static).update(_("Opening the database…"))
 
@@ -115,7 +116,7 @@ class SignInScreen(LobbyScreen):
         self._try(event.values)
 
     def _try(self, values: dict[str, str]) -> None:
-        if self.app.store is None:
+        if self.session.store is None:
             self._pending = values
             self.query_one("#signin-status", Static).update(_("Opening the database…"))
             return
@@ -128,15 +129,15 @@ class SignInScreen(LobbyScreen):
         from lobby_tui.data.views import SignInRefused
 
         try:
-            actor = self.app.store.sign_in(staff_no, pin)
+            actor = self.session.store.sign_in(staff_no, pin)
         except SignInRefused as refusal:
-            self.post_message(self.Refused("pin", refusal_message(refusal, self.app.zone)))
+            self.post_message(self.Refused("pin", refusal_message(refusal, self.session.zone)))
         except Exception as error:
             if fault_of(error) is not Fault.BUSY:
                 raise  # reported on the status line by ShowsFailures
             self.post_message(self.Busy(staff_no, pin))
         else:
-            store = self.app.store
+            store = self.session.store
             self.post_message(self.SignedIn(actor, store.drafts(actor), store.last_handover(actor)))
 
     @on(Busy)
@@ -146,7 +147,7 @@ class SignInScreen(LobbyScreen):
             _("The database is busy (another terminal is writing): trying again…")
         )
         self.set_timer(
-            self.app.settings.save_retry, partial(self._sign_in, event.staff_no, event.pin)
+            self.session.settings.save_retry, partial(self._sign_in, event.staff_no, event.pin)
         )
 
     @on(Refused)
@@ -158,7 +159,7 @@ class SignInScreen(LobbyScreen):
 
     @on(SignedIn)
     def _signed_in(self, event: SignedIn) -> None:
-        self.app.signed_in(event.actor, event.drafts, event.handover)
+        self.tell_app(messages.SignedIn(event.actor, event.drafts, event.handover))
 
 
 def _required(values: dict[str, str]) -> dict[str, str]:

@@ -64,7 +64,6 @@ class StaffScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
         table = self.query_one(DataTable)
         table.add_column(_("Staff no."), key="no", width=10)
         table.add_column(_("Name"), key="name", width=16)
@@ -75,7 +74,7 @@ class StaffScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.app.store.list_staff(self.app.actor)))
+        self.post_message(self.Loaded(self.session.store.list_staff(self.session.actor)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -97,8 +96,8 @@ class StaffScreen(LobbyScreen):
     def _state(self, staff: StaffInfo) -> Text:
         if not staff.active:
             return Text(_("disabled"), style="dim")
-        if staff.locked_until is not None and staff.locked_until > self.app.clock():
-            until = staff.locked_until.astimezone(self.app.zone).strftime("%H:%M")
+        if staff.locked_until is not None and staff.locked_until > self.session.clock():
+            until = staff.locked_until.astimezone(self.session.zone).strftime("%H:%M")
             return Text(_("locked until {time}").format(time=until), style="bold red")
         return Text(_("active"), style="green")
 
@@ -119,7 +118,7 @@ class StaffScreen(LobbyScreen):
     def action_disable(self) -> None:
         if (staff := self._selected()) is None:
             return
-        if staff.staff_no == self.app.actor.staff_no:
+        if staff.staff_no == self.session.actor.staff_no:
             self._refuse(N_("You cannot disable your own account."))
         elif not staff.active:
             self._refuse(N_("This account is already disabled."))
@@ -133,12 +132,12 @@ class StaffScreen(LobbyScreen):
     def action_unlock(self) -> None:
         if (staff := self._selected()) is None:
             return
-        if staff.locked_until is None or staff.locked_until <= self.app.clock():
+        if staff.locked_until is None or staff.locked_until <= self.session.clock():
             self._refuse(N_("This account is not locked."))
             return
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         message = _("The lock on {no} is lifted.").format(no=staff.staff_no)
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(
                 run=partial(store.unlock_staff, actor, staff.staff_no),
                 reply_to=self,
@@ -164,7 +163,7 @@ class StaffScreen(LobbyScreen):
         if isinstance(event.error, StoreError):
             self._refuse(str(event.error))
         else:
-            self.app.report_failure(event.error)
+            self.report_failure(event.error)
 
 
 class _StaffDialog(LobbyModal):
@@ -202,7 +201,7 @@ class _StaffDialog(LobbyModal):
 
     def _save(self, values: dict[str, str]) -> None:
         call, message = self.run(values)
-        self.app.writes.put(
+        self.session.writes.put(
             WriteJob(
                 run=call,
                 reply_to=self,
@@ -229,7 +228,7 @@ class _StaffDialog(LobbyModal):
         elif isinstance(error, StoreError):
             form.set_error(first, _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)
 
 
 def _pin_fields() -> list[FieldSpec]:
@@ -270,7 +269,7 @@ class AddStaffDialog(_StaffDialog):
         return errors | _check_pins(values)
 
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         staff_no, name = values["staff_no"].strip(), values["name"].strip()
         call = partial(store.add_staff, actor, staff_no, name, values["role"], values["pin"])
         return call, _("Staff {no} added.").format(no=staff_no)
@@ -293,7 +292,7 @@ class ResetPinDialog(_StaffDialog):
         return _check_pins(values)
 
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         call = partial(store.reset_pin, actor, self.staff.staff_no, values["pin"])
         return call, _("PIN of {no} reset.").format(no=self.staff.staff_no)
 
@@ -321,6 +320,6 @@ class DisableStaffDialog(_StaffDialog):
         return {}
 
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         call = partial(store.disable_staff, actor, self.staff.staff_no)
         return call, _("Staff {no} disabled.").format(no=self.staff.staff_no)

@@ -23,7 +23,9 @@ from lobby_tui.domain.dates import parse_past_day
 from lobby_tui.domain.roles import Permission, allows
 from lobby_tui.domain.validation import COMMENT_MAX_LENGTH
 from lobby_tui.locale import N_, _
+from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
@@ -40,7 +42,7 @@ GRID_SECTIONS = 7
 SECTION_CELLS = 36  # the least width of a section in the grid: its labels whole
 
 
-class SummaryScreen(LobbyScreen):
+class SummaryScreen(FollowsTheLog, LobbyScreen):
     AUTO_FOCUS = ""  # keys go to the screen: the day field takes them only when asked
     BINDINGS = [
         Binding("left,p", "step(-1)", N_("Previous day"), id="summary_previous"),
@@ -68,7 +70,7 @@ class SummaryScreen(LobbyScreen):
 
     @property
     def may_sign_off(self) -> bool:
-        actor = self.app.actor
+        actor = self.session.actor
         return actor is not None and allows(actor.role, Permission.REVIEW)
 
     def compose(self) -> ComposeResult:
@@ -98,8 +100,7 @@ class SummaryScreen(LobbyScreen):
         yield LobbyFooter()
 
     def on_mount(self) -> None:
-        self.app.show_identity(self.query_one(DutyHeader))
-        self.day = self.day or self.app.today()
+        self.day = self.day or self.session.today()
 
     def on_resize(self) -> None:
         # As many columns of sections as leave each its labels and values on one line.
@@ -116,6 +117,11 @@ class SummaryScreen(LobbyScreen):
             shown = _section(section, min(width, 40))
             self.query_one(f"#summary-section-{number}", Static).update(shown)
 
+    RELOADS_ON_RESUME = True
+
+    def log_changed(self, change: LogChanged) -> None:
+        self._load(self.day)
+
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: the one load on opening.
         self._load(self.day)
@@ -124,13 +130,13 @@ class SummaryScreen(LobbyScreen):
 
     def action_step(self, days: int) -> None:
         day = self.day + timedelta(days=days)
-        if day > self.app.today():
+        if day > self.session.today():
             self.notify(_("That day has not come yet."), severity="warning")
             return
         self._show_day(day)
 
     def action_today(self) -> None:
-        self._show_day(self.app.today())
+        self._show_day(self.session.today())
 
     def action_pick_day(self) -> None:
         field = self.query_one("#summary-day", Input)
@@ -147,7 +153,7 @@ class SummaryScreen(LobbyScreen):
             self.set_focus(None)
             return
         try:
-            day = parse_past_day(event.value, self.app.today())
+            day = parse_past_day(event.value, self.session.today())
         except ValueError as refused:
             error.update(_(str(refused)))
             event.input.select_all()  # typing again replaces it; emptied, Enter leaves the field
@@ -168,7 +174,7 @@ class SummaryScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def _load(self, day: date) -> None:
-        self.post_message(self.Loaded(self.app.store.day_summary(self.app.actor, day)))
+        self.post_message(self.Loaded(self.session.store.day_summary(self.session.actor, day)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -180,7 +186,7 @@ class SummaryScreen(LobbyScreen):
         field = self.query_one("#summary-day", Input)
         if not field.has_focus:
             field.value = summary.day.isoformat()
-        sections = summary_text.sections(summary, self.app.settings.lists)
+        sections = summary_text.sections(summary, self.session.settings.lists)
         self.sections = sections
         self._show_sections()
         self.query_one("#summary-sign-off", Static).update(_sign_off_section(sections[-1]))
@@ -202,7 +208,7 @@ class SummaryScreen(LobbyScreen):
     def _signed(self, sign_off: SignOff | None) -> None:
         if sign_off is not None:
             self.notify(_("{day} signed off.").format(day=self.day.isoformat()))
-            self._load(self.day)
+            self.wrote(None, what=Change.SIGN_OFF)
 
 
 def _section(section: summary_text.Section, width: int) -> Text:
@@ -266,9 +272,11 @@ class SignOffScreen(LobbyModal):
         self.query_one(Form).focus_first()
 
     def save(self, fields: dict[str, str]) -> None:
-        store, actor = self.app.store, self.app.actor
+        store, actor = self.session.store, self.session.actor
         run = partial(store.sign_off, actor, self.summary.day, fields["comment"].strip())
-        self.app.writes.put(WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused))
+        self.session.writes.put(
+            WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused)
+        )
 
     @on(SignedOff)
     def _done(self, event: SignedOff) -> None:
@@ -287,4 +295,4 @@ class SignOffScreen(LobbyModal):
         elif isinstance(error, StoreError):
             self.query_one(Form).set_error("comment", _(str(error)))
         else:
-            self.app.report_failure(error)
+            self.report_failure(error)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.widgets import Static
 
+from lobby_tui.domain.roles import ROLE_LABELS
 from lobby_tui.locale import _
+
+if TYPE_CHECKING:
+    from lobby_tui.session import Session
 
 
 class DutyHeader(Static):
@@ -20,8 +25,18 @@ class DutyHeader(Static):
         self.zone = zone or ZoneInfo("Asia/Shanghai")
 
     def on_mount(self) -> None:
+        if hasattr(self.app, "session"):  # the branch and who is signed in, kept up to date
+            self.watch(self.app, "session", self._show_session)
         self._tick()
         self.set_interval(1, self._tick)
+
+    def _show_session(self, session: Session | None) -> None:
+        if session is None:
+            return
+        branch = f"{session.branch.name} ({session.branch.code})" if session.branch else ""
+        actor = session.actor
+        staff = f"{actor.name} · {actor.staff_no} · {_(ROLE_LABELS[actor.role])}" if actor else ""
+        self.show(branch=branch, staff=staff, zone=session.zone)
 
     def show(self, *, branch: str, staff: str, zone: ZoneInfo) -> None:
         self.branch, self.staff, self.zone = branch, staff, zone
