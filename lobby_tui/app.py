@@ -221,6 +221,10 @@ class LobbyApp(App):
         handover: HandoverView | None = None,
     ) -> None:
         self.actor = actor
+        if self.branch is not None and actor.branch_id not in (None, self.branch.id):
+            # Several branches in one database: the header and the day are the staff's own.
+            self.branch = self.store.branch(actor.branch_id)
+            self.zone = ZoneInfo(self.branch.time_zone)
         self.locked = False
         self._last_input = monotonic()
         self.drafts = dict(drafts)

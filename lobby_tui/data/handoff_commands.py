@@ -157,9 +157,10 @@ class HandoffCommands:
             session.add(draft)
 
     def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:
-        """The staff member's own drafts: form → field → value as typed."""
+        """The staff member's own drafts: form → field → value as typed (none for a head-office
+        reviewer, who writes nothing)."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.WRITE_ENTRY)
+            staff = authorize(session, actor, Permission.READ_LOG)
             rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
             return {draft.form: json.loads(draft.fields) for draft in rows}
 
