@@ -102,6 +102,9 @@ def test_nothing_of_one_branch_is_seen_by_the_other(store: Store, two) -> None:
             text = everything_seen(store, two[who])
             assert seen in text
             assert unseen not in text
+    # The same number in both branches: the staff filter is the reader's branch's 1001.
+    by_number = store.log_page(two["mine"], LogFilter(staff_no=LOBBY_NO))
+    assert MINE in repr(by_number) and THEIRS not in repr(by_number)
     their_entries = store.log_page(two["their_reviewer"], LogFilter()).entries
     with pytest.raises(StoreError):
         store.entry_history(two["mine"], their_entries[0].id)

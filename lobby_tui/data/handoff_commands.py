@@ -28,6 +28,7 @@ from lobby_tui.data.views import (
     Actor,
     EntryView,
     OpenItem,
+    PermissionDenied,
     StoreError,
 )
 from lobby_tui.domain import validation
@@ -161,6 +162,8 @@ class HandoffCommands:
         reviewer, who writes nothing)."""
         with self.db.read() as session:
             staff = authorize(session, actor, Permission.READ_LOG)
+            if staff is None:  # the console writes no entries, so it has no drafts either
+                raise PermissionDenied(N_("Only a signed-in staff member can do this."))
             rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
             return {draft.form: json.loads(draft.fields) for draft in rows}
 

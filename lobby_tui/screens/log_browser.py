@@ -24,6 +24,7 @@ from lobby_tui.domain.kinds import KIND_LABELS, Kind
 from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.branch_pick import may_pick_branch, next_branch
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
@@ -73,6 +74,7 @@ class LogBrowserScreen(LobbyScreen):
         ),
         # Priority: the search and date fields would take Ctrl+E as "end of line".
         Binding("ctrl+e", "export", N_("Export"), id="log_export", priority=True),
+        Binding("b", "next_branch", N_("Branch"), id="log_branch"),
     ]
 
     class Loaded(Message):
@@ -88,6 +90,8 @@ class LogBrowserScreen(LobbyScreen):
         self.generation = 0
         if self.refused_export():
             hide_bindings(self, "log_export")
+        if not may_pick_branch(self):
+            hide_bindings(self, "log_branch")
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
@@ -198,6 +202,12 @@ class LogBrowserScreen(LobbyScreen):
             # Unless keys typed ahead have already moved on (to the search box, say).
             if event.select.has_focus_within:
                 self.set_focus(self.query_one(LogView))
+
+    def action_next_branch(self) -> None:
+        """Head office: the next branch granted, read from its newest entry."""
+        if next_branch(self):
+            self.log_filter = None
+            self._apply_filter()
 
     def action_search(self) -> None:
         self.set_focus(self.query_one("#log-text", Input))
