@@ -152,7 +152,12 @@ class LobbyApp(OpensTheStore, HandlesSaves):
     @on(SignedIn)
     def signed_in(self, event: SignedIn) -> None:
         actor, handover = event.actor, event.handover
-        self._replace_session(actor=actor, drafts=dict(event.drafts))
+        branch, zone = self.session.branch, self.session.zone
+        if branch is not None and actor.branch_id not in (None, branch.id):
+            # Several branches in one database: the header and the day are the staff's own.
+            branch = self.store.branch(actor.branch_id)
+            zone = ZoneInfo(branch.time_zone)
+        self._replace_session(actor=actor, drafts=dict(event.drafts), branch=branch, zone=zone)
         self.locked = False
         self._last_input = monotonic()
         self.push_screen(screen_class("desk")(id="desk"))

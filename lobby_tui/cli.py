@@ -13,9 +13,10 @@ import getpass
 import os
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-from lobby_tui import __version__, locale
+from lobby_tui import __version__, cli_branches, locale
 from lobby_tui.config import (
     ConfigError,
     Settings,
@@ -68,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(add, top=False)
     add.add_argument("staff_no", metavar="NO")
     add.add_argument("--name", required=True)
-    add.add_argument("--role", required=True, choices=("lobby", "reviewer", "admin"))
+    add.add_argument("--role", required=True, choices=("lobby", "reviewer", "admin", "head_office"))
     add.add_argument("--pin-stdin", action="store_true")
     listing = staff_commands.add_parser("list", help=_("list staff"))
     _common(listing, top=False)
@@ -79,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(reset, top=False)
     reset.add_argument("staff_no", metavar="NO")
     reset.add_argument("--pin-stdin", action="store_true")
+    for action in (add, listing, disable, reset):
+        cli_branches.add_branch_option(action)
 
     demo = commands.add_parser("demo", help=_("build a demo database and open it"))
     _common(demo, top=False)
@@ -95,12 +98,15 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--from", dest="first_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--to", dest="last_day", type=_day, metavar="YYYY-MM-DD")
     export.add_argument("--out", metavar="FILE", help=_("write here instead of standard output"))
+    cli_branches.add_branch_option(export)
 
     report = commands.add_parser("report", help=_("print a day's summary as Markdown"))
     _common(report, top=False)
     report.add_argument(
         "--date", dest="day", type=_day, metavar="YYYY-MM-DD", help=_("today if none")
     )
+    cli_branches.add_branch_option(report)
+    cli_branches.add_parsers(commands, _common)
 
     migrate = commands.add_parser("migrate", help=_("apply database migrations"))
     _common(migrate, top=False)
@@ -174,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
             "migrate": _migrate,
             "grant": _grant,
             "verify": _verify,
+            "branch": lambda args, settings: cli_branches.run(
+                args, settings, sys.modules[__name__]
+            ),
         }[args.command]
         return handler(args, settings)
     except (CliError, ConfigError) as error:
@@ -267,13 +276,13 @@ def _init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _staff(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.views import Actor, StoreError
+    from lobby_tui.data.views import StoreError
     from lobby_tui.domain.roles import ROLE_LABELS
     from lobby_tui.domain.validation import ValidationError
 
     store = _open(settings)
-    console = Actor.console()
     try:
+        console = cli_branches.console_of(store, args)
         if args.staff_command == "add":
             pin = _read_pin(args.pin_stdin, _("PIN for {no}: ").format(no=args.staff_no))
             store.add_staff(console, args.staff_no, args.name, args.role, pin)
@@ -292,6 +301,10 @@ def _staff(args: argparse.Namespace, settings: Settings) -> int:
     except (ValidationError, StoreError) as error:
         raise _refusal(error) from None
     return 0
+
+
+def _branch(args: argparse.Namespace, settings: Settings) -> int:
+    return cli_branches.run(args, settings, sys.modules[__name__])
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -359,7 +372,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         write_to,
     )
     from lobby_tui.data.export_file import STDOUT
-    from lobby_tui.data.views import Actor, StoreError
+    from lobby_tui.data.views import StoreError
     from lobby_tui.export_progress import shown_as_read
 
     if args.first_day and args.last_day and args.first_day > args.last_day:
@@ -376,7 +389,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         read, fields = (
             (complaint_rows, COMPLAINT_FIELDS) if args.complaints else (export_rows, FIELDS)
         )
-        rows = read(store, Actor.console(), args.first_day, args.last_day)
+        console = cli_branches.console_of(store, args)
+        rows = read(store, console, args.first_day, args.last_day)
         # Everything imported so far lives until the process ends: frozen, it is left out of
         # the full collections that the export's millions of short-lived rows set off (a
         # tenth of an export's time without it).
@@ -386,7 +400,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
         label = _("complaint cases") if args.complaints else _("entries")
         with shown_as_read(rows, label, sys.stderr if watched else None) as counted:
             target = None if to_stdout else args.out
-            count = write_to(counted, target, args.format, fields, store.chain_mark)
+            mark = partial(store.chain_mark, console.branch_id)
+            count = write_to(counted, target, args.format, fields, mark)
     except StoreError as error:
         raise _refusal(error) from None
     except BrokenPipeError:
@@ -421,17 +436,20 @@ def _drop_stdout() -> None:
 
 
 def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.views import Actor
+    from lobby_tui.data.views import StoreError
     from lobby_tui.domain.clock import branch_today, branch_zone
     from lobby_tui.domain.summary_text import markdown
 
     store = _open(settings)
     try:
-        branch = store.branch()
+        console = cli_branches.console_of(store, args)
+        branch = store.branch(console.branch_id)
         if branch is None:
             raise CliError(_("This database has no branch yet: run the first-run setup."))
         day = args.day or branch_today(branch_zone(branch.time_zone))
-        summary = store.day_summary(Actor.console(), day)
+        summary = store.day_summary(console, day)
+    except StoreError as error:
+        raise _refusal(error) from None
     finally:
         store.close()
     try:

@@ -17,7 +17,7 @@ NOTICE_SECONDS = 600
 
 def check_chain(app: LobbyApp, actor: Actor) -> None:
     """Walk the chain since the last seal for ``actor`` if they review; say so if broken."""
-    if allows(actor.role, Permission.REVIEW):
+    if allows(actor.role, Permission.VERIFY):
         app.run_worker(
             lambda: _check(app, actor),
             thread=True,

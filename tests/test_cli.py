@@ -94,7 +94,9 @@ def test_a_second_init_on_the_same_database_is_refused(cli: Cli, branch_db: Path
         stdin="975310\n",
     )
 
-    assert run.error_line() == "lobby-tui: This database is already set up."
+    assert run.error_line() == (
+        "lobby-tui: This database is already set up: add another branch with lobby-tui branch add."
+    )
     assert rows(branch_db, "SELECT code FROM branch") == [(BRANCH_CODE,)]
     assert staff_states(branch_db) == before
 

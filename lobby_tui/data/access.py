@@ -15,6 +15,7 @@ from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
 from lobby_tui.data.models import (
     AuditEvent,
     Branch,
+    BranchGrant,
     Entry,
     Shift,
     Staff,
@@ -80,7 +81,9 @@ def parse_role(role: Role | str) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise ValidationError("role", N_("The role must be lobby, reviewer or admin.")) from None
+        raise ValidationError(
+            "role", N_("The role must be lobby, reviewer, admin or head_office.")
+        ) from None
 
 
 def authorize(session: Session, actor: Actor, permission: Permission) -> Staff | None:
@@ -103,22 +106,50 @@ def reader_branch(connection: Connection, actor: Actor, permission: Permission) 
     read with their branch as plain columns, inside the caller's transaction.
     """
     if _console_may(actor, permission):
-        row = connection.execute(select(*_BRANCH_COLUMNS).order_by(Branch.id).limit(1)).first()
+        query = select(*_BRANCH_COLUMNS).order_by(Branch.id).limit(1)
+        if actor.branch_id is not None:
+            query = query.where(Branch.id == actor.branch_id)
+        row = connection.execute(query).first()
         if row is None:
             raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
         return BranchInfo(*row)
     row = connection.execute(_READER, {"staff_id": actor.staff_id}).first()
     _check_staff(actor, row, permission)
-    return BranchInfo(*row[3:])
+    branch_id = read_branch_id(connection, actor, row[3], row.role, row[4])
+    if branch_id == row[4]:
+        return BranchInfo(*row[4:])
+    return BranchInfo(*connection.execute(_BRANCH, {"branch_id": branch_id}).one())
 
 
 _BRANCH_COLUMNS = (Branch.id, Branch.code, Branch.name, Branch.time_zone, Branch.demo)
 # Built once: SQLAlchemy then reuses its compiled form without rebuilding or re-keying it.
 _READER = (
-    select(Staff.active, Staff.staff_no, Staff.role, *_BRANCH_COLUMNS)
+    select(Staff.active, Staff.staff_no, Staff.role, Staff.id, *_BRANCH_COLUMNS)
     .join(Branch, Branch.id == Staff.branch_id)
     .where(Staff.id == bindparam("staff_id"))
 )
+_BRANCH = select(*_BRANCH_COLUMNS).where(Branch.id == bindparam("branch_id"))
+_GRANTED = select(BranchGrant.id).where(
+    (BranchGrant.staff_id == bindparam("staff_id"))
+    & ((BranchGrant.branch_id == bindparam("branch_id")) | BranchGrant.branch_id.is_(None))
+)
+OTHER_BRANCH = N_("You may not read this branch.")
+
+
+def read_branch_id(
+    connection: Connection, actor: Actor, staff_id: int, role: str, home_branch_id: int
+) -> int:
+    """The branch a staff member reads: their own; for a head-office reviewer the branch their
+    actor names (``actor.branch_id``, picked in F7/F8) when it is their own or granted to them
+    (``branch_grant``). The one place a branch other than one's own is let through."""
+    wanted = actor.branch_id if actor.branch_id is not None else home_branch_id
+    if wanted == home_branch_id:
+        return wanted
+    if role == Role.HEAD_OFFICE:
+        granted = {"staff_id": staff_id, "branch_id": wanted}
+        if connection.execute(_GRANTED, granted).first() is not None:
+            return wanted
+    raise PermissionDenied(OTHER_BRANCH)
 
 
 def _console_may(actor: Actor, permission: Permission) -> bool:
@@ -146,18 +177,27 @@ def authorized_branch(session: Session, actor: Actor, permission: Permission) ->
     """The branch ``actor`` works in, after the check of ``authorize``; the console's is the
     database's branch."""
     staff = authorize(session, actor, permission)
-    return session.get(Branch, staff.branch_id) if staff else the_branch(session)
+    if staff is None:
+        return the_branch(session, actor.branch_id)
+    branch_id = read_branch_id(session.connection(), actor, staff.id, staff.role, staff.branch_id)
+    return session.get(Branch, branch_id)
 
 
-def the_branch(session: Session) -> Branch:
-    branch = session.exec(select(Branch).order_by(Branch.id)).first()
+def the_branch(session: Session, branch_id: int | None = None) -> Branch:
+    """The branch ``branch_id``, or without one the database's first branch."""
+    query = select(Branch).order_by(Branch.id)
+    if branch_id is not None:
+        query = query.where(Branch.id == branch_id)
+    branch = session.exec(query).first()
     if branch is None:
         raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
     return branch
 
 
-def staff_by_no(session: Session, staff_no: str) -> Staff:
-    staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+def staff_by_no(session: Session, staff_no: str, branch_id: int) -> Staff:
+    """The staff member numbered ``staff_no`` in the branch: numbers are unique per branch."""
+    query = select(Staff).where((Staff.staff_no == staff_no) & (Staff.branch_id == branch_id))
+    staff = session.exec(query).first()
     if staff is None:
         raise ValidationError("staff_no", N_("No staff member has this number."))
     return staff
@@ -255,10 +295,10 @@ def writer(session: Session, actor: Actor) -> Staff:
     return staff
 
 
-def entry_of_branch(session: Session, staff: Staff | None, entry_id: int) -> Entry:
-    """An entry of the staff member's branch (any branch for the console)."""
+def entry_of_branch(session: Session, branch_id: int, entry_id: int) -> Entry:
+    """An entry of the branch ``branch_id`` (read with ``authorized_branch``)."""
     entry = session.get(Entry, entry_id)
-    if entry is None or (staff is not None and entry.branch_id != staff.branch_id):
+    if entry is None or entry.branch_id != branch_id:
         raise StoreError(N_("There is no such entry."))
     return entry
 

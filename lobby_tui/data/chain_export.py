@@ -37,9 +37,11 @@ class Mark:
         return f"# integrity branch={self.branch_id} seq={self.seq} head={self.head}"
 
 
-def current_mark(connection: Connection) -> Mark | None:
-    """The head of the database's branch now, or None before its chain starts."""
-    branch_id = connection.execute(text("SELECT min(id) FROM branch")).scalar()
+def current_mark(connection: Connection, branch_id: int | None = None) -> Mark | None:
+    """The head of the branch's chain now (the database's first branch if none is named), or
+    None before its chain starts."""
+    if branch_id is None:
+        branch_id = connection.execute(text("SELECT min(id) FROM branch")).scalar()
     found = chain.head(connection, branch_id) if branch_id is not None else None
     return Mark(branch_id, *found) if found else None
 

@@ -293,10 +293,10 @@ class IntegrityQueries:
     def verify_chain(self, actor: Actor, *, since_last_seal: bool = True) -> Report:
         """Walk the chain (since each branch's last seal, by default) for a reviewer."""
         with self.db.read() as session:
-            authorized_branch(session, actor, Permission.REVIEW)
+            authorized_branch(session, actor, Permission.VERIFY)
             return verify(session.connection(), since_last_seal=since_last_seal)
 
-    def chain_mark(self) -> Mark | None:
+    def chain_mark(self, branch_id: int | None = None) -> Mark | None:
         """The head of the branch's chain now, as an export names it at its end."""
         with self.db.read_rows() as connection:
-            return current_mark(connection)
+            return current_mark(connection, branch_id)

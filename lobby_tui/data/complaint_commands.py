@@ -241,7 +241,7 @@ def _staff_of_branch(
     if not staff_no:
         return None
     try:
-        found = staff_by_no(session, staff_no)
+        found = staff_by_no(session, staff_no, staff.branch_id)
     except ValidationError:
         raise ValidationError(field, N_("No staff member has this number.")) from None
     if found.branch_id != staff.branch_id or not found.active:

@@ -12,11 +12,9 @@ from sqlmodel import Session, select
 from lobby_tui.data import complaints
 from lobby_tui.data.access import (
     audit,
-    authorize,
     authorized_branch,
     branch_info,
     staff_info,
-    the_branch,
 )
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
@@ -53,8 +51,7 @@ class ComplaintQueries:
     def complaint_staff(self, actor: Actor) -> list[StaffInfo]:
         """The branch's active staff, by number: who may be complained about or handle a case."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            branch_id = staff.branch_id if staff else the_branch(session).id
+            branch_id = authorized_branch(session, actor, Permission.READ_LOG).id
             rows = session.exec(
                 select(Staff)
                 .where((Staff.branch_id == branch_id) & Staff.active)

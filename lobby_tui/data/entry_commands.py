@@ -13,7 +13,6 @@ from lobby_tui.data import entries, log_index
 from lobby_tui.data.access import (
     after_change,
     audit,
-    authorize,
     authorized_branch,
     check_values,
     entry_of_branch,
@@ -207,8 +206,8 @@ class EntryCommands:
     def entry_history(self, actor: Actor, entry_id: int) -> EntryHistory:
         """An entry now, as first written, and its revisions and events, oldest first."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            entry = entry_of_branch(session, staff, entry_id)
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
+            entry = entry_of_branch(session, branch.id, entry_id)
             revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
             events = entries.events_of(session, [entry.id]).get(entry.id, [])
             who = staff_by_id(
@@ -253,8 +252,8 @@ class EntryCommands:
         if field not in REVEALABLE:
             raise ValueError(f"not a revealable field: {field!r}")
         with self.db.write() as session:
-            staff = authorize(session, actor, Permission.REVIEW)
-            entry = entry_of_branch(session, staff, entry_id)
+            branch = authorized_branch(session, actor, Permission.REVIEW)
+            entry = entry_of_branch(session, branch.id, entry_id)
             revisions = entries.revisions_of(session, [entry.id]).get(entry.id, [])
             values, _voided = entries.latest_values(entry, revisions)
             audit(session, "reveal", actor, entry_id=entry.id, field=field)

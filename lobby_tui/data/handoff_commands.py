@@ -30,6 +30,7 @@ from lobby_tui.data.views import (
     Actor,
     EntryView,
     OpenItem,
+    PermissionDenied,
     StoreError,
 )
 from lobby_tui.domain import validation
@@ -160,9 +161,12 @@ class HandoffCommands:
             session.add(draft)
 
     def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:
-        """The staff member's own drafts: form → field → value as typed."""
+        """The staff member's own drafts: form → field → value as typed (none for a head-office
+        reviewer, who writes nothing)."""
         with self.db.read() as session:
-            staff = authorize(session, actor, Permission.WRITE_ENTRY)
+            staff = authorize(session, actor, Permission.READ_LOG)
+            if staff is None:  # the console writes no entries, so it has no drafts either
+                raise PermissionDenied(N_("Only a signed-in staff member can do this."))
             rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
             return {draft.form: json.loads(draft.fields) for draft in rows}
 

@@ -215,7 +215,8 @@ def page_rows(
     if log_filter.last_day and (last_at := day_end(log_filter.last_day, zone)):
         values["last_at"] = last_at
     if log_filter.staff_no:
-        found = connection.execute(_STAFF_ID, {"staff_no": log_filter.staff_no}).scalar()
+        asked = {"staff_no": log_filter.staff_no, "branch_id": branch.id}
+        found = connection.execute(_STAFF_ID, asked).scalar()
         values["staff_id"] = found or -1
     values.update((name, getattr(log_filter, name)) for name in _SAME if getattr(log_filter, name))
     if log_filter.marker is not None and log_filter.marker not in MARKERS:
@@ -235,7 +236,10 @@ def page_rows(
     return connection.execute(_page_rows(shape), values).all()
 
 
-_STAFF_ID = select(Staff.id).where(Staff.staff_no == bindparam("staff_no"))
+# Staff numbers are unique per branch (0011): the number is the branch's.
+_STAFF_ID = select(Staff.id).where(
+    (Staff.staff_no == bindparam("staff_no")) & (Staff.branch_id == bindparam("branch_id"))
+)
 _SAME = ("kind", "business", "priority")  # filters that keep the entries with that value
 _MARKED = {"revised": EntryCurrent.revised, "void": EntryCurrent.voided}
 

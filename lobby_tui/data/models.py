@@ -26,9 +26,12 @@ class Branch(SQLModel, table=True):
 
 
 class Staff(SQLModel, table=True):
+    # A staff number is unique in its branch (0011): two branches may both have a 1001.
+    __table_args__ = (UniqueConstraint("branch_id", "staff_no", name="uq_staff_branch_no"),)
+
     id: int | None = Field(default=None, primary_key=True)
     branch_id: int = Field(foreign_key="branch.id")
-    staff_no: str = Field(max_length=16, unique=True)
+    staff_no: str = Field(max_length=16)
     name: str = Field(max_length=40)
     role: str = Field(max_length=16)
     pin_hash: str = Field(max_length=200)
@@ -36,6 +39,18 @@ class Staff(SQLModel, table=True):
     locked_until: datetime | None = Field(default=None, sa_type=UTCDateTime())
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+
+
+class BranchGrant(SQLModel, table=True):
+    """A branch a head-office reviewer may read (0011); a grant without a branch is every
+    branch, those added later too. Working state: an admin grants and withdraws."""
+
+    __tablename__ = "branch_grant"
+    __table_args__ = (UniqueConstraint("staff_id", "branch_id", name="uq_branch_grant"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    branch_id: int | None = Field(default=None, foreign_key="branch.id")
 
 
 class Shift(SQLModel, table=True):

@@ -5,21 +5,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from lobby_tui.data.access import (
     actor_of,
     audit,
     authorize,
+    authorized_branch,
     parse_role,
     record_attempt,
     staff_by_no,
     staff_info,
-    the_branch,
     validate_fields,
 )
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
+    Branch,
     Shift,
     Staff,
 )
@@ -59,9 +60,9 @@ class StaffCommands:
             audit(session, "sign_in", actor, shift_id=shift.id)
             return actor
 
-    def _sign_in_read_only(self, staff_no: str, pin: str) -> Actor:
+    def _sign_in_read_only(self, staff_no: str, pin: str, staff_id: int | None = None) -> Actor:
         with self.db.read() as session:
-            staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+            staff = _signing_in(session, staff_no, staff_id)
         matches = verify_pin(pin, staff.pin_hash if staff else dummy_hash())
         if staff is None:
             raise SignInRefused("unknown")
@@ -74,9 +75,9 @@ class StaffCommands:
     def unlock(self, actor: Actor, pin: str) -> None:
         """Accept the signed-in staff member's own PIN on the lock screen."""
         if self.db.read_only:
-            self._sign_in_read_only(actor.staff_no, pin)
+            self._sign_in_read_only(actor.staff_no, pin, actor.staff_id)
             return
-        self._check_pin(actor.staff_no, pin, purpose="unlock")
+        self._check_pin(actor.staff_no, pin, purpose="unlock", staff_id=actor.staff_id)
 
     def sign_out(self, actor: Actor) -> None:
         """Close the actor's own shift (there is none on a read-only database)."""
@@ -90,9 +91,11 @@ class StaffCommands:
                 session.add(shift)
             audit(session, "sign_out", actor, shift_id=actor.shift_id)
 
-    def _check_pin(self, staff_no: str, pin: str, purpose: str = "sign_in") -> int:
+    def _check_pin(
+        self, staff_no: str, pin: str, purpose: str = "sign_in", staff_id: int | None = None
+    ) -> int:
         with self.db.read() as session:
-            staff = session.exec(select(Staff).where(Staff.staff_no == staff_no)).first()
+            staff = _signing_in(session, staff_no, staff_id)
             stored = staff.pin_hash if staff else dummy_hash()
             locked_until = staff.locked_until if staff else None
         now = self.clock()
@@ -128,9 +131,9 @@ class StaffCommands:
         role = parse_role(role)
         pin_hash = hash_pin(pin)
         with self.db.write() as session:
-            authorize(session, actor, Permission.MANAGE_STAFF)
-            branch = the_branch(session)
-            if session.exec(select(Staff).where(Staff.staff_no == staff_no)).first():
+            branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
+            taken = (Staff.staff_no == staff_no) & (Staff.branch_id == branch.id)
+            if session.exec(select(Staff).where(taken)).first():
                 raise ValidationError("staff_no", N_("This staff number is taken."))
             session.add(
                 Staff(
@@ -142,16 +145,17 @@ class StaffCommands:
     def list_staff(self, actor: Actor) -> list[StaffInfo]:
         """Every staff member of the branch, active or not, by number."""
         with self.db.read() as session:
-            authorize(session, actor, Permission.MANAGE_STAFF)
-            return [staff_info(s) for s in session.exec(select(Staff).order_by(Staff.staff_no))]
+            branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
+            rows = select(Staff).where(Staff.branch_id == branch.id).order_by(Staff.staff_no)
+            return [staff_info(s) for s in session.exec(rows)]
 
     def disable_staff(self, actor: Actor, staff_no: str) -> None:
         """Disable a staff member's account: the PIN no longer signs in; their entries stay.
         An admin does not disable their own account (nobody would be left to undo it)."""
         with self.db.write() as session:
-            authorize(session, actor, Permission.MANAGE_STAFF)
-            staff = staff_by_no(session, staff_no)
-            if staff.staff_no == actor.staff_no:
+            branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no, branch.id)
+            if staff.id == actor.staff_id:
                 raise StoreError(N_("You cannot disable your own account."))
             if not staff.active:
                 raise StoreError(N_("This account is already disabled."))
@@ -162,8 +166,8 @@ class StaffCommands:
     def unlock_staff(self, actor: Actor, staff_no: str) -> None:
         """Lift the lock that failed PINs put on a staff member, before it runs out."""
         with self.db.write() as session:
-            authorize(session, actor, Permission.MANAGE_STAFF)
-            staff = staff_by_no(session, staff_no)
+            branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no, branch.id)
             if staff.locked_until is None or staff.locked_until <= self.clock():
                 raise StoreError(N_("This account is not locked."))
             staff.failed_attempts = 0
@@ -176,10 +180,23 @@ class StaffCommands:
         validate_fields(("pin", validation.check_pin(pin)))
         pin_hash = hash_pin(pin)
         with self.db.write() as session:
-            authorize(session, actor, Permission.MANAGE_STAFF)
-            staff = staff_by_no(session, staff_no)
+            branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
+            staff = staff_by_no(session, staff_no, branch.id)
             staff.pin_hash = pin_hash
             staff.failed_attempts = 0
             staff.locked_until = None
             session.add(staff)
             audit(session, "staff_reset_pin", actor, staff_no=staff_no)
+
+
+def _signing_in(session: Session, typed: str, staff_id: int | None = None) -> Staff | None:
+    """The staff member a sign-in names: by id (the lock screen), by ``BRANCH/NUMBER``, or by
+    a number alone when one branch only has it (numbers are unique per branch)."""
+    if staff_id is not None:
+        return session.get(Staff, staff_id)
+    code, slash, staff_no = typed.rpartition("/")
+    query = select(Staff).where(Staff.staff_no == staff_no)
+    if slash:
+        query = query.join(Branch, Branch.id == Staff.branch_id).where(Branch.code == code)
+    found = session.exec(query.limit(2)).all()
+    return found[0] if len(found) == 1 else None

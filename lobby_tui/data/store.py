@@ -15,8 +15,8 @@ from lobby_tui.data.access import (
     audit,
     branch_info,
     staff_info,
-    validate_fields,
 )
+from lobby_tui.data.branches import BranchCommands, check_new_branch, create_branch
 from lobby_tui.data.chain_verify import IntegrityQueries
 from lobby_tui.data.checklist_commands import ChecklistCommands
 from lobby_tui.data.complaint_commands import ComplaintCommands
@@ -45,14 +45,19 @@ from lobby_tui.data.views import (
     StaffInfo,
     StoreError,
 )
-from lobby_tui.domain import validation
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone, utcnow
-from lobby_tui.domain.roles import Role
 from lobby_tui.locale import N_
 
 READ_ONLY_OLD = N_(
     "This database file is read-only and was written by another release of lobby-tui: "
     "open a copy that can be written, and it is brought up to date."
+)
+
+
+# One branch is set up here, on an empty database, with the first-run screen or ``init``; a
+# database that already has one gets more with ``branch add`` (data/branches.py).
+ALREADY_SET_UP = N_(
+    "This database is already set up: add another branch with lobby-tui branch add."
 )
 
 
@@ -67,6 +72,7 @@ class Store(
     SummaryQueries,
     LogQueries,
     IntegrityQueries,
+    BranchCommands,
 ):
     """The duty log in one database."""
 
@@ -115,10 +121,14 @@ class Store(
 
     # -- branch and first run -------------------------------------------------------------
 
-    def branch(self) -> BranchInfo | None:
-        """The branch this database belongs to, or None before the first-run setup."""
+    def branch(self, branch_id: int | None = None) -> BranchInfo | None:
+        """The branch ``branch_id``, else the database's first branch; None before the
+        first-run setup."""
         with self.db.read() as session:
-            row = session.exec(select(Branch).order_by(Branch.id)).first()
+            query = select(Branch).order_by(Branch.id)
+            if branch_id is not None:
+                query = query.where(Branch.id == branch_id)
+            row = session.exec(query).first()
             return branch_info(row) if row else None
 
     def setup(
@@ -132,31 +142,24 @@ class Store(
         time_zone: str = DEFAULT_TIME_ZONE,
         demo: bool = False,
     ) -> BranchInfo:
-        """Create the branch and its first admin on an empty database."""
-        validate_fields(
-            ("branch_code", validation.check_branch_code(branch_code)),
-            ("branch_name", validation.check_name(branch_name, validation.BRANCH_NAME_MAX_LENGTH)),
-            ("admin_no", validation.check_staff_no(admin_no)),
-            ("admin_name", validation.check_name(admin_name)),
-            ("pin", validation.check_pin(pin)),
-        )
+        """Create the branch and its first admin on an empty database; later branches are
+        added with ``add_branch`` (``lobby-tui branch add``)."""
+        check_new_branch(branch_code, branch_name, admin_no, admin_name, pin)
         branch_zone(time_zone)  # refuses an unknown zone before anything is written
         pin_hash = hash_pin(pin)
         with self.db.write() as session:
             if session.exec(select(Branch)).first() is not None:
-                raise StoreError(N_("This database is already set up."))
-            branch = Branch(code=branch_code, name=branch_name, time_zone=time_zone, demo=demo)
-            session.add(branch)
-            session.flush()
-            admin = Staff(
-                branch_id=branch.id,
-                staff_no=admin_no,
-                name=admin_name,
-                role=Role.ADMIN,
+                raise StoreError(ALREADY_SET_UP)
+            branch = create_branch(
+                session,
+                code=branch_code,
+                name=branch_name,
+                time_zone=time_zone,
+                demo=demo,
+                admin_no=admin_no,
+                admin_name=admin_name,
                 pin_hash=pin_hash,
             )
-            session.add(admin)
-            session.flush()
             audit(session, "setup", Actor.console(), branch_id=branch.id, code=branch_code)
             return branch_info(branch)
 

@@ -47,24 +47,31 @@ class Actor:
     shift_id: int | None = None
 
     @classmethod
-    def console(cls) -> Actor:
-        """The person at the command line, who administers the database file itself."""
-        return _console()
+    def console(cls, branch_id: int | None = None) -> Actor:
+        """The person at the command line, who administers the database file itself; working
+        on ``branch_id`` (``--branch``), or on the database's first branch."""
+        return _console(branch_id)
 
     @property
     def is_console(self) -> bool:
-        """Only the one console actor is the console: a signed-in actor copied with its staff
+        """Only the console actors are the console: a signed-in actor copied with its staff
         id removed (``dataclasses.replace``) is a different object, and is refused."""
-        return self is _console()
+        return self is _console(self.branch_id)
 
 
 @cache
-def _console() -> Actor:
+def _console(branch_id: int | None = None) -> Actor:
     try:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = "unknown"
-    return Actor(staff_id=None, staff_no=f"console:{user}"[:64], name=user, role=Role.ADMIN)
+    return Actor(
+        staff_id=None,
+        staff_no=f"console:{user}"[:64],
+        name=user,
+        role=Role.ADMIN,
+        branch_id=branch_id,
+    )
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ BINDING_IDS = frozenset(
         *(f"complaint_{step.action}" for step in CASE_STEPS),
         # day summary
         "summary_previous", "summary_next", "summary_today", "summary_pick_day",
-        "summary_sign_off", "summary_scroll_up", "summary_scroll_down",
+        "summary_sign_off", "summary_scroll_up", "summary_scroll_down", "summary_branch",
         # log browser
         "log_search", "log_filters", "log_apply", "log_next", "log_previous", "log_export",
         "log_newest", "log_oldest", "log_history", "log_up", "log_down", "log_page_up",
-        "log_page_down",
+        "log_page_down", "log_branch",
         # staff (admins)
         "staff_add", "staff_disable", "staff_reset_pin", "staff_unlock", "cancel_staff",
     }

@@ -11,6 +11,8 @@ class Role(StrEnum):
     LOBBY = "lobby"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # Reads the branches granted to them (data/branches.py), writes nothing to any log.
+    HEAD_OFFICE = "head_office"
 
 
 class Permission(StrEnum):
@@ -19,14 +21,22 @@ class Permission(StrEnum):
     REVIEW = "review"
     EXPORT = "export"
     MANAGE_STAFF = "manage_staff"
+    VERIFY = "verify"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.LOBBY: frozenset({Permission.WRITE_ENTRY, Permission.READ_LOG}),
     Role.REVIEWER: frozenset(
-        {Permission.WRITE_ENTRY, Permission.READ_LOG, Permission.REVIEW, Permission.EXPORT}
+        {
+            Permission.WRITE_ENTRY,
+            Permission.READ_LOG,
+            Permission.REVIEW,
+            Permission.EXPORT,
+            Permission.VERIFY,
+        }
     ),
     Role.ADMIN: frozenset(Permission),
+    Role.HEAD_OFFICE: frozenset({Permission.READ_LOG, Permission.EXPORT, Permission.VERIFY}),
 }
 
 
@@ -42,6 +52,7 @@ _REFUSALS: dict[Permission, str] = {
     Permission.REVIEW: N_("Only reviewers can do this."),
     Permission.EXPORT: N_("Only reviewers and admins can export."),
     Permission.MANAGE_STAFF: N_("Only an admin can manage staff."),
+    Permission.VERIFY: N_("Only reviewers can do this."),
 }
 
 
@@ -65,4 +76,5 @@ ROLE_LABELS: dict[Role, str] = {
     Role.LOBBY: N_("lobby"),
     Role.REVIEWER: N_("reviewer"),
     Role.ADMIN: N_("admin"),
+    Role.HEAD_OFFICE: N_("head office"),
 }

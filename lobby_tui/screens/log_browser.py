@@ -25,6 +25,7 @@ from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.locale import N_, _
 from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
+from lobby_tui.screens.branch_pick import may_pick_branch, next_branch
 from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.screens.registry import open_entry
 from lobby_tui.widgets.bindings import hide_bindings
@@ -76,6 +77,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         ),
         # Priority: the search and date fields would take Ctrl+E as "end of line".
         Binding("ctrl+e", "export", N_("Export"), id="log_export", priority=True),
+        Binding("b", "next_branch", N_("Branch"), id="log_branch"),
     ]
 
     class Loaded(Message):
@@ -91,6 +93,8 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         self.generation = 0
         if self.refused_export():
             hide_bindings(self, "log_export")
+        if not may_pick_branch(self):
+            hide_bindings(self, "log_branch")
         self.log_filter: LogFilter | None = None
 
     def compose(self) -> ComposeResult:
@@ -208,6 +212,12 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
             # Unless keys typed ahead have already moved on (to the search box, say).
             if event.select.has_focus_within:
                 self.set_focus(self.query_one(LogView))
+
+    def action_next_branch(self) -> None:
+        """Head office: the next branch granted, read from its newest entry."""
+        if next_branch(self):
+            self.log_filter = None
+            self._apply_filter()
 
     def action_search(self) -> None:
         self.set_focus(self.query_one("#log-text", Input))

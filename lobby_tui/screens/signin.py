@@ -70,7 +70,7 @@ class SignInScreen(LobbyScreen):
             yield Static("", id="signin-branch", markup=False)
             yield Form(
                 [
-                    FieldSpec("staff_no", _("Staff number"), max_length=16),
+                    FieldSpec("staff_no", _("Staff number"), max_length=33),
                     FieldSpec("pin", _("PIN"), kind="secret", max_length=32, restrict=r"[0-9]*"),
                 ],
                 validator=_required,

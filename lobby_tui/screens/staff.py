@@ -252,7 +252,10 @@ class AddStaffDialog(_StaffDialog):
         return _("Add a staff member")
 
     def fields(self) -> list[FieldSpec]:
-        roles = tuple((str(role), _(ROLE_LABELS[role])) for role in Role)
+        # A head-office reviewer is set up with its grants on the command line (branch grant).
+        roles = tuple(
+            (str(role), _(ROLE_LABELS[role])) for role in Role if role != Role.HEAD_OFFICE
+        )
         return [
             FieldSpec("staff_no", _("Staff no."), max_length=16),
             FieldSpec("name", _("Name"), max_length=NAME_MAX_LENGTH),

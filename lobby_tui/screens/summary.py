@@ -25,6 +25,7 @@ from lobby_tui.domain.validation import COMMENT_MAX_LENGTH
 from lobby_tui.locale import N_, _
 from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyModal, LobbyScreen
+from lobby_tui.screens.branch_pick import may_pick_branch, next_branch
 from lobby_tui.screens.follows import FollowsTheLog
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.footer import LobbyFooter
@@ -50,6 +51,7 @@ class SummaryScreen(FollowsTheLog, LobbyScreen):
         Binding("t", "today", N_("Today"), id="summary_today"),
         Binding("d", "pick_day", N_("Go to day"), id="summary_pick_day"),
         Binding("s", "sign_off", N_("Sign off"), id="summary_sign_off"),
+        Binding("b", "next_branch", N_("Branch"), id="summary_branch"),
         Binding("up", "scroll(-1)", show=False, id="summary_scroll_up"),
         Binding("down", "scroll(1)", show=False, id="summary_scroll_down"),
     ]
@@ -67,6 +69,8 @@ class SummaryScreen(FollowsTheLog, LobbyScreen):
         if not self.may_sign_off:
             # Lobby staff do not see the key (footer, F1); pressed anyway, it says why not.
             hide_bindings(self, "summary_sign_off")
+        if not may_pick_branch(self):
+            hide_bindings(self, "summary_branch")
 
     @property
     def may_sign_off(self) -> bool:
@@ -166,6 +170,11 @@ class SummaryScreen(FollowsTheLog, LobbyScreen):
         self.day = day
         self.query_one("#summary-day-error", Static).update("")
         self._load(day)
+
+    def action_next_branch(self) -> None:
+        """Head office: the same day in the next branch granted."""
+        if next_branch(self):
+            self._load(self.day)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#summary-body").scroll_relative(y=lines, animate=False)
