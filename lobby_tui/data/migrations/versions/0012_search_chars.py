@@ -26,9 +26,10 @@ CHARS_INDEX = "ix_entry_current_search_chars"
 def upgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
-    # A set of characters, not a list: an entry's text repeats most of its characters.
+    # A set of characters, not a list: an entry's text repeats most of its characters. OR
+    # REPLACE: a demo replaced on a server drops the tables, not the functions.
     op.execute(
-        f"CREATE FUNCTION {CHARS_FUNCTION}(value text) RETURNS text[] "
+        f"CREATE OR REPLACE FUNCTION {CHARS_FUNCTION}(value text) RETURNS text[] "
         "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS "
         "$$ SELECT ARRAY(SELECT DISTINCT c FROM "
         "pg_catalog.regexp_split_to_table(pg_catalog.lower(value), '') AS c) $$"
