@@ -15,7 +15,9 @@ is a substring of its text, ignoring case.
   which a trigram index (pg_trgm, migration 0009) serves for terms of three characters or more.
   A shorter term has no trigram: a GIN index of the set of each text's characters
   (``lobby_search_chars``, migration 0012) finds the entries holding all of its characters, and
-  ``ILIKE`` keeps those where they are adjacent.
+  ``ILIKE`` keeps those where they are adjacent. The server chooses per search between that
+  index (a rare term) and walking the log's order index (a common one), so the statement must be
+  planned with its values each time: ``engine`` turns psycopg's prepared statements off.
 
 The store keeps both indexes current in the transaction that writes or revises an entry.
 """

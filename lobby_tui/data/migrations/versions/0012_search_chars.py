@@ -9,6 +9,10 @@ nothing, the whole log: most of a second on 1,000,000 entries. As SQLite's per-c
 table does (0005), a GIN index of the characters of each entry's search text finds the entries
 holding every character of the term; ``ILIKE`` then keeps those where they are adjacent. The
 characters are lower-cased by the server, as ``ILIKE`` compares them. SQLite needs nothing here.
+
+For a common term the log's order index, walked until a page matches, is far quicker than this
+index (every entry holding both characters, sorted): the server chooses for each term only when
+the statement is planned with its values, so the terminals prepare none (``data/engine.py``).
 """
 
 from alembic import op
