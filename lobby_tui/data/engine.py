@@ -114,7 +114,7 @@ def _connect_args(url: str, busy_timeout: float) -> dict:
         # search's best plan depends on its term: the index of characters (migration 0012) for
         # a term few entries hold, the log's order index walked until a page matches for a
         # common one. A generic plan took the index for every term (客户: 21 s on 1,000,000
-        # entries). Planned with its values each time, a page query costs a millisecond more.
+        # entries). Planned with its values each time, a page query costs under a millisecond more.
         args["prepare_threshold"] = None
     return args
 
