@@ -92,9 +92,8 @@ def run_search(args: argparse.Namespace) -> SectionResult:
         rows.append(Row(f"plan of the page query, {query!r}", plan["summary"]))
     notes = [
         f"{args.runs} runs per query after {args.warmup} warm-up",
-        "a plan shown is the server's for the query with its values; the timed runs go through"
-        " psycopg, which prepares a statement it has run five times, and the server may then"
-        " plan it once for any values (a generic plan)",
+        "a plan shown is the server's for the query with its values, as the timed runs are"
+        " planned: the store prepares no statement on the server (no generic plan)",
         *server.notes(),
     ]
     data = {

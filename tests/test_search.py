@@ -162,6 +162,19 @@ def test_search_and_filters_page_together_in_the_logs_order(store: Store, lobby:
     assert FEW_MATCHES > 12
 
 
+def test_each_search_is_planned_for_its_own_terms(store: Store, lobby: Actor, day) -> None:
+    # A common term and a rare one need different plans on a server (docs/postgresql.md): the
+    # same statement, run more than psycopg's five times before it prepares it, must still be
+    # planned with its values, so it is never prepared on the server.
+    for query in ["客户", "火车", "吞卡", "邮政", "存款", "利率", "客户", "火车"]:
+        expected = {text for text in day if query in text}
+        assert found(store, lobby, day, query) == expected
+    if store.db.engine.dialect.name == "postgresql":
+        with store.db.read_rows() as reading:
+            prepared = reading.exec_driver_sql("SELECT name FROM pg_prepared_statements").all()
+        assert prepared == []
+
+
 def test_a_log_written_before_search_existed_is_searchable_after_the_upgrade(tmp_path: Path):
     path = tmp_path / "lobby.sqlite"
     shutil.copy(FIXTURES / "release-0.1.0.sqlite", path)

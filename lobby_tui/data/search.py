@@ -11,8 +11,13 @@ is a substring of its text, ignoring case.
   one token per character: a term of one or two characters is a phrase of adjacent tokens.
   Characters that unicode61 would drop (punctuation, spaces) are written as ``x<hex>`` tokens, so
   every character can be searched and ``存，款`` never matches ``存款``.
-- Any other database (PostgreSQL): ``ILIKE`` on ``entry_current.search_text``, with ``%``, ``_``
-  and ``\\`` escaped. Not tried against a PostgreSQL server in this release's tests.
+- PostgreSQL: ``ILIKE`` on ``entry_current.search_text``, with ``%``, ``_`` and ``\\`` escaped,
+  which a trigram index (pg_trgm, migration 0009) serves for terms of three characters or more.
+  A shorter term has no trigram: a GIN index of the set of each text's characters
+  (``lobby_search_chars``, migration 0012) finds the entries holding all of its characters, and
+  ``ILIKE`` keeps those where they are adjacent. The server chooses per search between that
+  index (a rare term) and walking the log's order index (a common one), so the statement must be
+  planned with its values each time: ``engine`` turns psycopg's prepared statements off.
 
 The store keeps both indexes current in the transaction that writes or revises an entry.
 """
@@ -29,6 +34,7 @@ from sqlalchemy import (
     CompoundSelect,
     Connection,
     Select,
+    Text,
     and_,
     bindparam,
     column,
@@ -119,9 +125,14 @@ def is_search_table(name: str) -> bool:
 
 
 # The names of a search's parameters: an FTS5 query for each index, or ``like_0``, ``like_1`` …
+# and, for each term of one or two characters, ``short_0`` … (the term itself).
 TRIGRAM_QUERY = "trigram_query"
 CHARS_QUERY = "chars_query"
 LIKE = "like_"
+SHORT = "short_"
+# PostgreSQL's function and index of each text's characters (migration 0012).
+CHARS_FUNCTION = "lobby_search_chars"
+CHARS_INDEX = "ix_entry_current_search_chars"
 
 
 class TextMatch:
@@ -141,9 +152,15 @@ class TextMatch:
 
     def values(self) -> dict[str, str]:
         """The condition's parameters, by name: an FTS5 query for each index it reads, or
-        one ``ILIKE`` pattern for each term."""
+        one ``ILIKE`` pattern for each term, and each short term for the index of characters."""
         if not self.uses_fts:
-            return {f"{LIKE}{i}": like_pattern(term) for i, term in enumerate(self.terms)}
+            found = {f"{LIKE}{i}": like_pattern(term) for i, term in enumerate(self.terms)}
+            found.update(
+                (f"{SHORT}{i}", term)
+                for i, term in enumerate(self.terms)
+                if len(term) <= SHORT_TERM
+            )
+            return found
         long = [term for term in self.terms if len(term) > SHORT_TERM]
         short = [term for term in self.terms if len(term) <= SHORT_TERM]
         found = {}
@@ -169,7 +186,17 @@ def match_condition(names: Iterable[str]) -> ColumnElement[bool] | None:
     likes = [name for name in names if name.startswith(LIKE)]
     if likes:
         column_ = EntryCurrent.search_text
-        return and_(*(column_.ilike(bindparam(name), escape="\\") for name in likes))
+        # The same expression as the index's, so that the server can use it; the term's
+        # characters are found by the same function, lower-cased as ILIKE compares them.
+        chars = getattr(func, CHARS_FUNCTION)
+        return and_(
+            *(
+                chars(column_).op("@>", is_comparison=True)(chars(bindparam(name, type_=Text)))
+                for name in names
+                if name.startswith(SHORT)
+            ),
+            *(column_.ilike(bindparam(name), escape="\\") for name in likes),
+        )
     ids = _matching_ids(tuple(name for name in names if name in (TRIGRAM_QUERY, CHARS_QUERY)))
     return None if ids is None else EntryCurrent.entry_id.in_(ids)
 
