@@ -84,6 +84,19 @@ async def test_the_desk_whose_reload_fails_says_so(db, make_app, monkeypatch):
         assert any(DAMAGED in line for line in said(app))
 
 
+async def test_a_failure_said_again_while_its_notice_is_up_is_one_notice(db, make_app, monkeypatch):
+    # The server out of reach: each form left and each screen shown reloads, and fails alike.
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        monkeypatch.setattr(app.store, "desk", damaged)
+        for _ in range(4):
+            app.screen.reload()
+            await settle(pilot)
+        notices = [str(n.message) for n in app._notifications if DAMAGED in str(n.message)]
+        assert len(notices) == 1
+
+
 async def test_sign_in_under_a_held_write_lock_waits_says_so_and_gets_in(db, make_app):
     app = make_app(db, **FAST)
     async with app.run_test(size=(120, 40)) as pilot:

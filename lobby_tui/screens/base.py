@@ -3,9 +3,12 @@ background job's failure reaches the person (docs/faults.md)."""
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakKeyDictionary
 
 from rich.text import Text
+from textual.app import App
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
@@ -62,7 +65,23 @@ class ShowsFailures:
         if statuses:
             statuses.first().update(Text(said, style="bold red"))
         else:
-            self.app.notify(said, severity="error", timeout=15)
+            notify_once(self.app, said)
+
+
+# Per app: each failure notice on screen now, and until when it stays.
+_SHOWING: WeakKeyDictionary[App, dict[str, float]] = WeakKeyDictionary()
+FAILURE_SECONDS = 15
+
+
+def notify_once(app: App, said: str) -> None:
+    """Say ``said`` as an error notice, unless the same notice is still on screen: with the
+    server out of reach every screen's reload fails alike, and one notice says it."""
+    showing = _SHOWING.setdefault(app, {})
+    now = monotonic()
+    if showing.get(said, 0.0) > now:
+        return
+    showing[said] = now + FAILURE_SECONDS
+    app.notify(said, severity="error", timeout=FAILURE_SECONDS)
 
 
 def failure_message(error: BaseException) -> str:
