@@ -118,7 +118,7 @@ SECTIONS: list[Section] = [
 def main(argv: list[str] | None = None) -> int:
     """Run the chosen sections, print the table, write the JSON; the exit status."""
     args = _parser().parse_args(argv)
-    chosen = [s for s in SECTIONS if args.only in (None, s.name)]
+    chosen = [s for s in SECTIONS if args.only is None or s.name in args.only]
     try:
         pinned = one_core.pin(args)
     except BenchError as error:
@@ -165,7 +165,12 @@ def _parser() -> argparse.ArgumentParser:
         description=__doc__.splitlines()[0] if __doc__ else None,
         epilog="sections: " + "; ".join(f"{s.name} ({s.summary})" for s in SECTIONS),
     )
-    parser.add_argument("--only", metavar="NAME", choices=[s.name for s in SECTIONS])
+    parser.add_argument(
+        "--only",
+        metavar="NAME[,NAME…]",
+        type=_section_names,
+        help="run these sections only (comma-separated), in the table's order",
+    )
     parser.add_argument(
         "--runs", type=_at_least(2), default=15, help="measured runs per case (default: 15)"
     )
@@ -177,6 +182,15 @@ def _parser() -> argparse.ArgumentParser:
         if section.add_arguments:
             section.add_arguments(parser)
     return parser
+
+
+def _section_names(value: str) -> set[str]:
+    """An argparse type: a comma-separated list of section names."""
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = names - {s.name for s in SECTIONS}
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown section: {', '.join(sorted(unknown)) or value}")
+    return names
 
 
 def _at_least(minimum: int) -> Callable[[str], int]:
