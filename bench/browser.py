@@ -240,7 +240,10 @@ def _timed(function: Callable[[], Any], runs: int, warmup: int) -> list[float]:
     return samples
 
 
-def _data_layer(db: Path, runs: int, warmup: int) -> dict[str, list[float]]:
+def _data_layer(
+    db: Path | str, runs: int, warmup: int, *, reviewer=DEMO_REVIEWER, searches: bool = True
+) -> dict[str, list[float]]:
+    """Store.log_page for each page and filter (and each search) this section times."""
     from datetime import timedelta
 
     from lobby_tui.data.log_queries import key_of
@@ -249,7 +252,7 @@ def _data_layer(db: Path, runs: int, warmup: int) -> dict[str, list[float]]:
 
     store = Store.open(str(db))
     try:
-        actor = store.sign_in(*DEMO_REVIEWER)
+        actor = store.sign_in(*reviewer)
         everything = LogFilter()
         newest = store.log_page(actor, everything)
         # An entry half-way down the log: its id is about half the newest one's in a demo.
@@ -277,7 +280,7 @@ def _data_layer(db: Path, runs: int, warmup: int) -> dict[str, list[float]]:
             found[f"filter {name}"] = _timed(
                 lambda f=log_filter: store.log_page(actor, f), runs, warmup
             )
-        for query in (*LONG_QUERIES, *SHORT_QUERIES):
+        for query in (*LONG_QUERIES, *SHORT_QUERIES) if searches else ():
             found[f"search {query}"] = _timed(
                 lambda q=query: store.log_page(actor, LogFilter(text=q)), runs, warmup
             )

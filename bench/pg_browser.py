@@ -17,8 +17,6 @@ the browser section measures them, with its code and its filters and queries:
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import browser as sqlite_browser
@@ -105,42 +103,7 @@ def run_search(args: argparse.Namespace) -> SectionResult:
 
 def _pages(db: str, runs: int, warmup: int) -> dict[str, list[float]]:
     """Store.log_page for each page and filter the browser section times, on the server."""
-    from lobby_tui.data.log_queries import key_of
-    from lobby_tui.data.store import Store
-    from lobby_tui.data.views import LogFilter
-
-    timed = sqlite_browser._timed
-    store = Store.open(str(db))
-    try:
-        actor = store.sign_in(*REVIEWER)
-        everything = LogFilter()
-        newest = store.log_page(actor, everything)
-        # An entry half-way down the log: its id is about half the newest one's in a demo.
-        middle = store.entry_history(actor, newest.entries[0].id // 2).entry
-        key = key_of(middle)
-
-        def page(**where: Any) -> Callable[[], Any]:
-            return lambda: store.log_page(actor, everything, **where)
-
-        found = {
-            "first page": timed(page(), runs, warmup),
-            "page step down": timed(page(before=key), runs, warmup),
-            "page step up": timed(page(after=key), runs, warmup),
-            "oldest page": timed(page(oldest=True), runs, warmup),
-        }
-        today = newest.entries[0].occurred_at.date()
-        for name, fields in sqlite_browser.FILTERS.items():
-            if "days_ago" in fields:
-                day = today - timedelta(days=fields["days_ago"])
-                log_filter = LogFilter(first_day=day, last_day=day)
-            else:
-                log_filter = LogFilter(**fields)
-            found[f"filter {name}"] = timed(
-                lambda f=log_filter: store.log_page(actor, f), runs, warmup
-            )
-    finally:
-        store.close()
-    return found
+    return sqlite_browser._data_layer(db, runs, warmup, reviewer=REVIEWER, searches=False)
 
 
 def _searches(
