@@ -31,6 +31,8 @@ DEFAULT_IDLE_LOCK_MINUTES = 10.0
 # queue, and how often a waiting save is tried again (seconds).
 DEFAULT_BUSY_TIMEOUT = 10.0
 DEFAULT_SAVE_RETRY = 2.0
+# How often the desk asks whether the branch's log has moved: another terminal's save.
+DEFAULT_PEER_CHECK = 10.0
 SECONDS = N_("{value} must be a number of seconds, more than 0")
 KEYMAP_PROBLEM = N_('[keymap] maps a binding id to keys, like note = "ctrl+n"')
 
@@ -51,6 +53,7 @@ class Settings:
     state_dir: Path | None = None
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     save_retry: float = DEFAULT_SAVE_RETRY
+    peer_check: float = DEFAULT_PEER_CHECK
 
     @property
     def pending_dir(self) -> Path:
@@ -132,6 +135,7 @@ def load_settings(
     for key, default in (
         ("busy_timeout_seconds", DEFAULT_BUSY_TIMEOUT),
         ("save_retry_seconds", DEFAULT_SAVE_RETRY),
+        ("peer_check_seconds", DEFAULT_PEER_CHECK),
     ):
         value = data.get(key, default)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
@@ -165,6 +169,7 @@ def load_settings(
         state_dir=Path(environ[STATE_ENV]).expanduser() if environ.get(STATE_ENV) else None,
         busy_timeout=seconds["busy_timeout_seconds"],
         save_retry=seconds["save_retry_seconds"],
+        peer_check=seconds["peer_check_seconds"],
     )
 
 

@@ -39,6 +39,33 @@ SHOWN_AFTER = 1.0  # seconds a save may take before the header counts it as wait
 SWITCH_INTERVAL = 0.0005
 
 
+class _QuickSwitches:
+    """The interpreter's switch interval lowered while any writer serves, and put back as it
+    was when the last one stops: writers of apps that overlap (a test's next app starting while
+    the last one's writer winds down) must not put back each other's lowered value."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._serving = 0
+        self._was = sys.getswitchinterval()
+
+    def enter(self) -> None:
+        with self._lock:
+            if self._serving == 0:
+                self._was = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._was, SWITCH_INTERVAL))
+            self._serving += 1
+
+    def leave(self) -> None:
+        with self._lock:
+            self._serving -= 1
+            if self._serving == 0:
+                sys.setswitchinterval(self._was)
+
+
+_quick_switches = _QuickSwitches()
+
+
 class EntryWritten(Message):
     """A change of an entry was committed (a revision, a void, an outcome)."""
 
@@ -177,12 +204,11 @@ class WriteQueue:
 
     def serve(self) -> None:
         """Run jobs until the worker is cancelled; meant for a Textual thread worker."""
-        switch = sys.getswitchinterval()
-        sys.setswitchinterval(min(switch, SWITCH_INTERVAL))
+        _quick_switches.enter()
         try:
             self._serve()
         finally:
-            sys.setswitchinterval(switch)
+            _quick_switches.leave()
 
     def _serve(self) -> None:
         worker = get_current_worker()

@@ -122,7 +122,9 @@ def make_app(tmp_path: Path) -> AppFactory:
             language=language,
             idle_lock_minutes=idle_lock_minutes,
             keymap=keymap or {},
-            **{"state_dir": tmp_path / "state", **settings_given},
+            # A look for other terminals' saves every hour: a test that counts reloads or
+            # reads a desk is not moved by one (tests/test_others.py looks every 0.2 s).
+            **{"state_dir": tmp_path / "state", "peer_check": 3600, **settings_given},
         )
         return LobbyApp(settings, clock=clock or (lambda: datetime.now(UTC)))
 

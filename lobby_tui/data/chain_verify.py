@@ -296,6 +296,14 @@ class IntegrityQueries:
             authorized_branch(session, actor, Permission.VERIFY)
             return verify(session.connection(), since_last_seal=since_last_seal)
 
+    def log_mark(self, actor: Actor) -> int:
+        """How far the log of the branch ``actor`` reads has got: every write of the branch, on
+        any terminal, adds a link to its chain. The desk's cue to read the day again."""
+        with self.db.read() as session:
+            branch = authorized_branch(session, actor, Permission.READ_LOG)
+            found = head(session.connection(), branch.id)
+            return found[0] if found else 0
+
     def chain_mark(self, branch_id: int | None = None) -> Mark | None:
         """The head of the branch's chain now, as an export names it at its end."""
         with self.db.read_rows() as connection:

@@ -22,6 +22,7 @@ from lobby_tui.messages import Change, LogChanged
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.entry_actions import EntryActions
 from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.others import FollowsOtherTerminals
 from lobby_tui.widgets.cells import cell_line
 from lobby_tui.widgets.checks import day_marks
 from lobby_tui.widgets.choices import label_of
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import CaseView, ChecklistDay, DeskSnapshot, EntryView, OpenItem
 
 
-class DeskScreen(FollowsTheLog, EntryActions, LobbyScreen):
+class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen):
     BINDINGS = [
         Binding("n", "app.note", N_("Note"), id="note", priority=True),
         *EntryActions.ENTRY_BINDINGS,

@@ -65,12 +65,17 @@ class Timeline(DataTable):
             return
         # A save adds one row on top; the others are drawn as before, from the cache.
         cells = {key: self._cells.get(key) for key in shown}
+        at = self._shown[self.cursor_row][0] if 0 < self.cursor_row < len(self._shown) else None
         self.clear()
         for key, entry in zip(shown, entries, strict=True):
             row = cells[key] or self._row_cells(entry, zone, lists)
             cells[key] = row
             self.add_row(*row, key=str(entry.id))
         self._shown, self._cells = shown, cells
+        # Read again (another terminal's save, a revision): the cursor stays on its entry.
+        ids = [key[0] for key in shown]
+        if at in ids:
+            self.move_cursor(row=ids.index(at), animate=False)
 
     def add_on_top(self, entry: EntryView, zone: ZoneInfo, lists: BranchLists, limit: int) -> None:
         """Put a new entry above the others without drawing them again (a save at rush hour)."""
