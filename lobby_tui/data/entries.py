@@ -13,12 +13,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
+from lobby_tui.data import raw_rows
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
@@ -159,6 +160,10 @@ _RESOLVED = ROW_COLUMNS.index("resolved")
 _DUE = ROW_COLUMNS.index("follow_up_due")
 _REVISABLE_AT = {name: ROW_COLUMNS.index(name) for name in REVISABLE}
 _MASKED_AT = tuple(ROW_COLUMNS.index(name) for name in MASKED)
+_MASKED_FROM, _MASKED_TO = _MASKED_AT[0], _MASKED_AT[-1] + 1
+assert tuple(range(_MASKED_FROM, _MASKED_TO)) == _MASKED_AT, "the masked fields are side by side"
+# A view from a tuple of its fields, as NamedTuple._make does, without the length check.
+_new_view = tuple.__new__
 _FIELDS = len(ROW_COLUMNS)
 
 
@@ -171,6 +176,31 @@ def view_of_row(
     """``entry_view`` of a plain row, its values in the order of ``ROW_COLUMNS`` (any more
     after them are ignored). ``revisions`` and ``events`` as for ``entry_view``, or rows with
     the same names. The ``MASKED`` fields come out masked."""
+    if not revisions and not events:
+        # Most of a page: nothing to replay, the status is the kind's own (see status_of).
+        kind = row[_KIND]
+        if kind == Kind.HANDOFF:
+            status = "pending"
+        elif has_follow_up(kind, row[_DUE], row[_RESOLVED]):
+            status = OPEN_FOLLOW_UP
+        else:
+            status = None
+        text, outcome, contact = row[_MASKED_FROM:_MASKED_TO]
+        return _new_view(
+            EntryView,
+            (
+                *row[:_MASKED_FROM],
+                mask(text),
+                mask(outcome),
+                mask(contact),
+                *row[_MASKED_TO:_FIELDS],
+                1,
+                False,
+                status,
+                None,
+                complaint_no,
+            ),
+        )
     number, voided = 1, False
     row = list(row)
     if revisions:
@@ -244,6 +274,15 @@ def steps_of(
     """
     revisions: dict[int, list[Any]] = {}
     events: dict[int, list[Any]] = {}
+    if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
+        if revised_ids:
+            for row in raw_rows.in_list(connection, _REVISION_SQL, revised_ids):
+                revisions.setdefault(row[0], []).append(_RevisionStep._make(row))
+        if event_ids:
+            for entry_id, event, sold in raw_rows.in_list(connection, _EVENT_SQL, event_ids):
+                sold = None if sold is None else bool(sold)
+                events.setdefault(entry_id, []).append(_EventStep(entry_id, event, sold))
+        return revisions, events
     if revised_ids:
         for row in connection.execute(_REVISION_STEPS, {"ids": revised_ids}):
             revisions.setdefault(row.entry_id, []).append(row)
@@ -264,6 +303,28 @@ _EVENT_STEPS = (
     .where(EntryEvent.entry_id.in_(bindparam("ids", expanding=True)))
     .order_by(EntryEvent.id)
 )
+
+
+# The same two, for the driver: the ids go where ``{}`` is.
+_REVISION_SQL = (
+    "SELECT entry_id, action, new_values FROM revision WHERE entry_id IN ({})"
+    " ORDER BY entry_id, number"
+)
+_EVENT_SQL = (
+    "SELECT entry_id, event, product_sold FROM entry_event WHERE entry_id IN ({}) ORDER BY id"
+)
+
+
+class _RevisionStep(NamedTuple):
+    entry_id: int
+    action: str
+    new_values: str
+
+
+class _EventStep(NamedTuple):
+    entry_id: int
+    event: str
+    product_sold: bool | None
 
 
 def complaint_numbers(connection: Connection, case_ids: set[int]) -> dict[int, str]:
