@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, NamedTuple
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam
@@ -274,15 +274,8 @@ def steps_of(
     """
     revisions: dict[int, list[Any]] = {}
     events: dict[int, list[Any]] = {}
-    if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
-        if revised_ids:
-            for row in raw_rows.in_list(connection, _REVISION_SQL, revised_ids):
-                revisions.setdefault(row[0], []).append(_RevisionStep._make(row))
-        if event_ids:
-            for entry_id, event, sold in raw_rows.in_list(connection, _EVENT_SQL, event_ids):
-                sold = None if sold is None else bool(sold)
-                events.setdefault(entry_id, []).append(_EventStep(entry_id, event, sold))
-        return revisions, events
+    if connection.dialect.name == "sqlite":  # straight through the driver
+        return raw_rows.steps(connection, revised_ids, event_ids)
     if revised_ids:
         for row in connection.execute(_REVISION_STEPS, {"ids": revised_ids}):
             revisions.setdefault(row.entry_id, []).append(row)
@@ -305,28 +298,6 @@ _EVENT_STEPS = (
 )
 
 
-# The same two, for the driver: the ids go where ``{}`` is.
-_REVISION_SQL = (
-    "SELECT entry_id, action, new_values FROM revision WHERE entry_id IN ({})"
-    " ORDER BY entry_id, number"
-)
-_EVENT_SQL = (
-    "SELECT entry_id, event, product_sold FROM entry_event WHERE entry_id IN ({}) ORDER BY id"
-)
-
-
-class _RevisionStep(NamedTuple):
-    entry_id: int
-    action: str
-    new_values: str
-
-
-class _EventStep(NamedTuple):
-    entry_id: int
-    event: str
-    product_sold: bool | None
-
-
 def complaint_numbers(connection: Connection, case_ids: set[int]) -> dict[int, str]:
     """The number of each complaint case; no query when there are none."""
     if not case_ids:
@@ -341,17 +312,19 @@ def current_view(session: Session, entry: Entry) -> EntryView:
     return view
 
 
-def sync_open_entry(session: Session, entry: Entry, view: EntryView) -> None:
+def sync_open_entry(session: Session, entry: Entry, view: EntryView, *, new: bool = False) -> None:
     """Make the open-items index agree with ``view``, the entry as it is now.
 
     Called in the transaction of every write that can open or close an item, after the write.
+    ``new``: the entry was inserted by this transaction, so it has no row in the index yet
+    (its foreign key allows none before it): none is looked for.
     """
     kind, since = None, None
     if not view.voided and view.status in OPEN_HANDOFF:
         kind, since = "handoff", entry.occurred_at
     elif not view.voided and view.status == OPEN_FOLLOW_UP:
         kind, since = "follow_up", view.follow_up_due
-    row = session.get(OpenEntry, entry.id)
+    row = None if new else session.get(OpenEntry, entry.id)
     if kind is None:
         if row is not None:
             session.delete(row)

@@ -128,3 +128,42 @@ def _to_time(connection: Connection) -> Any:
 def in_list(connection: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
     """``sql`` with its ``IN ({})`` filled with one parameter for each of ``ids``."""
     return execute(connection, sql.format(", ".join("?" * len(ids))), list(ids))
+
+
+def steps(
+    connection: Connection, revised_ids: list[int], event_ids: list[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    """``entries.steps_of`` on SQLite: the revisions of ``revised_ids`` and the events of
+    ``event_ids``, as rows with the names ``view_of_row`` reads."""
+    revisions: dict[int, list[Any]] = {}
+    events: dict[int, list[Any]] = {}
+    if revised_ids:
+        for row in in_list(connection, _REVISION_SQL, revised_ids):
+            revisions.setdefault(row[0], []).append(_RevisionStep._make(row))
+    if event_ids:
+        for entry_id, event, sold in in_list(connection, _EVENT_SQL, event_ids):
+            sold = None if sold is None else bool(sold)
+            events.setdefault(entry_id, []).append(_EventStep(entry_id, event, sold))
+    return revisions, events
+
+
+# entries.steps_of's two statements: the ids go where ``{}`` is.
+_REVISION_SQL = (
+    "SELECT entry_id, action, new_values FROM revision WHERE entry_id IN ({})"
+    " ORDER BY entry_id, number"
+)
+_EVENT_SQL = (
+    "SELECT entry_id, event, product_sold FROM entry_event WHERE entry_id IN ({}) ORDER BY id"
+)
+
+
+class _RevisionStep(NamedTuple):
+    entry_id: int
+    action: str
+    new_values: str
+
+
+class _EventStep(NamedTuple):
+    entry_id: int
+    event: str
+    product_sold: bool | None
