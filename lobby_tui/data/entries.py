@@ -23,7 +23,7 @@ from lobby_tui.data import raw_rows
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.masking import mask, unmasked
+from lobby_tui.domain.masking import mask, may_hold_number, unmasked
 from lobby_tui.domain.validation import HANDOFF_EVENTS
 
 # Fields a revision may change; the entry row itself keeps what was first written.
@@ -186,13 +186,19 @@ def view_of_row(
         else:
             status = None
         text, outcome, contact = row[_MASKED_FROM:_MASKED_TO]
+        if text and may_hold_number(text):
+            text = mask(text)
+        if outcome and may_hold_number(outcome):
+            outcome = mask(outcome)
+        if contact and may_hold_number(contact):
+            contact = mask(contact)
         return _new_view(
             EntryView,
             (
                 *row[:_MASKED_FROM],
-                mask(text),
-                mask(outcome),
-                mask(contact),
+                text,
+                outcome,
+                contact,
                 *row[_MASKED_TO:_FIELDS],
                 1,
                 False,

@@ -48,6 +48,9 @@ _MOBILE = re.compile(
 # full-width ones too) is left as it is at once. Anchored, so one linear pass; possessive, as a
 # run of non-digits given back could never be a digit (twice as quick on a page of the log).
 _ELEVEN_DIGITS = re.compile(r"(?:\D*+\d){11}")
+# Whether a (non-empty) text may hold a number to mask: when not, ``mask`` leaves it as it is.
+# For a caller masking many texts, most of them without (a page of the log): no call of ``mask``.
+may_hold_number = _ELEVEN_DIGITS.match
 _SEPARATORS = str.maketrans("", "", " .-")
 
 
