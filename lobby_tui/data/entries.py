@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
+from lobby_tui.data import raw_rows
 from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
 from lobby_tui.data.views import EntryView, OpenItem
 from lobby_tui.domain.kinds import Kind
-from lobby_tui.domain.masking import mask, unmasked
+from lobby_tui.domain.masking import mask, may_hold_number, unmasked
 from lobby_tui.domain.validation import HANDOFF_EVENTS
 
 # Fields a revision may change; the entry row itself keeps what was first written.
@@ -159,6 +160,10 @@ _RESOLVED = ROW_COLUMNS.index("resolved")
 _DUE = ROW_COLUMNS.index("follow_up_due")
 _REVISABLE_AT = {name: ROW_COLUMNS.index(name) for name in REVISABLE}
 _MASKED_AT = tuple(ROW_COLUMNS.index(name) for name in MASKED)
+_MASKED_FROM, _MASKED_TO = _MASKED_AT[0], _MASKED_AT[-1] + 1
+assert tuple(range(_MASKED_FROM, _MASKED_TO)) == _MASKED_AT, "the masked fields are side by side"
+# A view from a tuple of its fields, as NamedTuple._make does, without the length check.
+_new_view = tuple.__new__
 _FIELDS = len(ROW_COLUMNS)
 
 
@@ -171,6 +176,37 @@ def view_of_row(
     """``entry_view`` of a plain row, its values in the order of ``ROW_COLUMNS`` (any more
     after them are ignored). ``revisions`` and ``events`` as for ``entry_view``, or rows with
     the same names. The ``MASKED`` fields come out masked."""
+    if not revisions and not events:
+        # Most of a page: nothing to replay, the status is the kind's own (see status_of).
+        kind = row[_KIND]
+        if kind == Kind.HANDOFF:
+            status = "pending"
+        elif has_follow_up(kind, row[_DUE], row[_RESOLVED]):
+            status = OPEN_FOLLOW_UP
+        else:
+            status = None
+        text, outcome, contact = row[_MASKED_FROM:_MASKED_TO]
+        if text and may_hold_number(text):
+            text = mask(text)
+        if outcome and may_hold_number(outcome):
+            outcome = mask(outcome)
+        if contact and may_hold_number(contact):
+            contact = mask(contact)
+        return _new_view(
+            EntryView,
+            (
+                *row[:_MASKED_FROM],
+                text,
+                outcome,
+                contact,
+                *row[_MASKED_TO:_FIELDS],
+                1,
+                False,
+                status,
+                None,
+                complaint_no,
+            ),
+        )
     number, voided = 1, False
     row = list(row)
     if revisions:
@@ -244,6 +280,8 @@ def steps_of(
     """
     revisions: dict[int, list[Any]] = {}
     events: dict[int, list[Any]] = {}
+    if connection.dialect.name == "sqlite":  # straight through the driver
+        return raw_rows.steps(connection, revised_ids, event_ids)
     if revised_ids:
         for row in connection.execute(_REVISION_STEPS, {"ids": revised_ids}):
             revisions.setdefault(row.entry_id, []).append(row)
@@ -280,17 +318,19 @@ def current_view(session: Session, entry: Entry) -> EntryView:
     return view
 
 
-def sync_open_entry(session: Session, entry: Entry, view: EntryView) -> None:
+def sync_open_entry(session: Session, entry: Entry, view: EntryView, *, new: bool = False) -> None:
     """Make the open-items index agree with ``view``, the entry as it is now.
 
     Called in the transaction of every write that can open or close an item, after the write.
+    ``new``: the entry was inserted by this transaction, so it has no row in the index yet
+    (its foreign key allows none before it): none is looked for.
     """
     kind, since = None, None
     if not view.voided and view.status in OPEN_HANDOFF:
         kind, since = "handoff", entry.occurred_at
     elif not view.voided and view.status == OPEN_FOLLOW_UP:
         kind, since = "follow_up", view.follow_up_due
-    row = session.get(OpenEntry, entry.id)
+    row = None if new else session.get(OpenEntry, entry.id)
     if kind is None:
         if row is not None:
             session.delete(row)

@@ -98,8 +98,8 @@ class EntryCommands:
             session.add(entry)
             session.flush()
             view = entries.entry_view(entry, staff, [], [])
-            entries.sync_open_entry(session, entry, view)
-            log_index.sync(session, entry, view)
+            entries.sync_open_entry(session, entry, view, new=True)
+            log_index.sync(session, entry, view, new=True)
             return view
 
     def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:

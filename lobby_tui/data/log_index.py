@@ -35,13 +35,14 @@ def current_values(entry: Entry, view: EntryView) -> dict:
     }
 
 
-def sync(session: Session, entry: Entry, view: EntryView) -> None:
+def sync(session: Session, entry: Entry, view: EntryView, *, new: bool = False) -> None:
     """Make ``entry_current`` and the search index agree with ``view``, the entry as it is now.
 
-    Called after every write that adds or changes an entry, in its transaction.
+    Called after every write that adds or changes an entry, in its transaction. ``new``: the
+    entry was inserted by this transaction and has no row yet (a save: one SELECT fewer).
     """
     values = current_values(entry, view)
-    row = session.get(EntryCurrent, entry.id)
+    row = None if new else session.get(EntryCurrent, entry.id)
     old_text = row.search_text if row is not None else None
     if row is None:
         row = EntryCurrent(**values)

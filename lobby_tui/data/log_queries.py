@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
 
-from lobby_tui.data import entries
+from lobby_tui.data import entries, raw_rows
 from lobby_tui.data.access import audit, authorized_branch, branch_info, reader_branch
 from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
@@ -233,7 +233,10 @@ def page_rows(
     if key is not None:
         values["key_at"], values["key_id"] = key
     shape = Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few)
-    return connection.execute(_page_rows(shape), values).all()
+    statement = _page_rows(shape)
+    if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
+        return raw_rows.rows(connection, statement, values)
+    return connection.execute(statement, values).all()
 
 
 # Staff numbers are unique per branch (0011): the number is the branch's.
@@ -374,8 +377,14 @@ def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:
     whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
     values are not known yet) have their events read.
     """
-    changed = {row[0] for row in rows if row[_REVISED] or row[_VOIDED]}
-    stepped = [row[0] for row in rows if row[0] in changed or entries.has_steps(*_STEPS(row))]
+    changed, stepped = [], []
+    has_steps = entries.has_steps
+    for row in rows:
+        if row[_REVISED] or row[_VOIDED]:
+            changed.append(row[0])
+            stepped.append(row[0])
+        elif has_steps(*_STEPS(row)):
+            stepped.append(row[0])
     revisions, events = entries.steps_of(connection, sorted(changed), stepped)
     return [
         entries.view_of_row(row, revisions.get(row[0], []), events.get(row[0], []), row[_NUMBER])

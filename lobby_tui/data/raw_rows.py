@@ -1,0 +1,169 @@
+"""The log's pages read on SQLite straight through the driver: the same statements, the same
+values out, without SQLAlchemy's work per statement and per row.
+
+A page is a few statements and a hundred rows; through SQLAlchemy each statement is looked up
+in its cache, its parameters processed and its result set up, and each row's values pass its
+type processors one at a time. Here each statement is compiled once (``prepared``) and run on
+the transaction's own driver connection, and the rows are typed by the same processors
+SQLAlchemy would use (``UTCDateTime``'s for times; booleans), a page at a time.
+
+The engine's ``before_cursor_execute`` listeners still see every statement, as SQLAlchemy
+would show it to them (with no execution context), so whatever watches the statements the
+store runs (tests of query plans, the bench) sees these too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import Boolean, Connection, Select
+
+from lobby_tui.data.types import UTCDateTime
+
+
+class Prepared(NamedTuple):
+    """A statement compiled for SQLite: its SQL, the names of its parameters in order with the
+    values of those it binds itself, the processor of each, and its columns' processors."""
+
+    sql: str
+    names: tuple[str, ...]
+    defaults: dict[str, Any]
+    binds: dict[str, Any]
+    times: tuple[int, ...]  # columns holding UTCDateTime text
+    booleans: tuple[int, ...]  # columns holding 0 / 1
+
+
+_PREPARED: dict[int, tuple[Select, Prepared]] = {}
+
+
+def prepared(statement: Select, connection: Connection) -> Prepared:
+    """``statement`` compiled for ``connection``'s dialect, once (statements are built once and
+    kept, see log_queries; the statement is held here so its id stays its own)."""
+    found = _PREPARED.get(id(statement))
+    if found is not None and found[0] is statement:
+        return found[1]
+    dialect = connection.dialect
+    compiled = statement.compile(dialect=dialect)
+    names = tuple(compiled.positiontup or ())
+    defaults, binds = {}, {}
+    for bind, name in compiled.bind_names.items():
+        if bind.value is not None or not bind.required:
+            defaults[name] = bind.effective_value
+        processor = bind.type._cached_bind_processor(dialect)
+        if processor is not None:
+            binds[name] = processor
+    columns = list(statement.selected_columns)
+    times = tuple(i for i, c in enumerate(columns) if isinstance(c.type, UTCDateTime))
+    booleans = tuple(i for i, c in enumerate(columns) if isinstance(c.type, Boolean))
+    found_now = Prepared(compiled.string, names, defaults, binds, times, booleans)
+    _PREPARED[id(statement)] = (statement, found_now)
+    return found_now
+
+
+def execute(connection: Connection, sql: str, parameters: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """``sql`` run with ``parameters`` on the driver connection of ``connection``'s
+    transaction; its rows as the driver gives them."""
+    parameters = tuple(parameters)  # as SQLAlchemy hands them to listeners and the driver
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor()
+    try:
+        if connection._has_events or connection.engine._has_events:
+            connection.dispatch.before_cursor_execute(
+                connection, cursor, sql, parameters, None, False
+            )
+        cursor.execute(sql, parameters)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def rows(connection: Connection, statement: Select, values: dict[str, Any]) -> list[list[Any]]:
+    """The rows of ``statement`` run with ``values``, each a list typed as SQLAlchemy types
+    it: aware UTC datetimes, booleans."""
+    plan = prepared(statement, connection)
+    parameters = []
+    for name in plan.names:
+        value = values[name] if name in values else plan.defaults[name]
+        processor = plan.binds.get(name)
+        parameters.append(value if processor is None or value is None else processor(value))
+    read = execute(connection, plan.sql, parameters)
+    found = [list(row) for row in read]
+    try:
+        # UTCDateTime's reading of SQLite's UTC wall time (types.py), without a call for each.
+        for at in plan.times:
+            for row in found:
+                if (value := row[at]) is not None:
+                    row[at] = _fromisoformat(value + "+00:00")
+    except (TypeError, ValueError):  # text naming its zone: each read UTCDateTime's own way
+        to_time = _to_time(connection)
+        found = [list(row) for row in read]
+        for at in plan.times:
+            for row in found:
+                if row[at] is not None:
+                    row[at] = to_time(row[at])
+    for at in plan.booleans:
+        for row in found:
+            if (value := row[at]) is not None:
+                row[at] = bool(value)
+    return found
+
+
+_fromisoformat = datetime.fromisoformat
+
+
+_TO_TIME: dict[str, Any] = {}
+
+
+def _to_time(connection: Connection) -> Any:
+    """UTCDateTime's own reading of a stored time on this dialect."""
+    dialect = connection.dialect
+    found = _TO_TIME.get(dialect.name)
+    if found is None:
+        found = _TO_TIME[dialect.name] = UTCDateTime().result_processor(dialect, None)
+    return found
+
+
+def in_list(connection: Connection, sql: str, ids: Sequence[int]) -> list[tuple[Any, ...]]:
+    """``sql`` with its ``IN ({})`` filled with one parameter for each of ``ids``."""
+    return execute(connection, sql.format(", ".join("?" * len(ids))), list(ids))
+
+
+def steps(
+    connection: Connection, revised_ids: list[int], event_ids: list[int]
+) -> tuple[dict[int, list[Any]], dict[int, list[Any]]]:
+    """``entries.steps_of`` on SQLite: the revisions of ``revised_ids`` and the events of
+    ``event_ids``, as rows with the names ``view_of_row`` reads."""
+    revisions: dict[int, list[Any]] = {}
+    events: dict[int, list[Any]] = {}
+    if revised_ids:
+        for row in in_list(connection, _REVISION_SQL, revised_ids):
+            revisions.setdefault(row[0], []).append(_RevisionStep._make(row))
+    if event_ids:
+        for entry_id, event, sold in in_list(connection, _EVENT_SQL, event_ids):
+            sold = None if sold is None else bool(sold)
+            events.setdefault(entry_id, []).append(_EventStep(entry_id, event, sold))
+    return revisions, events
+
+
+# entries.steps_of's two statements: the ids go where ``{}`` is.
+_REVISION_SQL = (
+    "SELECT entry_id, action, new_values FROM revision WHERE entry_id IN ({})"
+    " ORDER BY entry_id, number"
+)
+_EVENT_SQL = (
+    "SELECT entry_id, event, product_sold FROM entry_event WHERE entry_id IN ({}) ORDER BY id"
+)
+
+
+class _RevisionStep(NamedTuple):
+    entry_id: int
+    action: str
+    new_values: str
+
+
+class _EventStep(NamedTuple):
+    entry_id: int
+    event: str
+    product_sold: bool | None

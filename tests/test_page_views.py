@@ -1,0 +1,83 @@
+"""A page of the log (F7) shows each entry exactly as the entry's own history does.
+
+On SQLite a page is read straight through the driver and its views built in one step
+(data/raw_rows.py); the entry's history is read through the ORM. Both must give the same view,
+field by field and type by type: masked text, aware UTC times, booleans, revisions replayed,
+void, hand-off outcomes and what was sold, the follow-up's status.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from lobby_tui.data.store import Store
+from lobby_tui.data.views import Actor, LogFilter
+from lobby_tui.domain.kinds import Kind
+
+# The *_fixture names are pytest fixtures: pytest finds them here.
+from tests.store_fixtures import (  # noqa: F401
+    admin_fixture,
+    db_path_fixture,
+    lobby_fixture,
+    reviewer_fixture,
+    store_fixture,
+)
+
+AT = datetime(2026, 11, 27, 2, 0, 30, 123456, tzinfo=UTC)
+
+
+def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
+    store: Store, lobby: Actor, reviewer: Actor
+) -> None:
+    plain = store.add_entry(lobby, Kind.QUEUE, AT, text="排队 A023")
+    phone = store.add_entry(
+        lobby, Kind.ENQUIRY, AT + timedelta(seconds=1), text="留电话13918054517待回电"
+    )
+    follow_up = store.add_entry(
+        lobby,
+        Kind.ENQUIRY,
+        AT + timedelta(seconds=2),
+        text="咨询房贷",
+        contact="13937566704",
+        resolved=False,
+        follow_up_due=AT + timedelta(days=1),
+    )
+    done = store.add_entry(
+        lobby, Kind.ENQUIRY, AT + timedelta(seconds=3), follow_up_due=AT + timedelta(days=2)
+    )
+    store.close_follow_up(lobby, done.id)
+    sold = store.add_entry(
+        lobby, Kind.HANDOFF, AT + timedelta(seconds=4), target="理财经理", referral=True
+    )
+    store.update_handoff(lobby, sold.id, "accepted")
+    store.update_handoff(lobby, sold.id, "completed", product_sold=True)
+    pending = store.add_entry(lobby, Kind.HANDOFF, AT + timedelta(seconds=5), target="柜台")
+    revised = store.add_entry(lobby, Kind.ENQUIRY, AT + timedelta(seconds=6), text="旧的")
+    store.revise_entry(
+        lobby, revised.id, {"text": "卡号6222021234567890123", "resolved": True}, "错字"
+    )
+    voided = store.add_entry(lobby, Kind.QUEUE, AT + timedelta(seconds=7), text="作废")
+    store.void_entry(lobby, voided.id, "重复")
+    written = [plain, phone, follow_up, done, sold, pending, revised, voided]
+
+    page = store.log_page(reviewer, LogFilter())
+
+    assert [view.id for view in page.entries] == [entry.id for entry in reversed(written)]
+    for view in page.entries:
+        expected = store.entry_history(reviewer, view.id).entry
+        assert view == expected
+        assert [type(value) for value in view] == [type(value) for value in expected]
+        assert view.occurred_at.utcoffset() == timedelta(0)
+    shown = {view.id: view for view in page.entries}
+    assert shown[phone.id].text == "留电话139****4517待回电"
+    assert shown[follow_up.id].contact == "139****6704"
+    assert shown[follow_up.id].status == "follow_up"
+    assert shown[done.id].status == "done"
+    assert (shown[sold.id].status, shown[sold.id].product_sold) == ("completed", True)
+    assert shown[sold.id].referral is True
+    assert shown[pending.id].status == "pending"
+    assert shown[revised.id].revision == 2
+    assert shown[revised.id].text == "卡号" + "*" * 15 + "0123"
+    assert shown[revised.id].resolved is True
+    assert shown[voided.id].voided is True
+    assert shown[plain.id].occurred_at == AT
