@@ -3,32 +3,25 @@
 Starting the TUI imports only what the sign-in screen needs; the database layer is loaded by the
 app after its first frame. Every error is one line on stderr and a non-zero exit, never a
 traceback.
+
+The subcommands live beside this module, each imported only when it runs: ``cli_staff`` (init,
+staff), ``cli_branches``, ``cli_demo``, ``cli_export`` (export, report), ``cli_database``
+(migrate, grant, verify); what they share is in ``cli_common``.
 """
 
 from __future__ import annotations
 
 import argparse
-import gc
-import getpass
-import os
 import sys
+from collections.abc import Callable
 from datetime import date
-from functools import partial
-from pathlib import Path
 
 from lobby_tui import __version__, cli_branches, locale
-from lobby_tui.config import (
-    ConfigError,
-    Settings,
-    default_db_path,
-    demo_db_path,
-    load_settings,
-)
+from lobby_tui.cli_common import CliError, drop_stdout, run_tui
+from lobby_tui.config import ConfigError, Settings, load_settings
 from lobby_tui.locale import N_, _
 
-
-class CliError(Exception):
-    """An error to print as one line before exiting with status 1."""
+Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
@@ -170,21 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(db=args.db, language=args.lang, config=args.config)
         locale.install(settings.language)
         if args.command is None:
-            return _run_tui(settings)
-        handler = {
-            "init": _init,
-            "staff": _staff,
-            "demo": _demo,
-            "export": _export,
-            "report": _report,
-            "migrate": _migrate,
-            "grant": _grant,
-            "verify": _verify,
-            "branch": lambda args, settings: cli_branches.run(
-                args, settings, sys.modules[__name__]
-            ),
-        }[args.command]
-        return handler(args, settings)
+            return run_tui(settings)
+        return _handler(args.command)(args, settings)
     except (CliError, ConfigError) as error:
         print(f"lobby-tui: {error}", file=sys.stderr)
         return 1
@@ -192,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # The reader of the output left (``export | head``): stop quietly, as other tools do.
-        _drop_stdout()
+        drop_stdout()
         return 141
     except Exception as error:
         # The database layer's own errors (unreadable file, not a database, server refused).
@@ -200,314 +180,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _handler(command: str) -> Handler:
+    """The function that runs ``command``, its module imported only now: the TUI starts
+    without any of them."""
+    if command in ("init", "staff"):
+        from lobby_tui import cli_staff
+
+        return cli_staff.run_init if command == "init" else cli_staff.run_staff
+    if command == "demo":
+        from lobby_tui import cli_demo
+
+        return cli_demo.run_demo
+    if command in ("export", "report"):
+        from lobby_tui import cli_export
+
+        return cli_export.run_export if command == "export" else cli_export.run_report
+    if command == "branch":
+        return cli_branches.run
+    from lobby_tui import cli_database
+
+    return {
+        "migrate": cli_database.run_migrate,
+        "grant": cli_database.run_grant,
+        "verify": cli_database.run_verify,
+    }[command]
+
+
 def _one_line(error: BaseException) -> str:
     text = str(getattr(error, "orig", None) or error) or type(error).__name__
     return text.splitlines()[0]
-
-
-def _run_tui(settings: Settings) -> int:
-    _ensure_directory(settings.db)
-    from lobby_tui.app import LobbyApp
-
-    LobbyApp(settings).run()
-    return 0
-
-
-def _ensure_directory(db: str) -> None:
-    if "://" in db:
-        return
-    parent = Path(db).expanduser().parent
-    if Path(db).expanduser() in (default_db_path(), demo_db_path()):
-        parent.mkdir(parents=True, exist_ok=True)
-    elif not parent.is_dir():
-        raise CliError(_("no such directory: {path}").format(path=parent))
-
-
-def _open(settings: Settings, *, must_exist: bool = True):
-    from lobby_tui.data.store import Store
-
-    db = settings.db
-    if "://" not in db:
-        path = Path(db).expanduser()
-        if must_exist and not path.exists():
-            raise CliError(_("no such database file: {path}").format(path=path))
-        _ensure_directory(db)
-    return Store.open(db, create=not must_exist)
-
-
-def _read_pin(from_stdin: bool, prompt: str) -> str:
-    if from_stdin:
-        pin = sys.stdin.readline().rstrip("\r\n")
-        if not pin:
-            raise CliError(_("no PIN on standard input"))
-        return pin
-    if not sys.stdin.isatty():
-        raise CliError(_("no terminal to ask for the PIN: use --pin-stdin"))
-    first = getpass.getpass(prompt)
-    if getpass.getpass(_("PIN again: ")) != first:
-        raise CliError(_("the two PINs differ"))
-    return first
-
-
-def _refusal(error: Exception) -> CliError:
-    """A data-layer refusal (validation, permission) as a CLI error in the session's language."""
-    return CliError(_(getattr(error, "message", None) or str(error)))
-
-
-def _init(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.views import StoreError
-    from lobby_tui.domain.validation import ValidationError
-
-    pin = _read_pin(args.pin_stdin, _("PIN for the admin: "))
-    store = _open(settings, must_exist=False)
-    try:
-        branch = store.setup(
-            branch_code=args.branch_code,
-            branch_name=args.branch_name,
-            admin_no=args.admin,
-            admin_name=args.admin_name,
-            pin=pin,
-            time_zone=args.time_zone,
-        )
-    except (ValidationError, StoreError) as error:
-        raise _refusal(error) from None
-    print(_("Branch {code} created with admin {admin}.").format(code=branch.code, admin=args.admin))
-    return 0
-
-
-def _staff(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.views import StoreError
-    from lobby_tui.domain.roles import ROLE_LABELS
-    from lobby_tui.domain.validation import ValidationError
-
-    store = _open(settings)
-    try:
-        console = cli_branches.console_of(store, args)
-        if args.staff_command == "add":
-            pin = _read_pin(args.pin_stdin, _("PIN for {no}: ").format(no=args.staff_no))
-            store.add_staff(console, args.staff_no, args.name, args.role, pin)
-            print(_("Staff {no} added.").format(no=args.staff_no))
-        elif args.staff_command == "list":
-            for staff in store.list_staff(console):
-                state = _("active") if staff.active else _("disabled")
-                print(f"{staff.staff_no}\t{staff.name}\t{_(ROLE_LABELS[staff.role])}\t{state}")
-        elif args.staff_command == "disable":
-            store.disable_staff(console, args.staff_no)
-            print(_("Staff {no} disabled.").format(no=args.staff_no))
-        else:
-            pin = _read_pin(args.pin_stdin, _("New PIN for {no}: ").format(no=args.staff_no))
-            store.reset_pin(console, args.staff_no, pin)
-            print(_("PIN of {no} reset.").format(no=args.staff_no))
-    except (ValidationError, StoreError) as error:
-        raise _refusal(error) from None
-    return 0
-
-
-def _branch(args: argparse.Namespace, settings: Settings) -> int:
-    return cli_branches.run(args, settings, sys.modules[__name__])
-
-
-def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.demo import build_demo
-
-    # Only --db: never LOBBY_TUI_DB nor the config, which name the real duty log.
-    db = args.db or str(demo_db_path())
-    _replace_old_demo(db)
-    summary = build_demo(db, days=args.days, entries=args.entries)
-    from sqlalchemy.engine import make_url
-
-    # A server's password is never printed.
-    shown = make_url(db).render_as_string(hide_password=True) if "://" in db else db
-    print(
-        _("Demo database {path}: {entries} entries over {days} days.").format(
-            path=shown, entries=summary.entries, days=summary.days
-        )
-    )
-    from lobby_tui.domain.roles import ROLE_LABELS, Role
-
-    for staff_no, role, pin in summary.staff:
-        print(f"  {staff_no}\t{_(ROLE_LABELS[Role(role)])}\tPIN {pin}")
-    if args.no_open:
-        return 0
-    return _run_tui(Settings(**{**settings.__dict__, "db": db}))
-
-
-def _replace_old_demo(db: str) -> None:
-    """Remove an earlier demo database at ``db``; refuse to touch anything else."""
-    if "://" in db:
-        from lobby_tui.data.demo import clear_demo_server
-        from lobby_tui.data.views import StoreError
-
-        try:
-            clear_demo_server(db)
-        except StoreError as error:
-            raise CliError(_(str(error))) from None
-        return
-    path = Path(db).expanduser()
-    _ensure_directory(str(path))
-    if not path.exists():
-        return
-    from lobby_tui.data.store import Store
-
-    store = Store.open(str(path), create=False)
-    try:
-        branch = store.branch()
-    finally:
-        store.close()
-    if branch is not None and not branch.demo:
-        raise CliError(
-            _("{path} holds a real duty log: the demo will not overwrite it.").format(path=path)
-        )
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.export import (
-        BINARY_FORMATS,
-        COMPLAINT_FIELDS,
-        FIELDS,
-        complaint_rows,
-        export_rows,
-        write_to,
-    )
-    from lobby_tui.data.export_file import STDOUT
-    from lobby_tui.data.views import StoreError
-    from lobby_tui.export_progress import shown_as_read
-
-    if args.first_day and args.last_day and args.first_day > args.last_day:
-        raise CliError(
-            _("--from {first} is after --to {last}: no day is in between").format(
-                first=args.first_day.isoformat(), last=args.last_day.isoformat()
-            )
-        )
-    to_stdout = args.out in (None, STDOUT)
-    if args.format in BINARY_FORMATS and (not args.out or (to_stdout and sys.stdout.isatty())):
-        raise CliError(_("an xlsx workbook is not for a terminal: name its file with --out"))
-    store = _open(settings)
-    try:
-        read, fields = (
-            (complaint_rows, COMPLAINT_FIELDS) if args.complaints else (export_rows, FIELDS)
-        )
-        console = cli_branches.console_of(store, args)
-        rows = read(store, console, args.first_day, args.last_day)
-        # Everything imported so far lives until the process ends: frozen, it is left out of
-        # the full collections that the export's millions of short-lived rows set off (a
-        # tenth of an export's time without it).
-        gc.freeze()
-        # Progress only where a person watches it, and not over the export itself.
-        watched = sys.stderr.isatty() and not (to_stdout and sys.stdout.isatty())
-        label = _("complaint cases") if args.complaints else _("entries")
-        with shown_as_read(rows, label, sys.stderr if watched else None) as counted:
-            target = None if to_stdout else args.out
-            mark = partial(store.chain_mark, console.branch_id)
-            count = write_to(counted, target, args.format, fields, mark)
-    except StoreError as error:
-        raise _refusal(error) from None
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        if to_stdout:
-            _drop_stdout()
-        where = _("standard output") if to_stdout else error.filename or args.out
-        raise CliError(f"{where}: {error.strerror or error}") from None
-    finally:
-        _say_if_unrecorded(store)
-        store.close()
-    if to_stdout:
-        return 0
-    written = _("{count} complaint cases written to {path}.") if args.complaints else None
-    written = written or _("{count} entries written to {path}.")
-    print(written.format(count=count, path=args.out), file=sys.stderr)
-    return 0
-
-
-def _say_if_unrecorded(store) -> None:
-    """An export of a read-only database cannot be audited in it: said, never skipped."""
-    if store.db.unrecorded:
-        message = _("the database is read-only: this export is not recorded in its audit log")
-        print(f"lobby-tui: {message}", file=sys.stderr)
-
-
-def _drop_stdout() -> None:
-    """Point standard output at the null device: what is still buffered for a reader gone or a
-    full disk would otherwise fail again, as a traceback, when Python flushes it at exit."""
-    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-
-
-def _report(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.views import StoreError
-    from lobby_tui.domain.clock import branch_today, branch_zone
-    from lobby_tui.domain.summary_text import markdown
-
-    store = _open(settings)
-    try:
-        console = cli_branches.console_of(store, args)
-        branch = store.branch(console.branch_id)
-        if branch is None:
-            raise CliError(_("This database has no branch yet: run the first-run setup."))
-        day = args.day or branch_today(branch_zone(branch.time_zone))
-        summary = store.day_summary(console, day)
-    except StoreError as error:
-        raise _refusal(error) from None
-    finally:
-        store.close()
-    try:
-        sys.stdout.write(markdown(summary, settings.lists))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as error:
-        _drop_stdout()
-        raise CliError(f"{_('standard output')}: {error.strerror or error}") from None
-    return 0
-
-
-def _grant(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.server_roles import grant_app_role
-    from lobby_tui.data.views import StoreError
-
-    store = _open(settings)
-    try:
-        given = grant_app_role(store, args.role)
-    except StoreError as error:
-        raise CliError(_(str(error))) from None
-    finally:
-        store.close()
-    for table, privileges in given.items():
-        print(f"{table}\t{privileges}")
-    return 0
-
-
-def _migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.data.migrate import HEAD
-    from lobby_tui.data.store import Store
-
-    db = settings.db
-    if "://" not in db and not Path(db).expanduser().exists():
-        raise CliError(_("no such database file: {path}").format(path=db))
-    from lobby_tui.data.chain_verify import missing_triggers
-
-    store = Store.open(db)  # applies the migrations
-    try:
-        with store.db.read_rows() as connection:
-            # A dropped trigger is reported, never put back: that it went missing is the news.
-            missing = missing_triggers(connection)
-    finally:
-        store.close()
-    print(_("The database is at revision {head}.").format(head=HEAD))
-    for name in missing:
-        print(
-            _("trigger {name} is missing: run lobby-tui verify").format(name=name), file=sys.stderr
-        )
-    return 1 if missing else 0
-
-
-def _verify(args: argparse.Namespace, settings: Settings) -> int:
-    from lobby_tui.cli_verify import run_verify
-
-    store = _open(settings)
-    try:
-        return run_verify(store, Path(args.export) if args.export else None)
-    finally:
-        store.close()

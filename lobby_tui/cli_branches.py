@@ -56,14 +56,15 @@ def console_of(store: Store, args: argparse.Namespace) -> Actor:
     return Actor.console(store.branch_by_code(code).id)
 
 
-def run(args: argparse.Namespace, settings: Settings, cli) -> int:
-    """``lobby-tui branch …``; ``cli`` is the main module, for its shared helpers."""
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """``lobby-tui branch …``."""
+    from lobby_tui import cli_common as cli
     from lobby_tui.data.views import Actor, StoreError
     from lobby_tui.domain.validation import ValidationError
 
     if args.branch_command == "add":
-        pin = cli._read_pin(args.pin_stdin, _("PIN for the admin: "))
-    store = cli._open(settings)
+        pin = cli.read_pin(args.pin_stdin, _("PIN for the admin: "))
+    store = cli.open_store(settings)
     try:
         if args.branch_command == "add":
             added = store.add_branch(
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace, settings: Settings, cli) -> int:
             shown = _("every branch") if granted == ["*"] else ", ".join(granted)
             print(_("{no} may read: {branches}.").format(no=args.staff_no, branches=shown))
     except (ValidationError, StoreError) as error:
-        raise cli._refusal(error) from None
+        raise cli.refusal(error) from None
     finally:
         store.close()
     return 0

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from lobby_tui import locale
-from lobby_tui.data.demo import SCENES
+from lobby_tui.data.demo_entries import SCENES
 from lobby_tui.domain.lists import default_lists
 from tests.branch_day import NOW, REVIEWER, a_branch_day
 from tests.conftest import settle, sign_in

@@ -52,18 +52,23 @@ def module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def imports(path: Path, module: str | None = None) -> Iterator[tuple[str, bool]]:
+def imports(
+    path: Path, module: str | None = None, *, typing: bool = True
+) -> Iterator[tuple[str, bool]]:
     """Every module ``path`` imports, made absolute, and whether it is imported at load time.
 
-    An import inside a function, or under ``if TYPE_CHECKING:``, is not run at load time.
+    An import inside a function, or under ``if TYPE_CHECKING:``, is not run at load time; with
+    ``typing`` False, those under ``if TYPE_CHECKING:`` (never run) are left out.
     """
     module = module or module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    yield from _visit(tree, package, at_load=True)
+    yield from _visit(tree, package, at_load=True, typing=typing)
 
 
-def _visit(node: ast.AST, package: str, *, at_load: bool) -> Iterator[tuple[str, bool]]:
+def _visit(
+    node: ast.AST, package: str, *, at_load: bool, typing: bool = True
+) -> Iterator[tuple[str, bool]]:
     if isinstance(node, ast.Import):
         yield from ((alias.name, at_load) for alias in node.names)
         return
@@ -78,13 +83,13 @@ def _visit(node: ast.AST, package: str, *, at_load: bool) -> Iterator[tuple[str,
     if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
         at_load = False
     if isinstance(node, ast.If) and _is_type_checking(node.test):
-        for child in node.body:
-            yield from _visit(child, package, at_load=False)
+        for child in node.body if typing else ():
+            yield from _visit(child, package, at_load=False, typing=typing)
         for child in node.orelse:
-            yield from _visit(child, package, at_load=at_load)
+            yield from _visit(child, package, at_load=at_load, typing=typing)
         return
     for child in ast.iter_child_nodes(node):
-        yield from _visit(child, package, at_load=at_load)
+        yield from _visit(child, package, at_load=at_load, typing=typing)
 
 
 def _absolute(node: ast.ImportFrom, package: str) -> str:
@@ -195,3 +200,67 @@ def test_the_screen_check_catches_what_it_is_meant_to(tmp_path: Path) -> None:
         "lobby_tui.data.store at load time (import it inside the worker)",
         "lobby_tui.data.engine (only the store and its views)",
     }
+
+
+def import_graph(modules: dict[str, Path], *, typing: bool) -> dict[str, set[str]]:
+    """Module → the modules of ours it imports, wherever in it (inside functions too)."""
+    return {
+        module: {name for name, _ in imports(path, module, typing=typing) if name in modules}
+        - {module}
+        for module, path in modules.items()
+    }
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or round about (Tarjan's strongly
+    connected components of more than one module)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for name in sorted(graph[module]):
+            if name not in order:
+                visit(name)
+                low[module] = min(low[module], low[name])
+            elif name in stack:
+                low[module] = min(low[module], order[name])
+        if low[module] == order[module]:
+            group = stack[stack.index(module) :]
+            del stack[stack.index(module) :]
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return sorted(cycles)
+
+
+def our_modules() -> dict[str, Path]:
+    return {module_name(path): path for path in python_files(PACKAGE)}
+
+
+def test_no_import_cycle_inside_the_package() -> None:
+    # Imports inside functions count: a lazy import keeps the start fast, not the layers apart.
+    # Those under ``if TYPE_CHECKING:`` do not: they are never run, and name a type only.
+    cycles = import_cycles(import_graph(our_modules(), typing=False))
+
+    assert cycles == []
+
+
+def test_the_cycle_check_catches_what_it_is_meant_to() -> None:
+    graph = {
+        "a": {"b"},
+        "b": {"c"},
+        "c": {"a", "d"},
+        "d": set(),
+        "e": {"f"},
+        "f": {"e"},
+        "g": {"g"},
+    }
+
+    assert import_cycles(graph) == [["a", "b", "c"], ["e", "f"]]

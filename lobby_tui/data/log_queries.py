@@ -144,7 +144,7 @@ class LogQueries:
     @property
     def export_formats(self) -> tuple[str, ...]:
         """The formats an export from F7 can be written in: those of ``lobby-tui export``."""
-        from lobby_tui.data.export import FORMATS
+        from lobby_tui.data.export_write import FORMATS
 
         return FORMATS
 
@@ -153,11 +153,12 @@ class LogQueries:
 
         Audited as an export, like ``lobby-tui export``; refused to roles without EXPORT.
         """
-        from lobby_tui.data import export
+        from lobby_tui.data.export_rows import export_row
+        from lobby_tui.data.export_write import write_to_path
 
         branch = self._log_export(actor, log_filter)
-        rows = (export.export_row(e, branch) for e in self._log_batches(branch, log_filter))
-        return export.write_to_path(rows, Path(path), fmt, head=self.chain_mark)
+        rows = (export_row(e, branch) for e in self._log_batches(branch, log_filter))
+        return write_to_path(rows, Path(path), fmt, head=self.chain_mark)
 
     def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
         """The branch ``actor`` exports from, after the permission check; the export audited."""
