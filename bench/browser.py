@@ -80,18 +80,8 @@ def run(args: argparse.Namespace) -> SectionResult:
 
     rows = [
         Row("database", f"{db.entries:,} entries"),
-        row("app: F7 → first page on screen (p50 / p90)", ui["first_page"], FIRST_PAGE),
-        row("app: kind picked → rows on screen", ui["filter"], FILTER_CHANGE),
-        row("app: search typed, Enter → rows on screen (吞卡)", ui["search"], SEARCH_SHORT),
-        row("app: End → the oldest page on screen", ui["oldest"], FIRST_PAGE),
-        row("app: PageDown → drawn (a fetch when due)", ui["page_down"], PAGE_STEP),
-        row("data layer: first page", layer["first page"], FIRST_PAGE),
-        row("data layer: page step down, mid-log", layer["page step down"], PAGE_STEP),
-        row("data layer: page step up, mid-log", layer["page step up"], PAGE_STEP),
-        row("data layer: the oldest page", layer["oldest page"], FIRST_PAGE),
+        *page_rows(ui, layer, row),
     ]
-    for name in FILTERS:
-        rows.append(row(f"data layer: filter {name}", layer[f"filter {name}"], FILTER_CHANGE))
     for query in LONG_QUERIES:
         name = f"data layer: search {query!r} (3+)"
         rows.append(row(name, layer[f"search {query}"], SEARCH_LONG))
@@ -144,6 +134,29 @@ def run(args: argparse.Namespace) -> SectionResult:
 
 
 # -- through the app ---------------------------------------------------------------------------
+
+
+def page_rows(
+    ui: dict[str, list[float]],
+    layer: dict[str, list[float]],
+    row: Callable[[str, list[float], float], Row],
+) -> list[Row]:
+    """The rows of the app and of the data layer's pages and filters, which both browser
+    sections (this and pg_browser) print."""
+    rows = [
+        row("app: F7 → first page on screen (p50 / p90)", ui["first_page"], FIRST_PAGE),
+        row("app: kind picked → rows on screen", ui["filter"], FILTER_CHANGE),
+        row("app: search typed, Enter → rows on screen (吞卡)", ui["search"], SEARCH_SHORT),
+        row("app: End → the oldest page on screen", ui["oldest"], FIRST_PAGE),
+        row("app: PageDown → drawn (a fetch when due)", ui["page_down"], PAGE_STEP),
+        row("data layer: first page", layer["first page"], FIRST_PAGE),
+        row("data layer: page step down, mid-log", layer["page step down"], PAGE_STEP),
+        row("data layer: page step up, mid-log", layer["page step up"], PAGE_STEP),
+        row("data layer: the oldest page", layer["oldest page"], FIRST_PAGE),
+    ]
+    for name in FILTERS:
+        rows.append(row(f"data layer: filter {name}", layer[f"filter {name}"], FILTER_CHANGE))
+    return rows
 
 
 async def _until(pilot, done: Callable[[], bool]) -> None:

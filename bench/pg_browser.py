@@ -50,18 +50,8 @@ def run_browser(args: argparse.Namespace) -> SectionResult:
     layer = _pages(server.db, args.runs, args.warmup)
     rows = [
         *server.rows(),
-        _row("app: F7 → first page on screen (p50 / p90)", ui["first_page"], FIRST_PAGE),
-        _row("app: kind picked → rows on screen", ui["filter"], FILTER_CHANGE),
-        _row("app: search typed, Enter → rows on screen (吞卡)", ui["search"], SEARCH_SHORT),
-        _row("app: End → the oldest page on screen", ui["oldest"], FIRST_PAGE),
-        _row("app: PageDown → drawn (a fetch when due)", ui["page_down"], PAGE_STEP),
-        _row("data layer: first page", layer["first page"], FIRST_PAGE),
-        _row("data layer: page step down, mid-log", layer["page step down"], PAGE_STEP),
-        _row("data layer: page step up, mid-log", layer["page step up"], PAGE_STEP),
-        _row("data layer: the oldest page", layer["oldest page"], FIRST_PAGE),
+        *sqlite_browser.page_rows(ui, layer, _row),
     ]
-    for name in sqlite_browser.FILTERS:
-        rows.append(_row(f"data layer: filter {name}", layer[f"filter {name}"], FILTER_CHANGE))
     notes = [
         f"{args.runs} runs per measure after {args.warmup} warm-up (the app: no warm-up)",
         *server.notes(),
