@@ -19,7 +19,6 @@ import contextlib
 import os
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,8 +26,16 @@ import time
 from pathlib import Path
 
 from bare_app import MARKER as BARE_MARKER
-from first_frame import BARE_APP, BUDGET_RATIO, COLUMNS, ROWS, Contender, _ours, _terminal_env
-from results import BenchError, Row, SectionResult, ms, percentile, verdict
+from first_frame import (
+    BARE_APP,
+    COLUMNS,
+    ROWS,
+    Contender,
+    _ours,
+    _terminal_env,
+    race_rows,
+)
+from results import BenchError, Row, SectionResult
 
 POLL = 0.005
 RUNS = 9
@@ -64,15 +71,7 @@ def run(args: argparse.Namespace) -> SectionResult:
                         timings[contender.label].append(seconds)
 
     bare_s, ours_s = timings[bare.label], timings[ours.label]
-    ratio = statistics.median(ours_s) / statistics.median(bare_s)
-    within = ratio <= BUDGET_RATIO
-    rows = [
-        Row(f"{c.label}: median / p90", f"{ms(statistics.median(s))} / {ms(percentile(s, 90))}")
-        for c, s in ((bare, bare_s), (ours, ours_s))
-    ]
-    rows.append(
-        Row("ours / bare in tmux (medians)", f"{ratio:.2f}×", f"≤ {BUDGET_RATIO}×", verdict(within))
-    )
+    ratio, within, rows = race_rows(bare_s, ours_s, "ours / bare in tmux (medians)")
     notes = [
         f"{runs} runs each after {warmup} warm-up round, alternating; the pane read every"
         f" {POLL * 1000:.0f} ms with tmux capture-pane"

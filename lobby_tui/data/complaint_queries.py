@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -67,30 +68,14 @@ class ComplaintQueries:
                 session, authorized_branch(session, actor, Permission.READ_LOG), now or self.clock()
             )
 
-    def complaint_cases(
-        self,
-        actor: Actor,
-        *,
-        status: str | None = None,
-        severity: str | None = None,
-        overdue: bool = False,
-        handler_no: str | None = None,
-        now: datetime | None = None,
-    ) -> list[CaseView]:
-        """Every case of the branch matching every filter (see ``complaint_page``): open cases
-        first by time left, then the others newest first. For a few cases; screens page."""
+    def complaint_cases(self, actor: Actor, **filters: Any) -> list[CaseView]:
+        """Every case of the branch matching every filter (``complaint_page``'s: status,
+        severity, overdue, handler_no, now): open cases first by time left, then the others
+        newest first. For a few cases; screens page."""
         found: list[CaseView] = []
         after: tuple[datetime, int] | None = None
         while True:
-            page = self.complaint_page(
-                actor,
-                status=status,
-                severity=severity,
-                overdue=overdue,
-                handler_no=handler_no,
-                now=now,
-                after=after,
-            )
+            page = self.complaint_page(actor, **filters, after=after)
             found += page.cases
             if page.after is None:
                 return found
