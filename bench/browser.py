@@ -3,21 +3,21 @@
 Budgets: first page ≤ 150 ms, page step ≤ 16 ms, filter change ≤ 100 ms; text
 search ≤ 100 ms (3+ characters) and ≤ 250 ms (1–2 Chinese characters); ≤ 150 MB peak RSS while
 browsing; the page query through the data layer ≤ 2 × the same SQL through raw `sqlite3`, the
-whole page (`Store.log_page`) ≤ 1.5 × its statements replayed through raw `sqlite3` (issue 15).
+whole page (`Store.log.page`) ≤ 1.5 × its statements replayed through raw `sqlite3` (issue 15).
 
 - Through the app: the real app headless on a copy of the million-entry demo database, signed in
   as its reviewer. Timed from the key (sent as save_latency sends Ctrl+S) until the log view
   holds the rows, polled every half millisecond: F7 to the first page, a filter
   change (a kind picked), a search typed then Enter, and the End key (the oldest page).
-- The data layer alone (`Store.log_page`, no UI): the same and each page step, p50 / p90.
+- The data layer alone (`Store.log.page`, no UI): the same and each page step, p50 / p90.
 - The same first page shown by the log view and by Textual's DataTable, in a bare app: each is
   handed the page's 100 entries and then draws the lines on screen (for DataTable, after the
   sizing of rows and columns that it otherwise leaves to its idle handler).
 - Against raw `sqlite3`, for the newest page with no filter and with a kind filter, and a page
-  step down: the page query (`log_queries.page_rows`, the one statement that reads a page, in
+  step down: the page query (`log_pages.page_rows`, the one statement that reads a page, in
   the store's read transaction, its rows fetched typed) against the same statements replayed
   through raw `sqlite3` and fetched, on one connection kept open as the store's pool keeps
-  its own (≤ 2 ×). The whole `Store.log_page` (the permission check, the page query, the
+  its own (≤ 2 ×). The whole `Store.log.page` (the permission check, the page query, the
   revisions and events it needs, and an `EntryView` built for each row) against its
   statements replayed (≤ 1.5 ×).
 - Peak RSS: a separate process browses (pages down 200 times, End, Home, searches) and reports
@@ -47,7 +47,7 @@ DEMO_REVIEWER = ("2001", "222222")
 FIRST_PAGE, PAGE_STEP, FILTER_CHANGE = 0.150, 0.016, 0.100
 SEARCH_LONG, SEARCH_SHORT = 0.100, 0.250
 MEMORY_MB, RAW_RATIO = 150, 2.0
-# The whole page (Store.log_page: the check, the page, its revisions and events, the views)
+# The whole page (Store.log.page: the check, the page, its revisions and events, the views)
 # against the same statements replayed in raw sqlite3 (issue 15).
 WHOLE_PAGE_RATIO = 1.5
 # A ticket number, a 3-character word, and the 2-character Chinese words staff type most.
@@ -256,31 +256,31 @@ def _timed(function: Callable[[], Any], runs: int, warmup: int) -> list[float]:
 def _data_layer(
     db: Path | str, runs: int, warmup: int, *, reviewer=DEMO_REVIEWER, searches: bool = True
 ) -> dict[str, list[float]]:
-    """Store.log_page for each page and filter (and each search) this section times."""
+    """Store.log.page for each page and filter (and each search) this section times."""
     from datetime import timedelta
 
-    from lobby_tui.data.log_queries import key_of
+    from lobby_tui.data.log_pages import key_of
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import LogFilter
 
     store = Store.open(str(db))
     try:
-        actor = store.sign_in(*reviewer)
+        actor = store.staff.sign_in(*reviewer)
         everything = LogFilter()
-        newest = store.log_page(actor, everything)
+        newest = store.log.page(actor, everything)
         # An entry half-way down the log: its id is about half the newest one's in a demo.
-        middle = store.entry_history(actor, newest.entries[0].id // 2).entry
+        middle = store.entries.history(actor, newest.entries[0].id // 2).entry
         key = key_of(middle)
         found = {
-            "first page": _timed(lambda: store.log_page(actor, everything), runs, warmup),
+            "first page": _timed(lambda: store.log.page(actor, everything), runs, warmup),
             "page step down": _timed(
-                lambda: store.log_page(actor, everything, before=key), runs, warmup
+                lambda: store.log.page(actor, everything, before=key), runs, warmup
             ),
             "page step up": _timed(
-                lambda: store.log_page(actor, everything, after=key), runs, warmup
+                lambda: store.log.page(actor, everything, after=key), runs, warmup
             ),
             "oldest page": _timed(
-                lambda: store.log_page(actor, everything, oldest=True), runs, warmup
+                lambda: store.log.page(actor, everything, oldest=True), runs, warmup
             ),
         }
         today = newest.entries[0].occurred_at.date()
@@ -291,11 +291,11 @@ def _data_layer(
             else:
                 log_filter = LogFilter(**fields)
             found[f"filter {name}"] = _timed(
-                lambda f=log_filter: store.log_page(actor, f), runs, warmup
+                lambda f=log_filter: store.log.page(actor, f), runs, warmup
             )
         for query in (*LONG_QUERIES, *SHORT_QUERIES) if searches else ():
             found[f"search {query}"] = _timed(
-                lambda q=query: store.log_page(actor, LogFilter(text=q)), runs, warmup
+                lambda q=query: store.log.page(actor, LogFilter(text=q)), runs, warmup
             )
     finally:
         store.close()
@@ -319,7 +319,7 @@ async def _log_view_and_data_table(db: Path, runs: int) -> dict[str, list[float]
 
     store = Store.open(str(db))
     try:
-        page = store.log_page(store.sign_in(*DEMO_REVIEWER), LogFilter())
+        page = store.log.page(store.staff.sign_in(*DEMO_REVIEWER), LogFilter())
     finally:
         store.close()
     zone, lists = branch_zone(None), default_lists()
@@ -381,17 +381,17 @@ Pair = tuple[list[float], list[float]]
 
 def _against_raw(db: Path, warmup: int) -> dict[str, dict[str, Pair]]:
     """For each of RAW_PAGES, timed through the data layer and then as the statements it ran,
-    replayed through raw sqlite3: the page query (`log_queries.page_rows` in the store's read
-    transaction) and the whole `Store.log_page`."""
-    from lobby_tui.data.log_queries import key_of, page_rows
+    replayed through raw sqlite3: the page query (`log_pages.page_rows` in the store's read
+    transaction) and the whole `Store.log.page`."""
+    from lobby_tui.data.log_pages import key_of, page_rows
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import LogFilter
 
     store = Store.open(str(db))
     found: dict[str, dict[str, Pair]] = {}
     try:
-        actor = store.sign_in(*DEMO_REVIEWER)
-        branch = store.branch()
+        actor = store.staff.sign_in(*DEMO_REVIEWER)
+        branch = store.branches.get()
         # One connection kept open across runs, as the store's pool keeps its own: opening one
         # (and SQLite reading the schema on its first statement) would be raw-only work.
         with closing(_raw_connection(db)) as connection:
@@ -399,14 +399,14 @@ def _against_raw(db: Path, warmup: int) -> dict[str, dict[str, Pair]]:
                 log_filter = LogFilter(**fields)
                 before = None
                 if which == "next":
-                    before = key_of(store.log_page(actor, log_filter).entries[-1])
+                    before = key_of(store.log.page(actor, log_filter).entries[-1])
 
                 def query(log_filter=log_filter, before=before) -> None:
                     with store.db.read_rows() as reading:
                         page_rows(reading, branch, log_filter, before, False, 100)
 
                 def page(log_filter=log_filter, before=before) -> None:
-                    store.log_page(actor, log_filter, before=before)
+                    store.log.page(actor, log_filter, before=before)
 
                 found[name] = {}
                 for measure, function in (("page query", query), ("whole page", page)):

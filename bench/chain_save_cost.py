@@ -1,4 +1,4 @@
-"""The hash chain's cost on a save: Store.add_entry with and without the chain, p50 and p95.
+"""The hash chain's cost on a save: Store.entries.add with and without the chain, p50 and p95.
 
 Run as ``.venv/bin/python bench/chain_save_cost.py [ENTRIES]``: builds a demo of ENTRIES
 entries (20,000 by default) in a temporary folder and a copy of it, then times saves
@@ -43,14 +43,16 @@ def main(entries: int) -> None:
         stores = {True: Store.open(str(path)), False: Store.open(str(Path(folder) / "copy.sqlite"))}
         stores[False].db.defer_chain = True
         try:
-            actors = {chained: store.sign_in("1001", "111111") for chained, store in stores.items()}
+            actors = {
+                chained: store.staff.sign_in("1001", "111111") for chained, store in stores.items()
+            }
             timings: dict[bool, list[float]] = {True: [], False: []}
             # The linking itself, timed where the commit hook calls it.
             chain.link_pending = _timed(chain.link_pending)
             for number in range(SAVES):
                 chained = number % 2 == 0
                 start = time.perf_counter()
-                stores[chained].add_entry(
+                stores[chained].entries.add(
                     actors[chained], Kind.QUEUE, ticket="A023", business="deposit", text="存款"
                 )
                 timings[chained].append((time.perf_counter() - start) * 1000)

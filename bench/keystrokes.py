@@ -153,7 +153,7 @@ def _branch_db(path: Path) -> Path:
                 admin_name="张主管",
                 pin=ADMIN[1],
             )
-            store.add_staff(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
+            store.staff.add(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
         finally:
             store.close()
     except Exception as error:

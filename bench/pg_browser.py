@@ -7,9 +7,9 @@ the browser section measures them, with its code and its filters and queries:
 
 - pg_browser, through the app: the real app headless, signed in as the demo's reviewer, timed
   from the key until the log view holds the rows (F7, a kind picked, a search typed then Enter,
-  End, PageDown); and the data layer alone (``Store.log_page``): first page, page steps, the
+  End, PageDown); and the data layer alone (``Store.log.page``): first page, page steps, the
   oldest page, each filter.
-- pg_search, the data layer alone: ``Store.log_page`` with each of the browser's search queries,
+- pg_search, the data layer alone: ``Store.log.page`` with each of the browser's search queries,
   and for each the plan PostgreSQL chose for the page query (EXPLAIN ANALYZE), so that a slow
   search says whether the trigram index was used.
 """
@@ -92,14 +92,14 @@ def run_search(args: argparse.Namespace) -> SectionResult:
 
 
 def _pages(db: str, runs: int, warmup: int) -> dict[str, list[float]]:
-    """Store.log_page for each page and filter the browser section times, on the server."""
+    """Store.log.page for each page and filter the browser section times, on the server."""
     return sqlite_browser._data_layer(db, runs, warmup, reviewer=REVIEWER, searches=False)
 
 
 def _searches(
     db: str, runs: int, warmup: int
 ) -> tuple[dict[str, list[float]], dict[str, dict[str, Any]]]:
-    """Store.log_page with each search query, timed; and the plan of each one's page query."""
+    """Store.log.page with each search query, timed; and the plan of each one's page query."""
     from lobby_tui.data.store import Store
     from lobby_tui.data.views import LogFilter
 
@@ -107,12 +107,12 @@ def _searches(
     found: dict[str, list[float]] = {}
     plans: dict[str, dict[str, Any]] = {}
     try:
-        actor = store.sign_in(*REVIEWER)
+        actor = store.staff.sign_in(*REVIEWER)
         queries = (*sqlite_browser.LONG_QUERIES, *RARE_LONG, *sqlite_browser.SHORT_QUERIES)
         for query in (*queries, *RARE_SHORT):
             log_filter = LogFilter(text=query)
             found[query] = sqlite_browser._timed(
-                lambda f=log_filter: store.log_page(actor, f), runs, warmup
+                lambda f=log_filter: store.log.page(actor, f), runs, warmup
             )
             plans[query] = _plan(store, actor, log_filter)
     finally:
@@ -125,14 +125,14 @@ def _plan(store: Any, actor: Any, log_filter: Any) -> dict[str, Any]:
     data layer runs it: its total time and the scans it chose."""
     from sqlalchemy import event
 
-    from lobby_tui.data.log_queries import page_rows
+    from lobby_tui.data.log_pages import page_rows
 
     statements: list[tuple[str, Any]] = []
 
     def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
         statements.append((statement, parameters))
 
-    branch = store.branch()
+    branch = store.branches.get()
     engine = store.db.engine
     event.listen(engine, "before_cursor_execute", capture)
     try:

@@ -5,8 +5,8 @@ Budget (issue 12): p95 ≤ 30 ms. Measured as the save_latency section measures 
 (and its stages of a save, save_stages): the real app headless, signed in as the demo's lobby
 manager, the guidance form (or ``--save-form``) open over the duty desk; each save is typed
 untimed, then the clock runs from Ctrl+S until the desk's timeline has the new entry as its first
-row. Then the data layer alone (Store.add_entry and Store.desk) on the same server. The server
-runs with its durable defaults (pg_server), over its Unix socket.
+row. Then the data layer alone (Store.entries.add and Store.entries.desk) on the same server.
+The server runs with its durable defaults (pg_server), over its Unix socket.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def run(args: argparse.Namespace) -> SectionResult:
             verdict(within),
         ),
         Row("drift: p50 of the first / last quarter of the saves", sqlite_save._drift(shown)),
-        Row("data layer: Store.add_entry (p50 / p95)", p50_p95(adds)),
-        Row("data layer: Store.desk, the timeline's read (p50 / p95)", p50_p95(desks)),
+        Row("data layer: Store.entries.add (p50 / p95)", p50_p95(adds)),
+        Row("data layer: Store.entries.desk, the timeline's read (p50 / p95)", p50_p95(desks)),
     ]
     notes = [
         f"{len(samples)} saves after {args.warmup} warm-up, from the {args.save_form} form",

@@ -6,7 +6,7 @@ Budget (issue 12): p95 save ≤ 50 ms, 0 lost.
 Each terminal is a process of its own, as a terminal of a branch is a machine of its own: it
 opens the store on the server (``Store.open``), signs in as a lobby staff member of its own, and
 saves the way a form's save goes (``data/pending.py``): the save is kept in the terminal's own
-pending-saves journal, sent with its unique key (``pending.send`` → ``Store.add_entry``), and
+pending-saves journal, sent with its unique key (``pending.send`` → ``Store.entries.add``), and
 marked done once the server has acknowledged it. A save that fails is sent again with the same
 key, as the write queue sends it, until it lands or the run is over; its time runs from the
 first try to the acknowledgement.
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> SectionResult:
         ),
     ]
     notes = [
-        f"each terminal a process, Store.add_entry with a save key through pending.send;"
+        f"each terminal a process, Store.entries.add with a save key through pending.send;"
         f" load average {load_before:.1f} before, {load_after:.1f} after",
         *server.notes(),
     ]
@@ -183,7 +183,7 @@ def _add_staff(url: str, count: int) -> list[str]:
         for number in numbers:
             # Already there when an earlier run of this section used this server.
             with contextlib.suppress(StoreError):
-                store.add_staff(Actor.console(), number, f"Terminal {number}", Role.LOBBY, PIN)
+                store.staff.add(Actor.console(), number, f"Terminal {number}", Role.LOBBY, PIN)
     finally:
         store.close()
     return numbers
@@ -272,7 +272,7 @@ def _save_for(
     rng = random.Random(seed)
     store = Store.open(url)
     try:
-        actor = store.sign_in(staff_no, PIN)
+        actor = store.staff.sign_in(staff_no, PIN)
         journal = pending.PendingSaves(pending.journal_path(state / staff_no, url))
         journal.path.parent.mkdir(parents=True, exist_ok=True)
         forms = [sqlite_save.FORMS["guidance"], sqlite_save.FORMS["note"]]

@@ -10,9 +10,9 @@ On the way, a message hook notes when the form receives `SaveLanded` (the entry 
 and `Stages` wraps, for the bench only, the write queue's hand-over, the pending-saves journal
 and the write itself (nothing in the app's code is changed), so the time splits into stages:
 the key to the save handed over, the journal line, the hand-over to the writer thread, the
-write (Store.add_entry: its statements, the hash chain, the commit), the reply back to the form,
-and the timeline. The data layer alone — Store.add_entry and Store.desk on the same database,
-no UI — is timed as well, so that a regression can be placed.
+write (Store.entries.add: its statements, the hash chain, the commit), the reply back to the form,
+and the timeline. The data layer alone — Store.entries.add and Store.entries.desk on the same
+database, no UI — is timed as well, so that a regression can be placed.
 
 With --one-core the budget is the one for a single CPU: p95 ≤ 30 ms.
 """
@@ -49,7 +49,7 @@ class SaveForm:
 
     open_key: str
     keys: Callable[[int], list[str]]
-    # What the form hands Store.add_entry for the same save: (kind, values).
+    # What the form hands Store.entries.add for the same save: (kind, values).
     values: Callable[[int], tuple[str, dict[str, Any]]]
 
 
@@ -135,8 +135,8 @@ def run(args: argparse.Namespace) -> SectionResult:
         ),
         Row("drift: p50 of the first / last quarter of the saves", _drift(shown)),
         Row("full garbage collections inside the timed saves", _collections(samples)),
-        Row("data layer: Store.add_entry (p50 / p95)", _p50_p95(adds)),
-        Row("data layer: Store.desk, the timeline's read (p50 / p95)", _p50_p95(desks)),
+        Row("data layer: Store.entries.add (p50 / p95)", _p50_p95(adds)),
+        Row("data layer: Store.entries.desk, the timeline's read (p50 / p95)", _p50_p95(desks)),
     ]
     notes = [f"{len(samples)} saves after {args.warmup} warm-up, from the {args.save_form} form"]
     if busy := _busy_machine(load_before):
@@ -222,7 +222,7 @@ def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:
 def _data_layer(
     db: Path, form: SaveForm, count: int, warmup: int
 ) -> tuple[list[float], list[float]]:
-    """Store.add_entry and Store.desk timed alone on `db`, as the app calls them for a save."""
+    """Store.entries.add and .desk timed alone on `db`, as the app calls them for a save."""
     from lobby_tui.data.store import Store
     from lobby_tui.domain.kinds import Kind
 
@@ -230,13 +230,13 @@ def _data_layer(
     try:
         store = Store.open(str(db))
         try:
-            actor = store.sign_in(*DEMO_LOBBY)
+            actor = store.staff.sign_in(*DEMO_LOBBY)
             for number in range(warmup + count):
                 kind, values = form.values(number)
                 started = perf_counter()
-                store.add_entry(actor, Kind(kind), **values)
+                store.entries.add(actor, Kind(kind), **values)
                 added = perf_counter()
-                store.desk(actor)
+                store.entries.desk(actor)
                 read = perf_counter()
                 if number >= warmup:
                     adds.append(added - started)

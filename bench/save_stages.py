@@ -37,7 +37,7 @@ STAGES = (
     ("Ctrl+S → the form hands the save over (keys, checks)", "key", "handed"),
     ("the journal line (pending saves)", "journal_in", "journal_out"),
     ("handed over → the writer thread starts the write", "queued", "write_in"),
-    ("the write: Store.add_entry, chain, commit", "write_in", "write_out"),
+    ("the write: Store.entries.add, chain, commit", "write_in", "write_out"),
     ("written → the form gets SaveLanded", "write_out", "saved"),
     ("SaveLanded → on the timeline", "saved", "shown"),
 )

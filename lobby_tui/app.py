@@ -155,7 +155,7 @@ class LobbyApp(OpensTheStore, HandlesSaves):
         branch, zone = self.session.branch, self.session.zone
         if branch is not None and actor.branch_id not in (None, branch.id):
             # Several branches in one database: the header and the day are the staff's own.
-            branch = self.store.branch(actor.branch_id)
+            branch = self.store.branches.get(actor.branch_id)
             zone = ZoneInfo(branch.time_zone)
         self._replace_session(actor=actor, drafts=dict(event.drafts), branch=branch, zone=zone)
         self.locked = False
@@ -206,7 +206,7 @@ class LobbyApp(OpensTheStore, HandlesSaves):
 
     @work(thread=True, group="sign-out", exit_on_error=False)
     def _close_shift(self, actor: Actor) -> None:
-        self.store.sign_out(actor)
+        self.store.staff.sign_out(actor)
 
     async def action_quit(self) -> None:
         from lobby_tui.screens.entry_form import EntryFormScreen

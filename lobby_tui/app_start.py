@@ -62,7 +62,7 @@ class OpensTheStore(App):
             journal = PendingSaves(journal_path(self.settings.pending_dir, store.db.url))
             # Saves a killed or quit app left waiting are sent before anything new.
             waiting, returned = journal.load()
-            branch, demo = store.branch(), store.demo_staff()
+            branch, demo = store.branches.get(), store.staff.demo_accounts()
             self.post_message(self.StoreOpened(store, branch, demo, journal, waiting, returned))
         except Exception as error:  # shown to staff as one line, never a traceback
             self.post_message(self.StoreFailed(f"{type(error).__name__}: {error}".splitlines()[0]))

@@ -53,7 +53,7 @@ def console_of(store: Store, args: argparse.Namespace) -> Actor:
     code = getattr(args, "branch", None)
     if not code:
         return Actor.console()
-    return Actor.console(store.branch_by_code(code).id)
+    return Actor.console(store.branches.by_code(code).id)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     store = cli.open_store(settings)
     try:
         if args.branch_command == "add":
-            added = store.add_branch(
+            added = store.branches.add(
                 Actor.console(),
                 code=args.code,
                 name=args.name,
@@ -82,14 +82,14 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 )
             )
         elif args.branch_command == "list":
-            for info in store.readable_branches(Actor.console()):
+            for info in store.branches.readable(Actor.console()):
                 print(f"{info.code}\t{info.name}\t{info.time_zone}")
         else:
             if not args.branch:
                 raise cli.CliError(_("name the head-office reviewer's own branch with --branch"))
             if not args.all and not args.codes:
                 raise cli.CliError(_("name the branches to grant, or --all"))
-            granted = store.grant_branches(
+            granted = store.branches.grant(
                 console_of(store, args), args.staff_no, args.codes, every_branch=args.all
             )
             shown = _("every branch") if granted == ["*"] else ", ".join(granted)

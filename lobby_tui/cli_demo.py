@@ -54,7 +54,7 @@ def replace_old_demo(db: str) -> None:
 
     store = Store.open(str(path), create=False)
     try:
-        branch = store.branch()
+        branch = store.branches.get()
     finally:
         store.close()
     if branch is not None and not branch.demo:

@@ -52,7 +52,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         label = _("complaint cases") if args.complaints else _("entries")
         with shown_as_read(rows, label, sys.stderr if watched else None) as counted:
             target = None if to_stdout else args.out
-            mark = partial(store.chain_mark, console.branch_id)
+            mark = partial(store.integrity.chain_mark, console.branch_id)
             count = write_to(counted, target, args.format, fields, mark)
     except StoreError as error:
         raise refusal(error) from None
@@ -89,11 +89,11 @@ def run_report(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     try:
         console = cli_branches.console_of(store, args)
-        branch = store.branch(console.branch_id)
+        branch = store.branches.get(console.branch_id)
         if branch is None:
             raise CliError(_("This database has no branch yet: run the first-run setup."))
         day = args.day or branch_today(branch_zone(branch.time_zone))
-        summary = store.day_summary(console, day)
+        summary = store.summary.day(console, day)
     except StoreError as error:
         raise refusal(error) from None
     finally:

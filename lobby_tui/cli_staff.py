@@ -41,18 +41,18 @@ def run_staff(args: argparse.Namespace, settings: Settings) -> int:
         console = cli_branches.console_of(store, args)
         if args.staff_command == "add":
             pin = read_pin(args.pin_stdin, _("PIN for {no}: ").format(no=args.staff_no))
-            store.add_staff(console, args.staff_no, args.name, args.role, pin)
+            store.staff.add(console, args.staff_no, args.name, args.role, pin)
             print(_("Staff {no} added.").format(no=args.staff_no))
         elif args.staff_command == "list":
-            for staff in store.list_staff(console):
+            for staff in store.staff.members(console):
                 state = _("active") if staff.active else _("disabled")
                 print(f"{staff.staff_no}\t{staff.name}\t{_(ROLE_LABELS[staff.role])}\t{state}")
         elif args.staff_command == "disable":
-            store.disable_staff(console, args.staff_no)
+            store.staff.disable(console, args.staff_no)
             print(_("Staff {no} disabled.").format(no=args.staff_no))
         else:
             pin = read_pin(args.pin_stdin, _("New PIN for {no}: ").format(no=args.staff_no))
-            store.reset_pin(console, args.staff_no, pin)
+            store.staff.reset_pin(console, args.staff_no, pin)
             print(_("PIN of {no} reset.").format(no=args.staff_no))
     except (ValidationError, StoreError) as error:
         raise refusal(error) from None

@@ -30,7 +30,7 @@ def check_chain(app: LobbyApp, actor: Actor) -> None:
 def _check(app: LobbyApp, actor: Actor) -> None:
     from lobby_tui.cli_verify import describe
 
-    report = app.store.verify_chain(actor)
+    report = app.store.integrity.verify(actor)
     if report.ok:
         return
     message = _(

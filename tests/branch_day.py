@@ -73,16 +73,16 @@ def a_branch_day(path: Path, language: str) -> Path:
             pin="999999",
         )
         console = Actor.console()
-        store.add_staff(console, *LOBBY[:1], words["lobby"], Role.LOBBY, LOBBY[1])
-        store.add_staff(console, *REVIEWER[:1], words["reviewer"], Role.REVIEWER, REVIEWER[1])
-        lobby = store.sign_in(*LOBBY)
-        guided = store.add_entry(
+        store.staff.add(console, *LOBBY[:1], words["lobby"], Role.LOBBY, LOBBY[1])
+        store.staff.add(console, *REVIEWER[:1], words["reviewer"], Role.REVIEWER, REVIEWER[1])
+        lobby = store.staff.sign_in(*LOBBY)
+        guided = store.entries.add(
             lobby, Kind.QUEUE, at(9, 2), ticket="A021", business="deposit", target="counter:3"
         )
-        store.revise_entry(lobby, guided.id, {"ticket": "A023"}, words["reason"])
+        store.entries.revise(lobby, guided.id, {"ticket": "A023"}, words["reason"])
         for minute, text in zip((5, 40), words["notes"], strict=True):
-            store.add_entry(lobby, Kind.NOTE, at(9, minute), text=text)
-        store.add_entry(
+            store.entries.add(lobby, Kind.NOTE, at(9, minute), text=text)
+        store.entries.add(
             lobby,
             Kind.ENQUIRY,
             at(9, 50),
@@ -91,7 +91,7 @@ def a_branch_day(path: Path, language: str) -> Path:
             outcome=words["answer"],
             resolved=True,
         )
-        store.add_entry(
+        store.entries.add(
             lobby,
             Kind.HANDOFF,
             at(10, 10),
@@ -99,7 +99,7 @@ def a_branch_day(path: Path, language: str) -> Path:
             target="manager:wealth",
             text=words["handoff"],
         )
-        store.register_complaint(
+        store.complaints.register(
             lobby,
             received_at=at(10, 20),
             channel="on_site",
@@ -111,7 +111,7 @@ def a_branch_day(path: Path, language: str) -> Path:
             facts=words["facts"],
             request=words["request"],
         )
-        store.sign_out(lobby)
+        store.staff.sign_out(lobby)
     finally:
         store.close()
     return path

@@ -113,9 +113,9 @@ def write_notes(path: Path, *texts: str, staff_no: str = LOBBY_NO, pin: str = LO
     """The lobby manager signs in and writes ``texts`` as notes, one after the other."""
     store = Store.open(str(path))
     try:
-        actor = store.sign_in(staff_no, pin)
+        actor = store.staff.sign_in(staff_no, pin)
         for text in texts:
-            store.add_note(actor, text)
+            store.entries.add_note(actor, text)
     finally:
         store.close()
 
@@ -124,6 +124,6 @@ def staff_states(path: Path) -> dict[str, tuple[str, bool]]:
     """``staff_no -> (name, active)`` as the data layer reads it back."""
     store = Store.open(str(path))
     try:
-        return {s.staff_no: (s.name, s.active) for s in store.list_staff(Actor.console())}
+        return {s.staff_no: (s.name, s.active) for s in store.staff.members(Actor.console())}
     finally:
         store.close()

@@ -88,14 +88,14 @@ def branch_db(path: Path) -> Path:
         admin_name="张主管",
         pin=ADMIN[1],
     )
-    store.add_staff(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
+    store.staff.add(Actor.console(), LOBBY[0], "李娜", Role.LOBBY, LOBBY[1])
     store.close()
     return path
 
 
 def add_reviewer(store: Store) -> None:
     """The reviewer 8001, 陈刚, added to the branch."""
-    store.add_staff(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
+    store.staff.add(Actor.console(), REVIEWER[0], "陈刚", Role.REVIEWER, REVIEWER[1])
 
 
 @pytest.fixture

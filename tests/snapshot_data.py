@@ -43,8 +43,8 @@ def with_masked_enquiry(path: Path, language: str) -> None:
     text, outcome, contact = EXTRA[language]["masked"]
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in(*LOBBY)
-        store.add_entry(
+        lobby = store.staff.sign_in(*LOBBY)
+        store.entries.add(
             lobby,
             Kind.ENQUIRY,
             at(10, 25),
@@ -54,7 +54,7 @@ def with_masked_enquiry(path: Path, language: str) -> None:
             contact=contact,
             resolved=False,
         )
-        store.sign_out(lobby)
+        store.staff.sign_out(lobby)
     finally:
         store.close()
 
@@ -68,7 +68,7 @@ def handed_over(path: Path, language: str) -> None:
     """The lobby manager's shift signed out with a handover note to read."""
     store = Store.open(str(path))
     try:
-        store.hand_over(store.sign_in(*LOBBY), EXTRA[language]["handover"])
+        store.shifts.hand_over(store.staff.sign_in(*LOBBY), EXTRA[language]["handover"])
     finally:
         store.close()
 
@@ -77,10 +77,10 @@ def a_draft_left(path: Path, language: str) -> None:
     """The reviewer's guidance form left half typed (a killed terminal)."""
     store = Store.open(str(path))
     try:
-        reviewer = store.sign_in(*REVIEWER)
+        reviewer = store.staff.sign_in(*REVIEWER)
         fields = {"ticket": "A031", "note": EXTRA[language]["draft"]}
-        store.save_draft(reviewer, "queue", fields)
-        store.sign_out(reviewer)
+        store.drafts.save(reviewer, "queue", fields)
+        store.staff.sign_out(reviewer)
     finally:
         store.close()
 

@@ -60,7 +60,7 @@ def set_up_store(path: Path) -> Store:
 
 def add_staff(store: Store, staff_no: str, pin: str, role: Role = Role.LOBBY) -> None:
     """Add a staff member from the command line, as the admin does before opening day."""
-    store.add_staff(Actor.console(), staff_no, f"员工{staff_no}", role, pin)
+    store.staff.add(Actor.console(), staff_no, f"员工{staff_no}", role, pin)
 
 
 def set_up_branch(path: Path) -> Store:
@@ -73,7 +73,7 @@ def set_up_branch(path: Path) -> Store:
 def refusal(store: Store, staff_no: str, pin: str) -> SignInRefused:
     """The refusal of a sign-in that must be refused; fails the test if it is accepted."""
     with pytest.raises(SignInRefused) as caught:
-        store.sign_in(staff_no, pin)
+        store.staff.sign_in(staff_no, pin)
     return caught.value
 
 
@@ -156,17 +156,17 @@ def store_fixture(db_path: Path) -> Iterator[Store]:
 @pytest.fixture(name="lobby")
 def lobby_fixture(store: Store) -> Actor:
     """The lobby manager 1001, signed in for the day."""
-    return store.sign_in(LOBBY_NO, LOBBY_PIN)
+    return store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
 
 
 @pytest.fixture(name="admin")
 def admin_fixture(store: Store) -> Actor:
     """The branch admin 9001, signed in."""
-    return store.sign_in(ADMIN_NO, ADMIN_PIN)
+    return store.staff.sign_in(ADMIN_NO, ADMIN_PIN)
 
 
 @pytest.fixture(name="reviewer")
 def reviewer_fixture(store: Store) -> Actor:
     """The reviewer 8001, added to the branch and signed in."""
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    return store.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    return store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)

@@ -28,7 +28,7 @@ def error_of(screen, field: str) -> str:
 def notes_in(path: Path) -> list[str]:
     store = Store.open(str(path))
     try:
-        return [entry.text for entry, _ in store.entries_between(Actor.console(), None, None)]
+        return [entry.text for entry, _ in store.log.between(Actor.console(), None, None)]
     finally:
         store.close()
 
@@ -50,8 +50,8 @@ async def test_first_run_sets_up_the_branch_and_its_admin(tmp_path, make_app):
         await sign_in(pilot, "9001", "999999")
         assert isinstance(app.screen, DeskScreen)
     store = Store.open(str(path))
-    assert store.branch().code == "SH0101"
-    assert store.sign_in("9001", "999999").name == "Zhang"
+    assert store.branches.get().code == "SH0101"
+    assert store.staff.sign_in("9001", "999999").name == "Zhang"
 
 
 async def test_setup_refuses_two_different_pins_and_keeps_what_was_typed(tmp_path, make_app):
@@ -134,7 +134,7 @@ HOSTILE = "[bold]x[/] [link=x]y\x1b[2J\ttab 客户😀"
 
 async def test_hostile_text_is_stored_as_typed_and_shown_literally(db, make_app):
     store = Store.open(str(db))
-    store.add_note(store.sign_in(*LOBBY), HOSTILE)
+    store.entries.add_note(store.staff.sign_in(*LOBBY), HOSTILE)
     store.close()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

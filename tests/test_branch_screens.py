@@ -28,15 +28,15 @@ def branches_db_fixture(db: Path) -> Path:
     store = Store.open(str(db))
     console = Actor.console()
     for code, name in ((OTHER, "张江支行"), (HEAD, "分行")):
-        store.add_branch(
+        store.branches.add(
             console, code=code, name=name, admin_no="9001", admin_name="管理员", pin="999999"
         )
-    other, head = store.branch_by_code(OTHER), store.branch_by_code(HEAD)
-    store.add_staff(Actor.console(other.id), "1001", "乙行大堂", Role.LOBBY, "222222")
-    store.add_staff(Actor.console(head.id), "7001", "总行审阅", Role.HEAD_OFFICE, HEAD_STAFF[1])
-    store.grant_branches(Actor.console(head.id), "7001", ["SH0101", OTHER])
-    store.add_note(store.sign_in(f"SH0101/{LOBBY[0]}", LOBBY[1]), MINE)
-    store.add_note(store.sign_in(f"{OTHER}/1001", "222222"), THEIRS)
+    other, head = store.branches.by_code(OTHER), store.branches.by_code(HEAD)
+    store.staff.add(Actor.console(other.id), "1001", "乙行大堂", Role.LOBBY, "222222")
+    store.staff.add(Actor.console(head.id), "7001", "总行审阅", Role.HEAD_OFFICE, HEAD_STAFF[1])
+    store.branches.grant(Actor.console(head.id), "7001", ["SH0101", OTHER])
+    store.entries.add_note(store.staff.sign_in(f"SH0101/{LOBBY[0]}", LOBBY[1]), MINE)
+    store.entries.add_note(store.staff.sign_in(f"{OTHER}/1001", "222222"), THEIRS)
     store.close()
     return db
 
@@ -76,7 +76,7 @@ async def test_branch_staff_see_their_own_branch_only(make_app, branches_db):
         await settle(pilot)
         shown = screen_text(app)
         assert THEIRS in shown and MINE not in shown
-        assert app.actor.branch_id == app.store.branch_by_code(OTHER).id
+        assert app.actor.branch_id == app.store.branches.by_code(OTHER).id
         await pilot.press("f8")
         await settle(pilot)
         assert OTHER in screen_text(app)

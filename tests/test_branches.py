@@ -34,7 +34,7 @@ MINE, THEIRS = "甲行的记录", "乙行的秘密"
 
 
 def add_branch(store: Store, code: str, name: str) -> int:
-    info = store.add_branch(
+    info = store.branches.add(
         Actor.console(), code=code, name=name, admin_no=ADMIN_NO, admin_name="管理员", pin="999999"
     )
     return info.id
@@ -48,20 +48,20 @@ def two_branches(store: Store) -> dict[str, Actor]:
     head_id = add_branch(store, HEAD, "分行")
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
     for staff_no, role in ((LOBBY_NO, Role.LOBBY), (REVIEWER_NO, Role.REVIEWER)):
-        store.add_staff(Actor.console(other_id), staff_no, "乙行员工", role, OTHER_PIN)
-    store.add_staff(Actor.console(head_id), HEAD_NO, "总行审阅", Role.HEAD_OFFICE, HEAD_PIN)
-    store.grant_branches(Actor.console(head_id), HEAD_NO, [OTHER])
+        store.staff.add(Actor.console(other_id), staff_no, "乙行员工", role, OTHER_PIN)
+    store.staff.add(Actor.console(head_id), HEAD_NO, "总行审阅", Role.HEAD_OFFICE, HEAD_PIN)
+    store.branches.grant(Actor.console(head_id), HEAD_NO, [OTHER])
     actors = {
-        "mine": store.sign_in(f"SH0101/{LOBBY_NO}", LOBBY_PIN),
-        "my_reviewer": store.sign_in(f"SH0101/{REVIEWER_NO}", REVIEWER_PIN),
-        "theirs": store.sign_in(f"{OTHER}/{LOBBY_NO}", OTHER_PIN),
-        "their_reviewer": store.sign_in(f"{OTHER}/{REVIEWER_NO}", OTHER_PIN),
-        "head": store.sign_in(f"{HEAD}/{HEAD_NO}", HEAD_PIN),
+        "mine": store.staff.sign_in(f"SH0101/{LOBBY_NO}", LOBBY_PIN),
+        "my_reviewer": store.staff.sign_in(f"SH0101/{REVIEWER_NO}", REVIEWER_PIN),
+        "theirs": store.staff.sign_in(f"{OTHER}/{LOBBY_NO}", OTHER_PIN),
+        "their_reviewer": store.staff.sign_in(f"{OTHER}/{REVIEWER_NO}", OTHER_PIN),
+        "head": store.staff.sign_in(f"{HEAD}/{HEAD_NO}", HEAD_PIN),
     }
     for who, text in (("mine", MINE), ("theirs", THEIRS)):
-        store.add_note(actors[who], text)
-        store.register_complaint(actors[who], **{**CARD_COMPLAINT, "facts": text})
-        store.save_draft(actors[who], "note", {"text": text})
+        store.entries.add_note(actors[who], text)
+        store.complaints.register(actors[who], **{**CARD_COMPLAINT, "facts": text})
+        store.drafts.save(actors[who], "note", {"text": text})
     return actors
 
 
@@ -69,30 +69,30 @@ def everything_seen(store: Store, actor: Actor) -> str:
     """What ``actor`` can read of the day, through every read the screens make, as text."""
     today = date.today()
     reads = [
-        store.desk(actor),
-        store.log_page(actor, LogFilter()),
-        store.log_page(actor, LogFilter(text="秘密")),
-        store.day_summary(actor, today),
-        store.open_items(actor),
-        store.open_complaints(actor),
-        store.complaint_cases(actor),
-        store.complaints_on_day(actor, today),
-        store.checklists_of_day(actor, today),
-        store.last_handover(actor),
-        store.open_for_handover(actor),
-        store.complaint_staff(actor),
+        store.entries.desk(actor),
+        store.log.page(actor, LogFilter()),
+        store.log.page(actor, LogFilter(text="秘密")),
+        store.summary.day(actor, today),
+        store.handoffs.open_items(actor),
+        store.complaints.open_cases(actor),
+        store.complaints.cases(actor),
+        store.complaints.on_day(actor, today),
+        store.checklists.of_day(actor, today),
+        store.shifts.last_handover(actor),
+        store.shifts.still_open(actor),
+        store.complaints.handlers(actor),
     ]
     if actor.role != Role.HEAD_OFFICE:  # a head office writes nothing, not even a draft
-        reads.append(store.drafts(actor))
+        reads.append(store.drafts.load(actor))
     return repr(reads)
 
 
 def test_a_staff_number_is_unique_in_its_branch_only(store: Store, two) -> None:
     with pytest.raises(ValidationError):
-        store.add_staff(Actor.console(), LOBBY_NO, "重复", Role.LOBBY, LOBBY_PIN)
+        store.staff.add(Actor.console(), LOBBY_NO, "重复", Role.LOBBY, LOBBY_PIN)
     # The same number in two branches: the number alone no longer says who is signing in.
     with pytest.raises(SignInRefused):
-        store.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
     assert two["mine"].branch_id != two["theirs"].branch_id
 
 
@@ -103,26 +103,26 @@ def test_nothing_of_one_branch_is_seen_by_the_other(store: Store, two) -> None:
             assert seen in text
             assert unseen not in text
     # The same number in both branches: the staff filter is the reader's branch's 1001.
-    by_number = store.log_page(two["mine"], LogFilter(staff_no=LOBBY_NO))
+    by_number = store.log.page(two["mine"], LogFilter(staff_no=LOBBY_NO))
     assert MINE in repr(by_number) and THEIRS not in repr(by_number)
-    their_entries = store.log_page(two["their_reviewer"], LogFilter()).entries
+    their_entries = store.log.page(two["their_reviewer"], LogFilter()).entries
     with pytest.raises(StoreError):
-        store.entry_history(two["mine"], their_entries[0].id)
+        store.entries.history(two["mine"], their_entries[0].id)
 
 
 def test_staff_asking_for_another_branch_are_refused(store: Store, two) -> None:
     mine = two["mine"]
     asking = dataclasses.replace(mine, branch_id=two["theirs"].branch_id)
     with pytest.raises(PermissionDenied):
-        store.log_page(asking, LogFilter())
+        store.log.page(asking, LogFilter())
     with pytest.raises(PermissionDenied):
-        store.day_summary(asking, date.today())
-    assert [b.code for b in store.readable_branches(mine)] == ["SH0101"]
+        store.summary.day(asking, date.today())
+    assert [b.code for b in store.branches.readable(mine)] == ["SH0101"]
 
 
 def test_the_head_office_reads_the_branches_granted_and_writes_nothing(store: Store, two) -> None:
     head = two["head"]
-    assert [b.code for b in store.readable_branches(head)] == [HEAD, OTHER]
+    assert [b.code for b in store.branches.readable(head)] == [HEAD, OTHER]
     theirs = dataclasses.replace(head, branch_id=two["theirs"].branch_id)
     text = everything_seen(store, theirs)
     assert THEIRS in text and MINE not in text
@@ -130,36 +130,36 @@ def test_the_head_office_reads_the_branches_granted_and_writes_nothing(store: St
     assert list(complaint_rows(store, theirs))
     mine = dataclasses.replace(head, branch_id=two["mine"].branch_id)
     with pytest.raises(PermissionDenied):
-        store.log_page(mine, LogFilter())
+        store.log.page(mine, LogFilter())
     with pytest.raises(PermissionDenied):
         list(export_rows(store, mine, None, None))
     for write in (
-        lambda: store.add_note(theirs, "总行不写"),
-        lambda: store.register_complaint(theirs, **CARD_COMPLAINT),
-        lambda: store.sign_off(theirs, date.today()),
-        lambda: store.hand_over(theirs, "总行不写"),
+        lambda: store.entries.add_note(theirs, "总行不写"),
+        lambda: store.complaints.register(theirs, **CARD_COMPLAINT),
+        lambda: store.summary.sign_off(theirs, date.today()),
+        lambda: store.shifts.hand_over(theirs, "总行不写"),
     ):
         with pytest.raises(PermissionDenied):
             write()
-    store.grant_branches(Actor.console(head.branch_id), HEAD_NO, [], every_branch=True)
-    assert [b.code for b in store.readable_branches(head)] == [HEAD, "SH0101", OTHER]
-    assert MINE in repr(store.log_page(mine, LogFilter()))
+    store.branches.grant(Actor.console(head.branch_id), HEAD_NO, [], every_branch=True)
+    assert [b.code for b in store.branches.readable(head)] == [HEAD, "SH0101", OTHER]
+    assert MINE in repr(store.log.page(mine, LogFilter()))
 
 
 def test_only_a_head_office_reviewer_is_granted_branches(store: Store, two) -> None:
     with pytest.raises(ValidationError):
-        store.grant_branches(Actor.console(), REVIEWER_NO, [OTHER])
+        store.branches.grant(Actor.console(), REVIEWER_NO, [OTHER])
     with pytest.raises(PermissionDenied):
-        store.grant_branches(two["my_reviewer"], HEAD_NO, [OTHER])
+        store.branches.grant(two["my_reviewer"], HEAD_NO, [OTHER])
     with pytest.raises(PermissionDenied):
-        store.add_branch(
+        store.branches.add(
             two["my_reviewer"], code="X1", name="x", admin_no="9", admin_name="x", pin="1"
         )
 
 
 def test_case_numbers_are_counted_per_branch(store: Store, two) -> None:
-    first = store.complaint_cases(two["mine"])
-    second = store.complaint_cases(two["theirs"])
+    first = store.complaints.cases(two["mine"])
+    second = store.complaints.cases(two["theirs"])
     assert [c.number for c in first] == [c.number for c in second]
     assert first[0].number.endswith("-001")
 
@@ -197,8 +197,8 @@ def test_the_command_line_works_on_the_branch_named(cli: Cli, db_path: Path | st
         == 0
     )
     store = Store.open(str(db_path))
-    store.add_note(store.sign_in("SH0101/1001", "111111"), MINE)
-    store.add_note(store.sign_in(f"{OTHER}/1001", "111111"), THEIRS)
+    store.entries.add_note(store.staff.sign_in("SH0101/1001", "111111"), MINE)
+    store.entries.add_note(store.staff.sign_in(f"{OTHER}/1001", "111111"), THEIRS)
     store.close()
     for branch, seen, unseen in ((None, MINE, THEIRS), (OTHER, THEIRS, MINE)):
         option = f" --branch {branch}" if branch else ""

@@ -77,18 +77,18 @@ def write_a_day(path: Path | str) -> Path | str:
     store = set_up_branch(path)
     try:
         add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        store.record_checklist(lobby, "opening", opening_walk("左侧屏幕不亮"))
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.checklists.record(lobby, "opening", opening_walk("左侧屏幕不亮"))
         for ticket in ("A001", "A002", "A003"):
-            store.add_entry(lobby, Kind.QUEUE, ticket=ticket, business="deposit", text="存款")
-        handoff = store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm")
-        store.update_handoff(lobby, handoff.id, "accepted")
-        store.revise_entry(lobby, handoff.id, {"ticket": "A024"}, "票号看错")
-        store.register_complaint(lobby, **CARD_COMPLAINT)
-        store.hand_over(lobby, "ATM吞卡一张，卡在保险柜")
-        store.acknowledge_handover(store.sign_in(ADMIN_NO, ADMIN_PIN), lobby.shift_id)
-        reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-        store.sign_off(reviewer, datetime.now(UTC).date(), "已阅")
+            store.entries.add(lobby, Kind.QUEUE, ticket=ticket, business="deposit", text="存款")
+        handoff = store.entries.add(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm")
+        store.handoffs.update(lobby, handoff.id, "accepted")
+        store.entries.revise(lobby, handoff.id, {"ticket": "A024"}, "票号看错")
+        store.complaints.register(lobby, **CARD_COMPLAINT)
+        store.shifts.hand_over(lobby, "ATM吞卡一张，卡在保险柜")
+        store.shifts.acknowledge(store.staff.sign_in(ADMIN_NO, ADMIN_PIN), lobby.shift_id)
+        reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+        store.summary.sign_off(reviewer, datetime.now(UTC).date(), "已阅")
     finally:
         store.close()
     return path
@@ -273,8 +273,8 @@ def test_a_deleted_link_leaves_the_next_one_out_of_sequence(day: Path) -> None:
 def test_the_quick_check_since_the_last_seal_sees_a_change_after_it(day: Path) -> None:
     store = Store.open(str(day))
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        late = store.add_entry(lobby, Kind.NOTE, text="闭店后补记")
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        late = store.entries.add(lobby, Kind.NOTE, text="闭店后补记")
     finally:
         store.close()
     assert check(day, since_last_seal=True).ok
@@ -319,9 +319,9 @@ def test_records_are_canonical_the_same_way_in_sql_and_in_python(tmp_path: Path)
     store = set_up_branch(path)
     awkward = 'tab\there "quoted" back\\slash\n新行 \x01\x1f\x7f emoji 😀 \u2028'
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        store.add_entry(lobby, Kind.ENQUIRY, text=awkward, resolved=False, topic="fees")
-        store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm", referral=True)
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.entries.add(lobby, Kind.ENQUIRY, text=awkward, resolved=False, topic="fees")
+        store.entries.add(lobby, Kind.HANDOFF, ticket="A023", target="manager:wm", referral=True)
         with store.db.read_rows() as connection:
             for spec in chain_specs.SPECS:
                 sql = connection.execute(text(spec.select("sqlite"))).all()
@@ -364,8 +364,8 @@ def test_back_dating_allows_the_clocks_of_two_terminals_to_differ_a_little(day: 
     # A second terminal five minutes slow writes after the first: not back-dated.
     store = Store.open(str(day))
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        entry = store.add_entry(lobby, Kind.NOTE, text="第二台终端")
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        entry = store.entries.add(lobby, Kind.NOTE, text="第二台终端")
     finally:
         store.close()
     slow = datetime.now(UTC) - timedelta(minutes=4)
@@ -446,8 +446,8 @@ def test_the_quick_check_of_an_unsealed_log_reads_only_its_last_links(
     path = tmp_path / "lobby.sqlite"
     store = set_up_branch(path)
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        written = [store.add_entry(lobby, Kind.NOTE, text=f"第{n}条") for n in range(10)]
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        written = [store.entries.add(lobby, Kind.NOTE, text=f"第{n}条") for n in range(10)]
     finally:
         store.close()
     monkeypatch.setattr(chain_verify, "QUICK_LINKS", 4)

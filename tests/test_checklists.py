@@ -56,7 +56,7 @@ def today() -> date:
 def test_the_opening_check_with_a_dark_led_screen_logs_one_check_entry(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    run = store.record_checklist(lobby, "opening", opening_walk("左侧屏幕不亮"))
+    run = store.checklists.record(lobby, "opening", opening_walk("左侧屏幕不亮"))
 
     [entry] = run.entries
     assert (entry.kind, entry.text, entry.shift_id) == (
@@ -74,23 +74,23 @@ def test_the_opening_check_with_a_dark_led_screen_logs_one_check_entry(
         ("opening", "led_screen", 0, "左侧屏幕不亮", entry.id, lobby.staff_id, lobby.shift_id)
     ]
     assert all(row[4] is None for row in stored if row[2])
-    desk = store.desk(lobby)
+    desk = store.entries.desk(lobby)
     assert desk.counts == {"check": 1}
     assert audit_actions(db_path, "checklist")[0][1] == lobby.staff_id
 
 
 def test_the_day_says_which_checks_were_done_and_their_problems(store: Store, lobby: Actor) -> None:
-    store.record_checklist(lobby, "opening", opening_walk("左侧屏幕不亮"))
-    store.record_checklist(lobby, "closing", [CheckAnswer("lobby_clear", "大堂无滞留人员", True)])
+    store.checklists.record(lobby, "opening", opening_walk("左侧屏幕不亮"))
+    store.checklists.record(lobby, "closing", [CheckAnswer("lobby_clear", "大堂无滞留人员", True)])
 
-    days = store.checklists_of_day(lobby, today())
+    days = store.checklists.of_day(lobby, today())
 
     assert [(d.checklist, d.done, d.problems, d.staff_no) for d in days] == [
         ("opening", True, 1, lobby.staff_no),
         ("midday", False, 0, None),
         ("closing", True, 0, lobby.staff_no),
     ]
-    yesterday = store.checklists_of_day(Actor.console(), today() - timedelta(days=1))
+    yesterday = store.checklists.of_day(Actor.console(), today() - timedelta(days=1))
     assert [day.done for day in yesterday] == [False, False, False]
 
 
@@ -98,7 +98,7 @@ def test_a_problem_without_its_note_is_refused_and_nothing_is_stored(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        store.record_checklist(lobby, "opening", opening_walk("   "))
+        store.checklists.record(lobby, "opening", opening_walk("   "))
 
     assert refused.value.field == "led_screen"
     assert rows(db_path, "SELECT count(*) FROM check_result") == [(0,)]
@@ -108,16 +108,16 @@ def test_a_problem_without_its_note_is_refused_and_nothing_is_stored(
 def test_results_are_append_only_and_a_walk_needs_a_signed_in_shift(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.record_checklist(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
+    store.checklists.record(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
 
     with pytest.raises(REFUSED, match="append-only"):
         change(db_path, "UPDATE check_result SET ok = false")
     with pytest.raises(REFUSED, match="append-only"):
         change(db_path, "DELETE FROM check_result")
     with pytest.raises(PermissionDenied):
-        store.record_checklist(Actor.console(), "midday", [CheckAnswer("x", "x", True)])
+        store.checklists.record(Actor.console(), "midday", [CheckAnswer("x", "x", True)])
     with pytest.raises(ValueError, match="not a checklist"):
-        store.record_checklist(lobby, "lunch", [CheckAnswer("x", "x", True)])
+        store.checklists.record(lobby, "lunch", [CheckAnswer("x", "x", True)])
 
 
 # -- the app ---------------------------------------------------------------------------------

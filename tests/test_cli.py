@@ -47,7 +47,7 @@ def exported_texts(run_stdout: str) -> list[str]:
 def signs_in(path: Path, staff_no: str, pin: str) -> bool:
     store = Store.open(str(path))
     try:
-        store.sign_in(staff_no, pin)
+        store.staff.sign_in(staff_no, pin)
         return True
     except SignInRefused:
         return False
@@ -73,7 +73,7 @@ def test_init_creates_the_branch_and_its_admin_with_the_pin_from_stdin(
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout == f"Branch {BRANCH_CODE} created with admin {ADMIN_NO}.\n"
     store = Store.open(str(db))
-    branch = store.branch()
+    branch = store.branches.get()
     store.close()
     assert (branch.code, branch.name, branch.time_zone) == (
         BRANCH_CODE,
@@ -136,9 +136,9 @@ def test_reset_pin_lifts_the_lock_after_five_wrong_pins(cli: Cli, branch_db: Pat
     store = Store.open(str(branch_db))
     for _ in range(5):
         with pytest.raises(SignInRefused):
-            store.sign_in(LOBBY_NO, "000000")
+            store.staff.sign_in(LOBBY_NO, "000000")
     with pytest.raises(SignInRefused) as locked:
-        store.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
     store.close()
     assert locked.value.reason == "locked"
 

@@ -29,17 +29,17 @@ def a_swallowed_card_worked_to_the_end(path: Path) -> tuple[str, str]:
     """One case closed after an extension and a pause, one still open; their numbers."""
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
         received = datetime.now(UTC) - timedelta(days=2)
-        case = store.register_complaint(lobby, received_at=received, **CARD).case
-        store.start_complaint(lobby, case.id)
-        store.extend_complaint(lobby, case.id, "需调取ATM监控")
-        store.pause_complaint(lobby, case.id, "ATM厂商鉴定")
-        store.resume_complaint(lobby, case.id)
-        store.decide_complaint(lobby, case.id, "已取回卡，致歉", "phone", datetime.now(UTC))
-        store.follow_up_complaint(lobby, case.id, "basically", "回访：基本满意")
-        store.close_complaint(lobby, case.id)
-        still_open = store.register_complaint(lobby, **{**CARD, "severity": "red"}).case
+        case = store.complaints.register(lobby, received_at=received, **CARD).case
+        store.complaints.start(lobby, case.id)
+        store.complaints.extend(lobby, case.id, "需调取ATM监控")
+        store.complaints.pause(lobby, case.id, "ATM厂商鉴定")
+        store.complaints.resume(lobby, case.id)
+        store.complaints.decide(lobby, case.id, "已取回卡，致歉", "phone", datetime.now(UTC))
+        store.complaints.follow_up(lobby, case.id, "basically", "回访：基本满意")
+        store.complaints.close(lobby, case.id)
+        still_open = store.complaints.register(lobby, **{**CARD, "severity": "red"}).case
         return case.number, still_open.number
     finally:
         store.close()
@@ -112,7 +112,7 @@ def test_a_complaint_export_is_audited_and_refused_to_the_lobby_manager(
     assert actor.startswith("console:") and json.loads(detail)["what"] == "complaints"
     store = Store.open(str(branch_db))
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
         with pytest.raises(PermissionDenied):
             complaint_rows(store, lobby)
     finally:

@@ -25,7 +25,7 @@ CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 def cases_in(path: Path):
     store = Store.open(str(path))
     try:
-        return store.complaint_cases(Actor.console())
+        return store.complaints.cases(Actor.console())
     finally:
         store.close()
 
@@ -34,11 +34,11 @@ def with_cases(path: Path, *received_days_ago: int) -> Path:
     """The lobby manager registered cases received that many days ago."""
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in(*LOBBY)
+        lobby = store.staff.sign_in(*LOBBY)
         now = datetime.now(UTC)
         for days in received_days_ago:
-            store.register_complaint(lobby, received_at=now - timedelta(days=days), **CARD)
-        store.sign_out(lobby)
+            store.complaints.register(lobby, received_at=now - timedelta(days=days), **CARD)
+        store.staff.sign_out(lobby)
     finally:
         store.close()
     return path
@@ -230,13 +230,13 @@ async def test_keys_a_person_may_not_use_on_a_case_say_why_at_once_without_a_dia
     store = Store.open(str(db))
     try:
         add_reviewer(store)
-        reviewer = store.sign_in(*REVIEWER)
+        reviewer = store.staff.sign_in(*REVIEWER)
         now = datetime.now(UTC)
-        store.register_complaint(
+        store.complaints.register(
             reviewer, received_at=now - timedelta(days=1), **{**CARD, "respondent_no": LOBBY[0]}
         )
-        store.register_complaint(reviewer, received_at=now - timedelta(days=36), **CARD)
-        store.sign_out(reviewer)
+        store.complaints.register(reviewer, received_at=now - timedelta(days=36), **CARD)
+        store.staff.sign_out(reviewer)
     finally:
         store.close()
     app = make_app(db)

@@ -33,21 +33,21 @@ SWALLOWED_CARD = CARD_COMPLAINT["facts"]
 
 def register(store: Store, actor: Actor, **changes) -> int:
     values = {**CARD_COMPLAINT, "request": "当天取回卡并道歉", **changes}
-    return store.register_complaint(actor, **values).case.id
+    return store.complaints.register(actor, **values).case.id
 
 
 def test_a_registered_complaint_gets_the_days_number_and_the_registrant_as_handler(
     store: Store, lobby: Actor
 ):
     received = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-    saved = store.register_complaint(lobby, **CARD_COMPLAINT, ticket="A023", received_at=received)
+    saved = store.complaints.register(lobby, **CARD_COMPLAINT, ticket="A023", received_at=received)
     second = register(store, lobby, received_at=received + timedelta(hours=2))
     next_day = register(store, lobby, received_at=received + timedelta(days=1))
 
     case = saved.case
     assert case.number == "TS-20261120-001"
-    assert store.complaint_timeline(lobby, second).case.number == "TS-20261120-002"
-    assert store.complaint_timeline(lobby, next_day).case.number == "TS-20261121-001"
+    assert store.complaints.timeline(lobby, second).case.number == "TS-20261120-002"
+    assert store.complaints.timeline(lobby, next_day).case.number == "TS-20261121-001"
     assert (case.status, case.handler_no, case.registered_by_no) == ("received", LOBBY_NO, LOBBY_NO)
     assert case.deadline.due.isoformat() == "2026-12-05"
     assert saved.entry.kind == "complaint"
@@ -62,14 +62,14 @@ def test_the_handler_can_never_be_the_staff_member_complained_about(
         register(store, lobby, respondent_no=LOBBY_NO)
     # Registered by the respondent, handled by a colleague: allowed.
     case_id = register(store, lobby, respondent_no=LOBBY_NO, handler_no=REVIEWER_NO)
-    case = store.complaint_timeline(lobby, case_id).case
+    case = store.complaints.timeline(lobby, case_id).case
     assert (case.handler_no, case.respondent_no) == (REVIEWER_NO, LOBBY_NO)
     # The respondent cannot work the case, nor be given it.
     with pytest.raises(StoreError, match="complained about"):
-        store.start_complaint(lobby, case_id)
+        store.complaints.start(lobby, case_id)
     with pytest.raises(StoreError, match="recusal"):
-        store.reassign_complaint(reviewer, case_id, LOBBY_NO, "休假")
-    assert store.complaint_timeline(lobby, case_id).case.handler_no == REVIEWER_NO
+        store.complaints.reassign(reviewer, case_id, LOBBY_NO, "休假")
+    assert store.complaints.timeline(lobby, case_id).case.handler_no == REVIEWER_NO
 
 
 def test_a_case_goes_from_received_to_closed_and_every_step_is_in_the_duty_log(
@@ -78,18 +78,18 @@ def test_a_case_goes_from_received_to_closed_and_every_step_is_in_the_duty_log(
     case_id = register(store, lobby)
     told = datetime.now(UTC) - timedelta(minutes=1)
     steps = [
-        (store.start_complaint, (), "in_progress"),
-        (store.extend_complaint, ("需调取ATM监控录像",), "extended"),
-        (store.pause_complaint, ("送第三方鉴定ATM故障",), "extended"),
-        (store.resume_complaint, (), "extended"),
-        (store.decide_complaint, ("当日取回银行卡，赔礼道歉", "phone", told), "decided"),
-        (store.follow_up_complaint, ("satisfied", "客户表示满意"), "follow_up"),
-        (store.close_complaint, (), "closed"),
+        (store.complaints.start, (), "in_progress"),
+        (store.complaints.extend, ("需调取ATM监控录像",), "extended"),
+        (store.complaints.pause, ("送第三方鉴定ATM故障",), "extended"),
+        (store.complaints.resume, (), "extended"),
+        (store.complaints.decide, ("当日取回银行卡，赔礼道歉", "phone", told), "decided"),
+        (store.complaints.follow_up, ("satisfied", "客户表示满意"), "follow_up"),
+        (store.complaints.close, (), "closed"),
     ]
     for step, arguments, status in steps:
         assert step(lobby, case_id, *arguments).case.status == status
 
-    timeline = store.complaint_timeline(lobby, case_id)
+    timeline = store.complaints.timeline(lobby, case_id)
     case = timeline.case
     assert [a.action for a in timeline.actions] == [
         "register", "start", "extend", "pause", "resume", "decide", "follow_up", "close",
@@ -108,23 +108,23 @@ def test_a_case_goes_from_received_to_closed_and_every_step_is_in_the_duty_log(
     assert [a.entry_id for a in timeline.actions] == [
         entry_id for (entry_id,) in rows(db_path, "SELECT id FROM entry ORDER BY id")
     ]
-    assert store.open_complaints(lobby) == []
+    assert store.complaints.open_cases(lobby) == []
 
 
 @pytest.mark.parametrize(
     "done, refused_step, message",
     [
-        ([], ("follow_up_complaint", "satisfied"), "Record the decision"),
-        ([], ("close_complaint",), "Record the follow-up call"),
-        ([], ("resume_complaint",), "not paused"),
-        ([("start_complaint",)], ("start_complaint",), "already in hand"),
-        ([("pause_complaint", "鉴定")], ("pause_complaint", "again"), "paused: resume it first"),
-        ([("pause_complaint", "鉴定")], ("extend_complaint", "复杂"), "paused: resume it first"),
-        ([("decide", None)], ("extend_complaint", "复杂"), "already decided"),
-        ([("decide", None)], ("pause_complaint", "鉴定"), "already decided"),
-        ([("withdraw_complaint", "客户撤回")], ("start_complaint",), "closed"),
-        ([("withdraw_complaint", "客户撤回")], ("withdraw_complaint", "again"), "closed"),
-        ([("extend_complaint", "复杂")], ("extend_complaint", "复杂"), "needs the name"),
+        ([], ("follow_up", "satisfied"), "Record the decision"),
+        ([], ("close",), "Record the follow-up call"),
+        ([], ("resume",), "not paused"),
+        ([("start",)], ("start",), "already in hand"),
+        ([("pause", "鉴定")], ("pause", "again"), "paused: resume it first"),
+        ([("pause", "鉴定")], ("extend", "复杂"), "paused: resume it first"),
+        ([("decide", None)], ("extend", "复杂"), "already decided"),
+        ([("decide", None)], ("pause", "鉴定"), "already decided"),
+        ([("withdraw", "客户撤回")], ("start",), "closed"),
+        ([("withdraw", "客户撤回")], ("withdraw", "again"), "closed"),
+        ([("extend", "复杂")], ("extend", "复杂"), "needs the name"),
     ],
 )
 def test_steps_out_of_order_are_refused_with_a_clear_message(
@@ -133,15 +133,15 @@ def test_steps_out_of_order_are_refused_with_a_clear_message(
     case_id = register(store, lobby)
     for name, *arguments in done:
         if name == "decide":
-            store.decide_complaint(lobby, case_id, "已解决", "phone", datetime.now(UTC))
+            store.complaints.decide(lobby, case_id, "已解决", "phone", datetime.now(UTC))
         else:
-            getattr(store, name)(lobby, case_id, *arguments)
-    before = store.complaint_timeline(lobby, case_id)
+            getattr(store.complaints, name)(lobby, case_id, *arguments)
+    before = store.complaints.timeline(lobby, case_id)
 
     with pytest.raises(StoreError, match=message):
-        getattr(store, refused_step[0])(lobby, case_id, *refused_step[1:])
+        getattr(store.complaints, refused_step[0])(lobby, case_id, *refused_step[1:])
 
-    assert store.complaint_timeline(lobby, case_id) == before
+    assert store.complaints.timeline(lobby, case_id) == before
 
 
 def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
@@ -150,18 +150,18 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
     received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     case_id = register(store, lobby, received_at=received)
     # Each extension decided before the case fell due.
-    store.extend_complaint(lobby, case_id, "情况复杂，需调查", at=received + timedelta(days=9))
+    store.complaints.extend(lobby, case_id, "情况复杂，需调查", at=received + timedelta(days=9))
     later = received + timedelta(days=27)
     with pytest.raises(StoreError, match="Tell the customer"):
-        store.extend_complaint(lobby, case_id, "特别复杂", days=30, approver="王行长", at=later)
-    case = store.extend_complaint(
+        store.complaints.extend(lobby, case_id, "特别复杂", days=30, approver="王行长", at=later)
+    case = store.complaints.extend(
         lobby, case_id, "特别复杂", days=30, approver="王行长", customer_told=True, at=later
     ).case
 
     assert case.deadline.allowed_days == 60
     assert case.deadline.due.isoformat() == "2026-12-31"
     with pytest.raises(StoreError, match="60 days at most"):
-        store.extend_complaint(
+        store.complaints.extend(
             lobby, case_id, "再延", days=1, approver="王行长", customer_told=True
         )
 
@@ -169,10 +169,10 @@ def test_a_second_extension_to_60_days_needs_an_approver_and_the_customer_told(
 def test_new_facts_restart_the_clock_from_that_day(store: Store, lobby: Actor):
     received = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     case_id = register(store, lobby, received_at=received)
-    store.extend_complaint(lobby, case_id, "复杂", at=received + timedelta(days=4))
+    store.complaints.extend(lobby, case_id, "复杂", at=received + timedelta(days=4))
     today = datetime.now(UTC)
 
-    case = store.add_complaint_facts(lobby, case_id, "客户补充：卡内有一笔未知扣款").case
+    case = store.complaints.add_facts(lobby, case_id, "客户补充：卡内有一笔未知扣款").case
 
     assert case.deadline.start == today.astimezone(SHANGHAI).date()
     assert case.deadline.extensions == 0
@@ -184,21 +184,21 @@ def test_a_case_carries_across_shifts_and_is_closed_by_the_next_staff_member(
     store: Store, lobby: Actor, db_path
 ):
     case_id = register(store, lobby)
-    store.start_complaint(lobby, case_id)
-    store.sign_out(lobby)
+    store.complaints.start(lobby, case_id)
+    store.staff.sign_out(lobby)
     add_staff(store, "1002", "222222")
-    tomorrow = store.sign_in("1002", "222222")
+    tomorrow = store.staff.sign_in("1002", "222222")
 
-    store.reassign_complaint(tomorrow, case_id, "1002", "李娜休假，由1002接手")
-    store.decide_complaint(tomorrow, case_id, "已取回银行卡", "in_person", datetime.now(UTC))
+    store.complaints.reassign(tomorrow, case_id, "1002", "李娜休假，由1002接手")
+    store.complaints.decide(tomorrow, case_id, "已取回银行卡", "in_person", datetime.now(UTC))
 
-    case = store.complaint_timeline(tomorrow, case_id).case
+    case = store.complaints.timeline(tomorrow, case_id).case
     assert (case.handler_no, case.status) == ("1002", "decided")
     shifts = rows(db_path, "SELECT DISTINCT shift_id FROM entry WHERE complaint_id = ?", case_id)
     assert len(shifts) == 2
     # The signed-out shift can no longer write, but the case is still there for it to read.
     with pytest.raises(PermissionDenied):
-        store.follow_up_complaint(
+        store.complaints.follow_up(
             Actor(lobby.staff_id, lobby.staff_no, lobby.name, lobby.role), case_id, "satisfied"
         )
 
@@ -208,9 +208,9 @@ def test_only_signed_in_staff_write_and_the_console_only_reads(store: Store, lob
         register(store, Actor.console())
     case_id = register(store, lobby)
     with pytest.raises(PermissionDenied):
-        store.start_complaint(Actor.console(), case_id)
+        store.complaints.start(Actor.console(), case_id)
 
-    assert [c.id for c in store.open_complaints(Actor.console())] == [case_id]
+    assert [c.id for c in store.complaints.open_cases(Actor.console())] == [case_id]
 
 
 def test_bad_codes_and_future_times_are_refused(store: Store, lobby: Actor):
@@ -233,27 +233,27 @@ def test_open_cases_come_nearest_deadline_first_with_overdue_ones_on_top(
     overdue = register(store, lobby, received_at=now - timedelta(days=20))
     close = register(store, lobby, received_at=now - timedelta(days=13))
     done = register(store, lobby, received_at=now - timedelta(days=30))
-    store.withdraw_complaint(lobby, done, "客户撤诉")
+    store.complaints.withdraw(lobby, done, "客户撤诉")
 
-    cases = store.open_complaints(lobby)
+    cases = store.complaints.open_cases(lobby)
 
     assert [c.id for c in cases] == [overdue, close, fresh]
     assert [c.deadline.days_left(now) for c in cases] == [-5, 2, 14]
-    assert [c.id for c in store.complaint_cases(lobby, overdue=True)] == [overdue]
-    assert [c.id for c in store.complaint_cases(lobby, status="withdrawn")] == [done]
-    assert [c.id for c in store.complaint_cases(lobby, status="received")] == [
+    assert [c.id for c in store.complaints.cases(lobby, overdue=True)] == [overdue]
+    assert [c.id for c in store.complaints.cases(lobby, status="withdrawn")] == [done]
+    assert [c.id for c in store.complaints.cases(lobby, status="received")] == [
         overdue,
         close,
         fresh,
     ]
-    assert store.complaint_cases(lobby, status="closed") == []
-    assert {c.id for c in store.complaint_cases(lobby, handler_no=LOBBY_NO)} == {
+    assert store.complaints.cases(lobby, status="closed") == []
+    assert {c.id for c in store.complaints.cases(lobby, handler_no=LOBBY_NO)} == {
         fresh,
         overdue,
         close,
         done,
     }
-    assert store.complaint_cases(lobby, severity="red") == []
+    assert store.complaints.cases(lobby, severity="red") == []
 
 
 def test_the_day_summary_counts_complaints_opened_closed_and_overdue(store: Store, lobby: Actor):
@@ -262,29 +262,29 @@ def test_the_day_summary_counts_complaints_opened_closed_and_overdue(store: Stor
     opened = register(store, lobby)
     overdue = register(store, lobby, received_at=now - timedelta(days=20))
     withdrawn = register(store, lobby, received_at=now - timedelta(days=3))
-    store.withdraw_complaint(lobby, withdrawn, "客户撤回")
+    store.complaints.withdraw(lobby, withdrawn, "客户撤回")
 
-    day = store.complaints_on_day(lobby, today)
+    day = store.complaints.on_day(lobby, today)
 
     assert [c.id for c in day.opened] == [opened]
     assert [c.id for c in day.closed] == [withdrawn]
     assert [c.id for c in day.overdue] == [overdue]
     # Twenty days ago only the overdue one had been received, and it was not yet due.
-    past = store.complaints_on_day(lobby, today - timedelta(days=20))
+    past = store.complaints.on_day(lobby, today - timedelta(days=20))
     assert ([c.id for c in past.opened], past.overdue) == ([overdue], [])
 
 
 def test_the_log_browser_finds_a_case_from_any_of_its_entries(store: Store, lobby: Actor):
     case_id = register(store, lobby)
-    step = store.start_complaint(lobby, case_id, "已联系网点ATM管理员")
-    note = store.add_note(lobby, "无关的备注")
+    step = store.complaints.start(lobby, case_id, "已联系网点ATM管理员")
+    note = store.entries.add_note(lobby, "无关的备注")
 
-    timeline = store.complaint_of_entry(lobby, step.entry.id)
+    timeline = store.complaints.of_entry(lobby, step.entry.id)
 
     assert timeline.case.id == case_id
     assert [a.action for a in timeline.actions] == ["register", "start"]
-    assert store.complaint_of_entry(lobby, note.id) is None
-    assert store.entry_history(lobby, step.entry.id).entry.complaint_no == timeline.case.number
+    assert store.complaints.of_entry(lobby, note.id) is None
+    assert store.entries.history(lobby, step.entry.id).entry.complaint_no == timeline.case.number
 
 
 @pytest.mark.parametrize("table", ["complaint_case", "complaint_action"])
@@ -300,7 +300,7 @@ def test_the_database_refuses_to_change_a_case_or_its_actions(
 
 def test_every_step_is_in_the_audit_trail(store: Store, lobby: Actor, db_path):
     case_id = register(store, lobby)
-    store.start_complaint(lobby, case_id)
+    store.complaints.start(lobby, case_id)
 
     assert [actor for actor, _, _ in audit_actions(db_path, "complaint_register")] == [LOBBY_NO]
     assert len(audit_actions(db_path, "complaint_start")) == 1
@@ -308,13 +308,13 @@ def test_every_step_is_in_the_audit_trail(store: Store, lobby: Actor, db_path):
 
 def test_staff_to_pick_from_are_the_active_staff_of_the_branch(store: Store, lobby: Actor):
     add_staff(store, "1002", "222222")
-    store.disable_staff(Actor.console(), "1002")
+    store.staff.disable(Actor.console(), "1002")
 
-    assert [s.staff_no for s in store.complaint_staff(lobby)] == ["1001", "9001"]
+    assert [s.staff_no for s in store.complaints.handlers(lobby)] == ["1001", "9001"]
 
 
 def test_a_complaint_step_in_the_duty_log_is_neither_revised_nor_voided(store: Store, lobby: Actor):
-    saved = store.register_complaint(
+    saved = store.complaints.register(
         lobby,
         channel="phone",
         business="loans",
@@ -325,10 +325,10 @@ def test_a_complaint_step_in_the_duty_log_is_neither_revised_nor_voided(store: S
     )
 
     with pytest.raises(StoreError, match="recorded on the case"):
-        store.void_entry(lobby, saved.entry.id, "写错了")
+        store.entries.void(lobby, saved.entry.id, "写错了")
     with pytest.raises(StoreError, match="recorded on the case"):
-        store.revise_entry(lobby, saved.entry.id, {"text": "改"}, "写错了")
-    assert not store.entry_history(lobby, saved.entry.id).entry.voided
+        store.entries.revise(lobby, saved.entry.id, {"text": "改"}, "写错了")
+    assert not store.entries.history(lobby, saved.entry.id).entry.voided
 
 
 def test_an_overdue_case_is_not_extended_and_still_counts_as_overdue(store: Store, lobby: Actor):
@@ -337,12 +337,12 @@ def test_an_overdue_case_is_not_extended_and_still_counts_as_overdue(store: Stor
     overdue = register(store, lobby, received_at=now - timedelta(days=36))
 
     with pytest.raises(StoreError, match="past its due day"):
-        store.extend_complaint(lobby, overdue, "情况复杂")
+        store.complaints.extend(lobby, overdue, "情况复杂")
 
-    case = store.complaint_timeline(lobby, overdue).case
+    case = store.complaints.timeline(lobby, overdue).case
     assert case.deadline.extensions == 0
     assert case.deadline.days_left(now) == -21
-    assert [c.id for c in store.complaints_on_day(lobby, today).overdue] == [overdue]
+    assert [c.id for c in store.complaints.on_day(lobby, today).overdue] == [overdue]
 
 
 def a_branch_with_2000_cases(store: Store, lobby: Actor, reviewer: Actor) -> dict[str, int]:
@@ -412,23 +412,23 @@ def test_with_2000_cases_every_overdue_case_is_listed_and_the_list_pages_to_the_
     cases = a_branch_with_2000_cases(store, lobby, reviewer)
     oldest = cases["TS-X-1999"]  # received two years ago: the case a LIMIT 500 lost
 
-    overdue = store.complaint_cases(reviewer, overdue=True)
+    overdue = store.complaints.cases(reviewer, overdue=True)
     assert oldest in [c.id for c in overdue]
     assert [c.id for c in overdue] == [
         cases[f"TS-X-{n:04d}"] for n in (*range(1999, 1991, -1), 700)
     ]
-    mine = store.complaint_cases(reviewer, handler_no=REVIEWER_NO)
+    mine = store.complaints.cases(reviewer, handler_no=REVIEWER_NO)
     assert [c.number for c in mine] == ["TS-X-0700"]
-    assert len(store.complaint_cases(reviewer, status="open")) == 10
+    assert len(store.complaints.cases(reviewer, status="open")) == 10
 
     # Page through every case: open ones first, then the withdrawn ones, each once.
-    page = store.complaint_page(reviewer, limit=100)
+    page = store.complaints.page(reviewer, limit=100)
     assert len(page.cases) == 10 + 100
     seen = [c.id for c in page.cases]
     while page.after is not None:
-        page = store.complaint_page(reviewer, after=page.after, limit=100)
+        page = store.complaints.page(reviewer, after=page.after, limit=100)
         seen += [c.id for c in page.cases]
     assert len(seen) == len(set(seen)) == 2000
-    withdrawn = store.complaint_page(reviewer, status="withdrawn", severity="red", limit=50)
+    withdrawn = store.complaints.page(reviewer, status="withdrawn", severity="red", limit=50)
     assert len(withdrawn.cases) == 50
     assert {(c.status, c.severity) for c in withdrawn.cases} == {("withdrawn", "red")}

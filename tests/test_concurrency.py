@@ -56,16 +56,16 @@ def terminal(db_path: str, process: int, start: Any, results: Any) -> None:
         start.wait(START_TIMEOUT_S)
         for staff_no in COLLEAGUES:
             try:
-                store.sign_in(staff_no, WRONG_PIN)
+                store.staff.sign_in(staff_no, WRONG_PIN)
             except SignInRefused as refused:
                 if refused.reason != "wrong_pin":
                     raise AssertionError(f"{staff_no}: refused as {refused.reason}") from None
             else:
                 raise AssertionError(f"{staff_no}: a wrong PIN was accepted")
         start.wait(START_TIMEOUT_S)
-        actor = store.sign_in(writer_no(process), WRITER_PIN)
+        actor = store.staff.sign_in(writer_no(process), WRITER_PIN)
         for number in range(NOTES_EACH):
-            store.add_note(actor, note_text(process, number))
+            store.entries.add_note(actor, note_text(process, number))
         store.close()
     except BaseException:
         results.put((process, traceback.format_exc()))
@@ -130,11 +130,11 @@ def complaint_terminal(db_path: str, process: int, start: Any, results: Any) -> 
     """A rush of complaints and notes from one terminal, all at once with the others."""
     try:
         store = Store.open(db_path)
-        actor = store.sign_in(writer_no(process), WRITER_PIN)
+        actor = store.staff.sign_in(writer_no(process), WRITER_PIN)
         start.wait(START_TIMEOUT_S)
         for number in range(CASES_EACH):
-            store.register_complaint(actor, **CARD_COMPLAINT)
-            store.add_note(actor, note_text(process, number))
+            store.complaints.register(actor, **CARD_COMPLAINT)
+            store.entries.add_note(actor, note_text(process, number))
         store.close()
     except BaseException:
         results.put((process, traceback.format_exc()))

@@ -49,7 +49,7 @@ def write_the_day(store: Store, lobby: Actor) -> dict[str, int]:
     """Write the 28th as the lobby manager did; the ids of the entries the tests look at."""
 
     def add(kind: Kind, when: str, **values) -> int:
-        return store.add_entry(lobby, kind, occurred_at=at(when), **values).id
+        return store.entries.add(lobby, kind, occurred_at=at(when), **values).id
 
     ids: dict[str, int] = {}
     add(Kind.ENQUIRY, "2026-11-27 15:00", topic="loan", follow_up_due=at("2026-11-28 10:00"))
@@ -75,32 +75,32 @@ def write_the_day(store: Store, lobby: Actor) -> dict[str, int]:
     register(store, lobby, "2026-11-01 09:00", "ATM 吞卡未及时处理")
     withdrawn = register(store, lobby, "2026-11-10 10:00", "理财产品说明不清")
     register(store, lobby, "2026-11-21 11:00", "叫号屏显示错误")
-    store.withdraw_complaint(lobby, withdrawn, "客户已理解", at=at("2026-11-28 09:20"))
+    store.complaints.withdraw(lobby, withdrawn, "客户已理解", at=at("2026-11-28 09:20"))
     register(store, lobby, "2026-11-28 16:00", "客户投诉等候时间过长")
     add(Kind.NOTE, "2026-11-28 23:30", text="夜间巡查：门已锁好")
     add(Kind.NOTE, "2026-11-29 00:10", text="ATM 吞卡")
 
-    store.revise_entry(
+    store.entries.revise(
         lobby, ids["revised"], {"business": "deposit", "priority": "elderly"}, "选错了业务"
     )
-    store.void_entry(lobby, ids["voided"], "重复登记")
-    store.revise_entry(lobby, ids["moved_in"], {"follow_up_due": at("2026-11-28 15:00")}, "提前")
-    store.revise_entry(lobby, ids["moved_out"], {"follow_up_due": at("2026-12-01 09:00")}, "推迟")
-    store.close_follow_up(lobby, ids["called_back"])
+    store.entries.void(lobby, ids["voided"], "重复登记")
+    store.entries.revise(lobby, ids["moved_in"], {"follow_up_due": at("2026-11-28 15:00")}, "提前")
+    store.entries.revise(lobby, ids["moved_out"], {"follow_up_due": at("2026-12-01 09:00")}, "推迟")
+    store.handoffs.close_follow_up(lobby, ids["called_back"])
     for entry_id in (sold, not_sold):
-        store.update_handoff(lobby, entry_id, "accepted")
-    store.update_handoff(lobby, sold, "completed", product_sold=True)
-    store.update_handoff(lobby, not_sold, "completed", product_sold=False)
+        store.handoffs.update(lobby, entry_id, "accepted")
+    store.handoffs.update(lobby, sold, "completed", product_sold=True)
+    store.handoffs.update(lobby, not_sold, "completed", product_sold=False)
     # A revised hand-off is counted from its revision, the others from their row as written.
-    store.revise_entry(lobby, not_sold, {"text": "客户改约明天再谈"}, "补充")
-    store.update_handoff(lobby, returned, "returned")
-    store.update_handoff(lobby, no_show, "no_show")
+    store.entries.revise(lobby, not_sold, {"text": "客户改约明天再谈"}, "补充")
+    store.handoffs.update(lobby, returned, "returned")
+    store.handoffs.update(lobby, no_show, "no_show")
     return ids
 
 
 def register(store: Store, lobby: Actor, when: str, facts: str) -> int:
     """A complaint case received at ``when``; its registration is a complaint entry then."""
-    return store.register_complaint(
+    return store.complaints.register(
         lobby,
         channel="on_site",
         business="bank_cards",
@@ -119,7 +119,7 @@ def ids_fixture(store: Store, lobby: Actor) -> dict[str, int]:
 
 @pytest.fixture(name="summary")
 def summary_fixture(store: Store, ids: dict[str, int]) -> DaySummary:
-    return store.day_summary(Actor.console(), DAY)
+    return store.summary.day(Actor.console(), DAY)
 
 
 def test_the_day_is_counted_per_kind_without_the_voided_entry(summary: DaySummary) -> None:
@@ -179,7 +179,7 @@ def test_a_day_without_a_checklist_walk_shows_each_checklist_not_done(
 def test_the_opening_checklist_walked_today_is_in_todays_summary_with_its_problem(
     store: Store, lobby: Actor
 ) -> None:
-    store.record_checklist(
+    store.checklists.record(
         lobby,
         "opening",
         [
@@ -187,10 +187,10 @@ def test_the_opening_checklist_walked_today_is_in_todays_summary_with_its_proble
             CheckAnswer("led_screen", "LED 屏", True),
         ],
     )
-    store.record_checklist(lobby, "closing", [CheckAnswer("lobby_clear", "大堂无滞留人员", True)])
+    store.checklists.record(lobby, "closing", [CheckAnswer("lobby_clear", "大堂无滞留人员", True)])
     today = datetime.now(SHANGHAI).date()
 
-    summary = store.day_summary(lobby, today)
+    summary = store.summary.day(lobby, today)
 
     assert [(c.checklist, c.done, c.problems) for c in summary.checklists] == [
         ("opening", True, 1),
@@ -201,7 +201,7 @@ def test_the_opening_checklist_walked_today_is_in_todays_summary_with_its_proble
 
 
 def test_a_day_without_entries_is_all_zeros(store: Store, ids: dict[str, int]) -> None:
-    empty = store.day_summary(Actor.console(), date(2026, 11, 20))
+    empty = store.summary.day(Actor.console(), date(2026, 11, 20))
 
     assert (empty.total, empty.voided, empty.by_kind, sum(empty.by_hour)) == (0, 0, {}, 0)
     assert empty.handoffs.success_rate is None
@@ -213,15 +213,15 @@ def test_a_day_without_entries_is_all_zeros(store: Store, ids: dict[str, int]) -
 
 def test_a_lobby_manager_cannot_sign_the_day_off(store: Store, lobby: Actor, db_path: Path) -> None:
     with pytest.raises(PermissionDenied, match="Your role does not allow this"):
-        store.sign_off(lobby, DAY, "看过了")
+        store.summary.sign_off(lobby, DAY, "看过了")
 
-    assert store.day_summary(lobby, DAY).sign_offs == ()
+    assert store.summary.day(lobby, DAY).sign_offs == ()
     assert audit_actions(db_path, "sign_off") == []
 
 
 def test_the_command_line_cannot_sign_a_day_off(store: Store, db_path: Path) -> None:
     with pytest.raises(PermissionDenied, match="signed-in staff member"):
-        store.sign_off(Actor.console(), DAY, "")
+        store.summary.sign_off(Actor.console(), DAY, "")
 
     assert audit_actions(db_path, "sign_off") == []
 
@@ -229,9 +229,9 @@ def test_the_command_line_cannot_sign_a_day_off(store: Store, db_path: Path) -> 
 def test_a_reviewer_signs_the_day_off_and_the_summary_shows_who_and_when(
     store: Store, reviewer: Actor, ids: dict[str, int], db_path: Path
 ) -> None:
-    signed = store.sign_off(reviewer, DAY, "已审阅，取号机纸已补")
+    signed = store.summary.sign_off(reviewer, DAY, "已审阅，取号机纸已补")
 
-    summary = store.day_summary(reviewer, DAY)
+    summary = store.summary.day(reviewer, DAY)
     assert [(s.reviewer_no, s.comment, s.at) for s in summary.sign_offs] == [
         (REVIEWER_NO, "已审阅，取号机纸已补", signed.at)
     ]
@@ -243,22 +243,22 @@ def test_a_reviewer_signs_the_day_off_and_the_summary_shows_who_and_when(
 
 
 def test_signing_a_day_twice_keeps_both_sign_offs(store: Store, reviewer: Actor) -> None:
-    store.sign_off(reviewer, DAY, "first look")
-    store.sign_off(reviewer, DAY, "after the revision")
+    store.summary.sign_off(reviewer, DAY, "first look")
+    store.summary.sign_off(reviewer, DAY, "after the revision")
 
-    comments = [s.comment for s in store.day_summary(reviewer, DAY).sign_offs]
+    comments = [s.comment for s in store.summary.day(reviewer, DAY).sign_offs]
     assert comments == ["first look", "after the revision"]
 
 
 def test_entries_revised_or_voided_after_the_sign_off_are_flagged(
     store: Store, lobby: Actor, reviewer: Actor, ids: dict[str, int]
 ) -> None:
-    store.sign_off(reviewer, DAY, "ok")
-    revised = store.revise_entry(reviewer, ids["deposit"], {"priority": "elderly"}, "补记")
-    store.void_entry(reviewer, ids["revised"], "重复")
-    history = store.entry_history(reviewer, ids["revised"])
+    store.summary.sign_off(reviewer, DAY, "ok")
+    revised = store.entries.revise(reviewer, ids["deposit"], {"priority": "elderly"}, "补记")
+    store.entries.void(reviewer, ids["revised"], "重复")
+    history = store.entries.history(reviewer, ids["revised"])
 
-    flagged = store.day_summary(reviewer, DAY).changed_after_sign_off
+    flagged = store.summary.day(reviewer, DAY).changed_after_sign_off
 
     assert [(c.entry_id, c.action, c.staff_no) for c in flagged] == [
         (revised.id, "revise", REVIEWER_NO),
@@ -266,23 +266,23 @@ def test_entries_revised_or_voided_after_the_sign_off_are_flagged(
     ]
     assert flagged[1].at == history.revisions[-1].at
     # Signing again acknowledges them.
-    store.sign_off(reviewer, DAY, "seen the changes")
-    assert store.day_summary(reviewer, DAY).changed_after_sign_off == ()
+    store.summary.sign_off(reviewer, DAY, "seen the changes")
+    assert store.summary.day(reviewer, DAY).changed_after_sign_off == ()
 
 
 def test_a_day_not_yet_begun_cannot_be_signed_off(store: Store, reviewer: Actor) -> None:
     tomorrow = datetime.now(SHANGHAI).date() + timedelta(days=1)
 
     with pytest.raises(StoreError, match="not begun"):
-        store.sign_off(reviewer, tomorrow, "")
+        store.summary.sign_off(reviewer, tomorrow, "")
 
 
 def test_a_sign_off_is_never_changed_nor_deleted(
     store: Store, reviewer: Actor, db_path: Path
 ) -> None:
-    store.sign_off(reviewer, DAY, "ok")
+    store.summary.sign_off(reviewer, DAY, "ok")
 
     for sql in ("UPDATE review SET comment = 'changed'", "DELETE FROM review"):
         with pytest.raises(REFUSED, match="append-only"):
             change(db_path, sql)
-    assert [s.comment for s in store.day_summary(reviewer, DAY).sign_offs] == ["ok"]
+    assert [s.comment for s in store.summary.day(reviewer, DAY).sign_offs] == ["ok"]

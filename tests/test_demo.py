@@ -81,11 +81,13 @@ def test_the_printed_accounts_sign_in_with_their_pins(
     _path, summary = demo
     assert sorted(role for _no, role, _pin in summary.staff) == ["admin", "lobby", "reviewer"]
     for staff_no, role, pin in summary.staff:
-        actor = store.sign_in(staff_no, pin)
+        actor = store.staff.sign_in(staff_no, pin)
         assert (actor.staff_no, actor.role) == (staff_no, role)
-    branch = store.branch()
+    branch = store.branches.get()
     assert branch is not None and branch.demo and branch.code == "DEMO01"
-    assert {s.staff_no for s in store.demo_staff()} == {no for no, _role, _pin in summary.staff}
+    assert {s.staff_no for s in store.staff.demo_accounts()} == {
+        no for no, _role, _pin in summary.staff
+    }
 
 
 def test_the_demo_holds_exactly_the_entries_asked_for(

@@ -21,9 +21,9 @@ def test_the_demo_has_complaints_in_every_state_with_one_near_its_deadline_and_o
     store = Store.open(str(path))
     try:
         console = Actor.console()
-        cases = store.complaint_cases(console, now=NOW)
-        still_open = store.open_complaints(console, now=NOW)
-        first = store.complaint_timeline(console, still_open[0].id)
+        cases = store.complaints.cases(console, now=NOW)
+        still_open = store.complaints.open_cases(console, now=NOW)
+        first = store.complaints.timeline(console, still_open[0].id)
     finally:
         store.close()
 

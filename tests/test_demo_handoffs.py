@@ -29,8 +29,10 @@ def handoffs_fixture(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Ent
     build_demo(str(path), days=2, entries=600, now=NOON)
     store = Store.open(str(path))
     try:
-        everything = [entry for entry, _ in store.entries_between(Actor.console(), None, None)]
-        return [e for e in everything if e.kind == "handoff"], store.open_items(Actor.console())
+        everything = [entry for entry, _ in store.log.between(Actor.console(), None, None)]
+        return [e for e in everything if e.kind == "handoff"], store.handoffs.open_items(
+            Actor.console()
+        )
     finally:
         store.close()
 

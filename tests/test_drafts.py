@@ -37,8 +37,10 @@ TYPE_THEN_DIE = """
 import os, signal, sys
 from lobby_tui.data.store import Store
 store = Store.open(sys.argv[1])
-actor = store.sign_in(sys.argv[2], sys.argv[3])
-store.save_draft(actor, "queue", {"ticket": "A02", "business": "deposit", "text": "老人存一年定期"})
+actor = store.staff.sign_in(sys.argv[2], sys.argv[3])
+store.drafts.save(
+    actor, "queue", {"ticket": "A02", "business": "deposit", "text": "老人存一年定期"}
+)
 os.kill(os.getpid(), signal.SIGKILL)
 """
 
@@ -71,8 +73,8 @@ def test_a_half_typed_entry_comes_back_after_the_terminal_was_killed(
 
     restarted = Store.open(str(db_path))
     try:
-        signed_in_again = restarted.sign_in(LOBBY_NO, LOBBY_PIN)
-        assert restarted.drafts(signed_in_again) == {"queue": HALF_TYPED}
+        signed_in_again = restarted.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        assert restarted.drafts.load(signed_in_again) == {"queue": HALF_TYPED}
     finally:
         restarted.close()
     assert rows(db_path, "SELECT count(*) FROM entry") == [(0,)]
@@ -81,11 +83,11 @@ def test_a_half_typed_entry_comes_back_after_the_terminal_was_killed(
 def test_each_form_keeps_its_own_draft_and_the_last_save_wins(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.save_draft(lobby, "queue", {"ticket": "A0"})
-    store.save_draft(lobby, "handoff", {"ticket": "V01", "target": "vip_room"})
-    store.save_draft(lobby, "queue", HALF_TYPED)
+    store.drafts.save(lobby, "queue", {"ticket": "A0"})
+    store.drafts.save(lobby, "handoff", {"ticket": "V01", "target": "vip_room"})
+    store.drafts.save(lobby, "queue", HALF_TYPED)
 
-    assert store.drafts(lobby) == {
+    assert store.drafts.load(lobby) == {
         "queue": HALF_TYPED,
         "handoff": {"ticket": "V01", "target": "vip_room"},
     }
@@ -93,33 +95,33 @@ def test_each_form_keeps_its_own_draft_and_the_last_save_wins(
 
 
 def test_saving_the_form_clears_its_draft_only(store: Store, lobby: Actor, db_path: Path) -> None:
-    store.save_draft(lobby, "queue", HALF_TYPED)
-    store.save_draft(lobby, "enquiry", {"topic": "forex"})
+    store.drafts.save(lobby, "queue", HALF_TYPED)
+    store.drafts.save(lobby, "enquiry", {"topic": "forex"})
 
-    store.clear_draft(lobby, "queue")
-    store.clear_draft(lobby, "complaint")  # never drafted: nothing to clear, no error
+    store.drafts.clear(lobby, "queue")
+    store.drafts.clear(lobby, "complaint")  # never drafted: nothing to clear, no error
 
-    assert store.drafts(lobby) == {"enquiry": {"topic": "forex"}}
+    assert store.drafts.load(lobby) == {"enquiry": {"topic": "forex"}}
     assert draft_rows(db_path) == [(lobby.staff_id, "enquiry")]
 
 
 @pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
 def test_a_draft_keeps_odd_input_exactly_as_typed(store: Store, lobby: Actor, value: str) -> None:
-    store.save_draft(lobby, "enquiry", {"text": value, "outcome": value})
+    store.drafts.save(lobby, "enquiry", {"text": value, "outcome": value})
 
-    assert store.drafts(lobby) == {"enquiry": {"text": value, "outcome": value}}
+    assert store.drafts.load(lobby) == {"enquiry": {"text": value, "outcome": value}}
 
 
 def test_a_field_over_ten_thousand_characters_is_refused_and_the_last_draft_kept(
     store: Store, lobby: Actor
 ) -> None:
-    store.save_draft(lobby, "enquiry", {"text": "咨询美元汇率"})
+    store.drafts.save(lobby, "enquiry", {"text": "咨询美元汇率"})
 
     with pytest.raises(ValidationError) as refused:
-        store.save_draft(lobby, "enquiry", {"text": "x" * 10_001})
+        store.drafts.save(lobby, "enquiry", {"text": "x" * 10_001})
 
     assert refused.value.field == "text"
-    assert store.drafts(lobby) == {"enquiry": {"text": "咨询美元汇率"}}
+    assert store.drafts.load(lobby) == {"enquiry": {"text": "咨询美元汇率"}}
 
 
 @pytest.mark.parametrize("form", ["", "x" * 17])
@@ -127,36 +129,36 @@ def test_a_form_name_must_be_one_to_sixteen_characters(
     store: Store, lobby: Actor, db_path: Path, form: str
 ) -> None:
     with pytest.raises(ValueError):
-        store.save_draft(lobby, form, {"text": "x"})
+        store.drafts.save(lobby, form, {"text": "x"})
 
     assert draft_rows(db_path) == []
 
 
 def test_a_colleague_neither_sees_nor_clears_my_drafts(store: Store, lobby: Actor) -> None:
     add_staff(store, COLLEAGUE_NO, COLLEAGUE_PIN)
-    colleague = store.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
-    store.save_draft(lobby, "queue", HALF_TYPED)
+    colleague = store.staff.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
+    store.drafts.save(lobby, "queue", HALF_TYPED)
 
-    assert store.drafts(colleague) == {}
-    store.clear_draft(colleague, "queue")
-    store.save_draft(colleague, "queue", {"ticket": "B1"})
+    assert store.drafts.load(colleague) == {}
+    store.drafts.clear(colleague, "queue")
+    store.drafts.save(colleague, "queue", {"ticket": "B1"})
 
-    assert store.drafts(lobby) == {"queue": HALF_TYPED}
-    assert store.drafts(colleague) == {"queue": {"ticket": "B1"}}
+    assert store.drafts.load(lobby) == {"queue": HALF_TYPED}
+    assert store.drafts.load(colleague) == {"queue": {"ticket": "B1"}}
 
 
 def test_the_command_line_has_no_drafts(store: Store, db_path: Path) -> None:
     with pytest.raises(PermissionDenied):
-        store.save_draft(Actor.console(), "queue", HALF_TYPED)
+        store.drafts.save(Actor.console(), "queue", HALF_TYPED)
     with pytest.raises(PermissionDenied):
-        store.drafts(Actor.console())
+        store.drafts.load(Actor.console())
 
     assert draft_rows(db_path) == []
 
 
 def test_a_draft_is_not_in_the_duty_log(store: Store, lobby: Actor) -> None:
-    store.save_draft(lobby, "queue", HALF_TYPED)
+    store.drafts.save(lobby, "queue", HALF_TYPED)
 
-    desk = store.desk(lobby)
+    desk = store.entries.desk(lobby)
 
     assert (desk.entries, desk.counts, desk.open_items) == ([], {}, [])

@@ -132,10 +132,10 @@ def day_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Day]:
     folder = tmp_path_factory.mktemp("export")
     path = folder / "branch.sqlite"
     store = set_up_branch(path)
-    lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
     start = datetime.now(UTC).replace(microsecond=0)
     for entry in TYPED:
-        store.add_entry(
+        store.entries.add(
             lobby, entry.kind, occurred_at=datetime.fromisoformat(entry.occurred_at), **entry.values
         )
     end = datetime.now(UTC)
@@ -332,7 +332,7 @@ def test_a_reviewer_export_is_audited_under_their_staff_number(
 def test_each_step_of_a_complaint_case_is_exported_with_the_case_number(
     store: Store, lobby: Actor
 ) -> None:
-    case = store.register_complaint(
+    case = store.complaints.register(
         lobby,
         channel="on_site",
         business="bank_cards",
@@ -341,9 +341,9 @@ def test_each_step_of_a_complaint_case_is_exported_with_the_case_number(
         complainant_name="王先生",
         facts="ATM吞卡",
     ).case
-    store.start_complaint(lobby, case.id, "已联系ATM管理员")
-    store.add_entry(lobby, Kind.COMPLAINT, text="客户口头抱怨，未受理为案件")
-    store.add_note(lobby, "夜间巡查")
+    store.complaints.start(lobby, case.id, "已联系ATM管理员")
+    store.entries.add(lobby, Kind.COMPLAINT, text="客户口头抱怨，未受理为案件")
+    store.entries.add_note(lobby, "夜间巡查")
 
     rows = list(export_rows(store, Actor.console(), None, None))
 
@@ -358,7 +358,7 @@ def test_each_step_of_a_complaint_case_is_exported_with_the_case_number(
 def test_a_lobby_manager_cannot_export_even_through_the_data_layer(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.add_note(lobby, "客户 13812345678 的存款已办结")
+    store.entries.add_note(lobby, "客户 13812345678 的存款已办结")
 
     with pytest.raises(PermissionDenied):
         list(export_rows(store, lobby, None, None))
@@ -374,22 +374,22 @@ def test_hand_offs_carry_their_latest_outcome_and_enquiries_their_follow_up_in_c
     from lobby_tui.data.export import write_to_path
 
     def hand_off(ticket: str) -> int:
-        entry = store.add_entry(
+        entry = store.entries.add(
             lobby, Kind.HANDOFF, ticket=ticket, target="wealth_manager", referral=True
         )
         return entry.id
 
     accepted, no_show, sold = hand_off("V001"), hand_off("V002"), hand_off("V003")
-    store.update_handoff(lobby, accepted, "accepted")
-    store.update_handoff(lobby, no_show, "no_show")
-    store.update_handoff(lobby, sold, "accepted")
-    store.update_handoff(lobby, sold, "completed", product_sold=True)
+    store.handoffs.update(lobby, accepted, "accepted")
+    store.handoffs.update(lobby, no_show, "no_show")
+    store.handoffs.update(lobby, sold, "accepted")
+    store.handoffs.update(lobby, sold, "completed", product_sold=True)
     due = datetime.now(UTC).replace(microsecond=0) + timedelta(days=1)
-    call_back = store.add_entry(
+    call_back = store.entries.add(
         lobby, Kind.ENQUIRY, text="房贷提前还款", resolved=False, follow_up_due=due
     ).id
-    store.close_follow_up(lobby, call_back)
-    open_call = store.add_entry(
+    store.handoffs.close_follow_up(lobby, call_back)
+    open_call = store.entries.add(
         lobby, Kind.ENQUIRY, text="信用卡分期", resolved=False, follow_up_due=due
     ).id
     expected = {

@@ -308,9 +308,9 @@ def hostile_report_fixture(cli: Cli, branch_db: Path) -> str:
     store = Store.open(str(branch_db))
     try:
         add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-        reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
+        reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
         day = branch_today(branch_zone(None))
-        store.sign_off(reviewer, day, HOSTILE_COMMENT)
+        store.summary.sign_off(reviewer, day, HOSTILE_COMMENT)
     finally:
         store.close()
     run = cli("report --db", branch_db, "--date", day.isoformat())

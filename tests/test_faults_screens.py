@@ -45,23 +45,23 @@ def damaged(*_args, **_kwargs):
 
 
 @pytest.mark.parametrize(
-    ("keys", "method"),
+    ("keys", "area", "method"),
     [
-        (("f6",), "open_items"),
-        (("f7",), "log_page"),
-        (("f8",), "day_summary"),
-        (("f5", "f5"), "complaint_page"),
-        (("f9",), "checklists_of_day"),
+        (("f6",), "handoffs", "open_items"),
+        (("f7",), "log", "page"),
+        (("f8",), "summary", "day"),
+        (("f5", "f5"), "complaints", "page"),
+        (("f9",), "checklists", "of_day"),
     ],
 )
 async def test_a_screen_whose_database_work_fails_says_so_and_stays_usable(
-    db, make_app, monkeypatch, keys, method
+    db, make_app, monkeypatch, keys, area, method
 ):
     with_reviewer(db)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *REVIEWER)
-        monkeypatch.setattr(app.store, method, damaged)
+        monkeypatch.setattr(getattr(app.store, area), method, damaged)
         await pilot.press(*keys)
         await settle(pilot)
         assert any(f"Could not be done: {DAMAGED}" in line for line in said(app)), said(app)
@@ -78,7 +78,7 @@ async def test_the_desk_whose_reload_fails_says_so(db, make_app, monkeypatch):
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
-        monkeypatch.setattr(app.store, "desk", damaged)
+        monkeypatch.setattr(app.store.entries, "desk", damaged)
         app.screen.reload()
         await settle(pilot)
         assert any(DAMAGED in line for line in said(app))
@@ -89,7 +89,7 @@ async def test_a_failure_said_again_while_its_notice_is_up_is_one_notice(db, mak
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, *LOBBY)
-        monkeypatch.setattr(app.store, "desk", damaged)
+        monkeypatch.setattr(app.store.entries, "desk", damaged)
         for _ in range(4):
             app.screen.reload()
             await settle(pilot)

@@ -133,7 +133,7 @@ async def test_esc_keeps_the_draft_and_the_form_brings_it_back(db, make_app):
         await pilot.press("f4")
         assert app.screen.query_one(Form).values()["ticket"] == "V009"
     store = Store.open(str(db))
-    assert store.drafts(store.sign_in(*LOBBY))["handoff"]["ticket"] == "V009"
+    assert store.drafts.load(store.staff.sign_in(*LOBBY))["handoff"]["ticket"] == "V009"
 
 
 async def test_an_enquiry_left_open_needs_a_date_and_a_contact(db, make_app):
@@ -174,7 +174,7 @@ async def test_a_hand_off_is_accepted_then_completed_with_a_sale_from_open_items
         assert app.screen.query_one(DataTable).row_count == 0
     store = Store.open(str(db))
     entry_id = exported(db)[0]["id"]
-    history = store.entry_history(store.sign_in(*LOBBY), entry_id)
+    history = store.entries.history(store.staff.sign_in(*LOBBY), entry_id)
     assert [(e.event, e.product_sold, e.staff_no) for e in history.events] == [
         ("accepted", None, LOBBY[0]),
         ("completed", True, LOBBY[0]),
@@ -212,8 +212,8 @@ async def test_an_entry_revised_and_another_voided_keep_their_old_values(db, mak
 
 async def test_a_reviewer_reveals_a_masked_number_and_the_reveal_is_audited(db, make_app):
     store = Store.open(str(db))
-    store.add_staff(Actor.console(), "2001", "陈审阅", Role.REVIEWER, "222222")
-    store.add_note(store.sign_in(*LOBBY), "call back 13812345678")
+    store.staff.add(Actor.console(), "2001", "陈审阅", Role.REVIEWER, "222222")
+    store.entries.add_note(store.staff.sign_in(*LOBBY), "call back 13812345678")
     store.close()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -233,7 +233,7 @@ async def test_a_reviewer_reveals_a_masked_number_and_the_reveal_is_audited(db, 
 
 async def test_lobby_staff_have_no_reveal_key(db, make_app):
     store = Store.open(str(db))
-    store.add_note(store.sign_in(*LOBBY), "call back 13812345678")
+    store.entries.add_note(store.staff.sign_in(*LOBBY), "call back 13812345678")
     store.close()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -252,9 +252,9 @@ async def test_lobby_staff_are_told_at_once_an_earlier_shifts_entry_is_not_their
     db, make_app
 ):
     store = Store.open(str(db))
-    lobby = store.sign_in(*LOBBY)
-    store.add_note(lobby, "yesterday's shift")
-    store.sign_out(lobby)
+    lobby = store.staff.sign_in(*LOBBY)
+    store.entries.add_note(lobby, "yesterday's shift")
+    store.staff.sign_out(lobby)
     store.close()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -56,7 +56,7 @@ def hand_off(
     occurred_at: datetime | None = None,
 ) -> EntryView:
     """A customer whose deposit matures, introduced to the wealth manager (a referral)."""
-    return store.add_entry(
+    return store.entries.add(
         actor,
         Kind.HANDOFF,
         occurred_at=occurred_at,
@@ -71,7 +71,7 @@ def enquiry_to_call_back(
     store: Store, actor: Actor, due: datetime, occurred_at: datetime | None = None
 ) -> EntryView:
     """A mortgage question the relationship manager must answer by phone."""
-    return store.add_entry(
+    return store.entries.add(
         actor,
         Kind.ENQUIRY,
         occurred_at=occurred_at,
@@ -93,7 +93,7 @@ def events_in_database(path: Path) -> list[tuple]:
 
 
 def open_ids(store: Store, actor: Actor) -> list[int]:
-    return [item.entry.id for item in store.open_items(actor)]
+    return [item.entry.id for item in store.handoffs.open_items(actor)]
 
 
 # -- the steps of a hand-off --------------------------------------------------------------------
@@ -129,15 +129,15 @@ def test_a_hand_off_moves_only_along_its_steps(
 ) -> None:
     saved = hand_off(store, lobby)
     for earlier in before:
-        store.update_handoff(lobby, saved.id, earlier)
+        store.handoffs.update(lobby, saved.id, earlier)
     recorded = events_in_database(db_path)
 
     if expected in ("accepted", "completed", "returned", "no_show"):
-        assert store.update_handoff(lobby, saved.id, step).status == expected
+        assert store.handoffs.update(lobby, saved.id, step).status == expected
         assert events_in_database(db_path) == [*recorded, (saved.id, step, None)]
     else:
         with pytest.raises(StoreError) as refused:
-            store.update_handoff(lobby, saved.id, step)
+            store.handoffs.update(lobby, saved.id, step)
         assert str(refused.value) == expected
         assert events_in_database(db_path) == recorded
 
@@ -146,7 +146,7 @@ def test_a_new_hand_off_is_pending_and_open(store: Store, lobby: Actor) -> None:
     saved = hand_off(store, lobby)
 
     assert (saved.status, saved.referral, saved.product_sold) == ("pending", True, None)
-    [item] = store.open_items(lobby)
+    [item] = store.handoffs.open_items(lobby)
     assert (item.kind, item.entry.id, item.since, item.overdue) == (
         "handoff",
         saved.id,
@@ -157,13 +157,13 @@ def test_a_new_hand_off_is_pending_and_open(store: Store, lobby: Actor) -> None:
 
 def test_a_referral_completed_with_a_sale(store: Store, lobby: Actor, db_path: Path) -> None:
     saved = hand_off(store, lobby)
-    store.update_handoff(lobby, saved.id, "accepted", note="理财经理已接待")
+    store.handoffs.update(lobby, saved.id, "accepted", note="理财经理已接待")
 
-    done = store.update_handoff(lobby, saved.id, "completed", product_sold=True, note="购买一年期")
+    done = store.handoffs.update(lobby, saved.id, "completed", product_sold=True, note="购买一年期")
 
     assert (done.status, done.product_sold) == ("completed", True)
     assert events_in_database(db_path) == [(saved.id, "accepted", None), (saved.id, "completed", 1)]
-    assert [e.product_sold for e in store.desk(lobby).entries] == [True]
+    assert [e.product_sold for e in store.entries.desk(lobby).entries] == [True]
     details = [json.loads(detail) for _, _, detail in audit_actions(db_path, "handoff_update")]
     assert details == [
         {"entry_id": saved.id, "event": "accepted", "product_sold": None},
@@ -173,9 +173,9 @@ def test_a_referral_completed_with_a_sale(store: Store, lobby: Actor, db_path: P
 
 def test_a_referral_completed_without_a_sale(store: Store, lobby: Actor) -> None:
     saved = hand_off(store, lobby)
-    store.update_handoff(lobby, saved.id, "accepted")
+    store.handoffs.update(lobby, saved.id, "accepted")
 
-    done = store.update_handoff(lobby, saved.id, "completed", product_sold=False)
+    done = store.handoffs.update(lobby, saved.id, "completed", product_sold=False)
 
     assert (done.status, done.product_sold) == ("completed", False)
 
@@ -187,7 +187,7 @@ def test_a_sale_is_recorded_only_when_the_hand_off_is_completed(
     saved = hand_off(store, lobby)
 
     with pytest.raises(ValidationError) as refused:
-        store.update_handoff(lobby, saved.id, step, product_sold=True)
+        store.handoffs.update(lobby, saved.id, step, product_sold=True)
 
     assert refused.value.field == "product_sold"
     assert events_in_database(db_path) == []
@@ -197,14 +197,14 @@ def test_each_step_is_in_the_history_with_who_and_when(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     add_staff(store, COLLEAGUE_NO, COLLEAGUE_PIN)
-    colleague = store.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
+    colleague = store.staff.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
     saved = hand_off(store, lobby)
     before = datetime.now(UTC)
-    store.update_handoff(lobby, saved.id, "accepted", note="理财经理已接待")
-    store.update_handoff(colleague, saved.id, "returned", note="客户改日再来")
+    store.handoffs.update(lobby, saved.id, "accepted", note="理财经理已接待")
+    store.handoffs.update(colleague, saved.id, "returned", note="客户改日再来")
     after = datetime.now(UTC)
 
-    history = store.entry_history(lobby, saved.id)
+    history = store.entries.history(lobby, saved.id)
 
     assert [(e.event, e.staff_no, e.note) for e in history.events] == [
         ("accepted", LOBBY_NO, "理财经理已接待"),
@@ -221,17 +221,17 @@ def test_a_note_on_a_step_over_ten_thousand_characters_is_refused(
     saved = hand_off(store, lobby)
 
     with pytest.raises(ValidationError) as refused:
-        store.update_handoff(lobby, saved.id, "accepted", note="x" * 10_001)
+        store.handoffs.update(lobby, saved.id, "accepted", note="x" * 10_001)
 
     assert refused.value.field == "note"
     assert events_in_database(db_path) == []
 
 
 def test_only_hand_offs_have_outcomes(store: Store, lobby: Actor, db_path: Path) -> None:
-    note = store.add_note(lobby, "自助机2号吞卡")
+    note = store.entries.add_note(lobby, "自助机2号吞卡")
 
     with pytest.raises(StoreError) as refused:
-        store.update_handoff(lobby, note.id, "accepted")
+        store.handoffs.update(lobby, note.id, "accepted")
 
     assert str(refused.value) == "This entry is not a hand-off."
     assert events_in_database(db_path) == []
@@ -239,27 +239,27 @@ def test_only_hand_offs_have_outcomes(store: Store, lobby: Actor, db_path: Path)
 
 def test_a_void_hand_off_is_closed_to_outcomes(store: Store, lobby: Actor, db_path: Path) -> None:
     saved = hand_off(store, lobby)
-    store.void_entry(lobby, saved.id, "登记错了客户")
+    store.entries.void(lobby, saved.id, "登记错了客户")
 
     with pytest.raises(StoreError):
-        store.update_handoff(lobby, saved.id, "accepted")
+        store.handoffs.update(lobby, saved.id, "accepted")
 
     assert events_in_database(db_path) == []
-    assert store.open_items(lobby) == []
+    assert store.handoffs.open_items(lobby) == []
 
 
 def test_the_command_line_cannot_close_a_hand_off(store: Store, lobby: Actor) -> None:
     saved = hand_off(store, lobby)
 
     with pytest.raises(PermissionDenied):
-        store.update_handoff(Actor.console(), saved.id, "accepted")
+        store.handoffs.update(Actor.console(), saved.id, "accepted")
 
 
 def test_the_database_refuses_to_change_a_recorded_step(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     saved = hand_off(store, lobby)
-    store.update_handoff(lobby, saved.id, "accepted")
+    store.handoffs.update(lobby, saved.id, "accepted")
 
     for statement in ("UPDATE entry_event SET event = 'completed'", "DELETE FROM entry_event"):
         with pytest.raises(REFUSED, match="append-only"):
@@ -275,7 +275,7 @@ def test_two_terminals_completing_the_same_hand_off_at_once_only_one_succeeds(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     saved = hand_off(store, lobby)
-    store.update_handoff(lobby, saved.id, "accepted")
+    store.handoffs.update(lobby, saved.id, "accepted")
     terminals = [Store.open(str(db_path)) for _ in range(4)]
     start = threading.Barrier(len(terminals))
     outcomes: list[str] = []
@@ -283,7 +283,7 @@ def test_two_terminals_completing_the_same_hand_off_at_once_only_one_succeeds(
     def complete(terminal: Store) -> None:
         start.wait(timeout=30)
         try:
-            terminal.update_handoff(lobby, saved.id, "completed", product_sold=True)
+            terminal.handoffs.update(lobby, saved.id, "completed", product_sold=True)
             outcomes.append("completed")
         except StoreError as refused:
             outcomes.append(str(refused))
@@ -314,15 +314,15 @@ def test_a_hand_off_closed_by_another_terminal_just_before_is_not_closed_again(
     @contextmanager
     def after_the_other_terminal() -> Iterator:
         store.db.write = write
-        other_terminal.update_handoff(lobby, saved.id, "no_show")
+        other_terminal.handoffs.update(lobby, saved.id, "no_show")
         with write() as session:
             yield session
 
-    assert store.desk(lobby).entries[0].status == "pending"
+    assert store.entries.desk(lobby).entries[0].status == "pending"
     store.db.write = after_the_other_terminal
     try:
         with pytest.raises(StoreError) as refused:
-            store.update_handoff(lobby, saved.id, "accepted")
+            store.handoffs.update(lobby, saved.id, "accepted")
     finally:
         store.db.write = write
         other_terminal.close()
@@ -345,7 +345,7 @@ def test_open_items_are_oldest_first_across_days_with_overdue_follow_ups_marked(
     handoff_yesterday = hand_off(store, lobby, "V007", occurred_at=branch_time(-1, 16))
     due_today = enquiry_to_call_back(store, lobby, branch_time(0, 0, 5))
 
-    items = store.open_items(lobby)
+    items = store.handoffs.open_items(lobby)
 
     assert [(i.entry.id, i.kind, i.overdue) for i in items] == [
         (overdue.id, "follow_up", True),
@@ -360,9 +360,9 @@ def test_open_items_are_oldest_first_across_days_with_overdue_follow_ups_marked(
 
 
 def test_what_is_done_or_was_never_open_is_not_an_open_item(store: Store, lobby: Actor) -> None:
-    store.add_entry(lobby, Kind.QUEUE, ticket="A001", business="deposit", target="counter:1")
-    store.add_entry(lobby, Kind.ENQUIRY, topic="forex", text="美元汇率", resolved=True)
-    store.add_entry(
+    store.entries.add(lobby, Kind.QUEUE, ticket="A001", business="deposit", target="counter:1")
+    store.entries.add(lobby, Kind.ENQUIRY, topic="forex", text="美元汇率", resolved=True)
+    store.entries.add(
         lobby,
         Kind.ENQUIRY,
         topic="loans",
@@ -370,7 +370,7 @@ def test_what_is_done_or_was_never_open_is_not_an_open_item(store: Store, lobby:
         resolved=True,
         follow_up_due=branch_time(1, 10),
     )
-    store.add_note(lobby, "叫号机网络中断5分钟")
+    store.entries.add_note(lobby, "叫号机网络中断5分钟")
     still_open = hand_off(store, lobby)
 
     assert open_ids(store, lobby) == [still_open.id]
@@ -379,13 +379,13 @@ def test_what_is_done_or_was_never_open_is_not_an_open_item(store: Store, lobby:
 @pytest.mark.parametrize("ending", ["completed", "returned", "no_show"])
 def test_a_closed_hand_off_leaves_the_open_items(store: Store, lobby: Actor, ending: str) -> None:
     first, second = hand_off(store, lobby, "V001"), hand_off(store, lobby, "V002")
-    store.update_handoff(lobby, first.id, "accepted")
+    store.handoffs.update(lobby, first.id, "accepted")
     assert open_ids(store, lobby) == [first.id, second.id]
 
     if ending == "completed":
-        store.update_handoff(lobby, first.id, "completed", product_sold=False)
+        store.handoffs.update(lobby, first.id, "completed", product_sold=False)
     else:
-        store.update_handoff(lobby, first.id, ending)
+        store.handoffs.update(lobby, first.id, ending)
 
     assert open_ids(store, lobby) == [second.id]
 
@@ -393,11 +393,11 @@ def test_a_closed_hand_off_leaves_the_open_items(store: Store, lobby: Actor, end
 def test_a_call_back_closes_the_follow_up(store: Store, lobby: Actor, db_path: Path) -> None:
     saved = enquiry_to_call_back(store, lobby, branch_time(0, 16))
 
-    done = store.close_follow_up(lobby, saved.id, note="已电话回复，客户满意")
+    done = store.handoffs.close_follow_up(lobby, saved.id, note="已电话回复，客户满意")
 
     assert done.status == "done"
-    assert store.open_items(lobby) == []
-    [event] = store.entry_history(lobby, saved.id).events
+    assert store.handoffs.open_items(lobby) == []
+    [event] = store.entries.history(lobby, saved.id).events
     assert (event.event, event.note, event.staff_no) == (
         "follow_up_done",
         "已电话回复，客户满意",
@@ -406,45 +406,45 @@ def test_a_call_back_closes_the_follow_up(store: Store, lobby: Actor, db_path: P
     [(who, _, detail)] = audit_actions(db_path, "follow_up_done")
     assert (who, json.loads(detail)) == (LOBBY_NO, {"entry_id": saved.id})
     with pytest.raises(StoreError) as again:
-        store.close_follow_up(lobby, saved.id)
+        store.handoffs.close_follow_up(lobby, saved.id)
     assert str(again.value) == "This entry has no open follow-up."
 
 
 def test_only_an_open_follow_up_can_be_closed(store: Store, lobby: Actor, db_path: Path) -> None:
-    answered = store.add_entry(lobby, Kind.ENQUIRY, topic="cards", text="如何挂失", resolved=True)
+    answered = store.entries.add(lobby, Kind.ENQUIRY, topic="cards", text="如何挂失", resolved=True)
     handed = hand_off(store, lobby)
 
     for entry in (answered, handed):
         with pytest.raises(StoreError):
-            store.close_follow_up(lobby, entry.id)
+            store.handoffs.close_follow_up(lobby, entry.id)
 
     assert events_in_database(db_path) == []
 
 
 def test_corrections_open_and_close_follow_ups(store: Store, lobby: Actor) -> None:
-    saved = store.add_entry(lobby, Kind.ENQUIRY, topic="loans", text="经营贷额度", resolved=False)
-    assert store.open_items(lobby) == []
+    saved = store.entries.add(lobby, Kind.ENQUIRY, topic="loans", text="经营贷额度", resolved=False)
+    assert store.handoffs.open_items(lobby) == []
 
-    store.revise_entry(lobby, saved.id, {"follow_up_due": branch_time(1, 10)}, "需客户经理回电")
-    [item] = store.open_items(lobby)
+    store.entries.revise(lobby, saved.id, {"follow_up_due": branch_time(1, 10)}, "需客户经理回电")
+    [item] = store.handoffs.open_items(lobby)
     assert (item.entry.id, item.since) == (saved.id, branch_time(1, 10))
 
-    store.revise_entry(lobby, saved.id, {"follow_up_due": branch_time(2, 9)}, "客户改约后天")
-    [item] = store.open_items(lobby)
+    store.entries.revise(lobby, saved.id, {"follow_up_due": branch_time(2, 9)}, "客户改约后天")
+    [item] = store.handoffs.open_items(lobby)
     assert item.since == branch_time(2, 9)
 
-    store.revise_entry(lobby, saved.id, {"resolved": True}, "客户已自行办理")
-    assert store.open_items(lobby) == []
+    store.entries.revise(lobby, saved.id, {"resolved": True}, "客户已自行办理")
+    assert store.handoffs.open_items(lobby) == []
 
 
 def test_a_void_removes_an_open_item(store: Store, lobby: Actor) -> None:
     handed = hand_off(store, lobby)
     enquiry = enquiry_to_call_back(store, lobby, branch_time(1, 10))
 
-    store.void_entry(lobby, handed.id, "重复登记")
-    store.void_entry(lobby, enquiry.id, "重复登记")
+    store.entries.void(lobby, handed.id, "重复登记")
+    store.entries.void(lobby, enquiry.id, "重复登记")
 
-    assert store.open_items(lobby) == []
+    assert store.handoffs.open_items(lobby) == []
 
 
 def test_the_desk_shows_the_twenty_oldest_open_items(store: Store, lobby: Actor) -> None:
@@ -453,21 +453,21 @@ def test_the_desk_shows_the_twenty_oldest_open_items(store: Store, lobby: Actor)
         for n in range(22)
     ]
 
-    desk = store.desk(lobby)
+    desk = store.entries.desk(lobby)
 
     assert [item.entry.id for item in desk.open_items] == [e.id for e in reversed(handed)][:20]
-    assert len(store.open_items(lobby)) == 22
+    assert len(store.handoffs.open_items(lobby)) == 22
 
 
 def test_open_items_stay_with_the_shift_that_follows(store: Store, lobby: Actor) -> None:
     # The morning shift hands over; the afternoon guide sees and closes what it left open.
     saved = hand_off(store, lobby)
-    store.sign_out(lobby)
+    store.staff.sign_out(lobby)
     add_staff(store, COLLEAGUE_NO, COLLEAGUE_PIN)
-    afternoon = store.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
+    afternoon = store.staff.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
 
     assert open_ids(store, afternoon) == [saved.id]
-    store.update_handoff(afternoon, saved.id, "no_show")
+    store.handoffs.update(afternoon, saved.id, "no_show")
     assert open_ids(store, afternoon) == []
 
 
@@ -475,7 +475,7 @@ def test_an_unknown_step_is_a_programming_error(store: Store, lobby: Actor, db_p
     saved = hand_off(store, lobby)
 
     with pytest.raises(ValueError) as refused:
-        store.update_handoff(lobby, saved.id, "follow_up_done")
+        store.handoffs.update(lobby, saved.id, "follow_up_done")
 
     assert not isinstance(refused.value, ValidationError)
     assert events_in_database(db_path) == []
@@ -496,15 +496,15 @@ def test_another_branch_sharing_the_database_neither_sees_nor_touches_our_items(
         "UPDATE staff SET branch_id = (SELECT id FROM branch WHERE code = 'BJ0201') "
         "WHERE staff_no = '3001'",
     )
-    beijing = store.sign_in("3001", "333333")
+    beijing = store.staff.sign_in("3001", "333333")
 
-    assert store.open_items(beijing) == []
+    assert store.handoffs.open_items(beijing) == []
     attempts = {
-        "update_handoff": lambda: store.update_handoff(beijing, saved.id, "accepted"),
-        "revise_entry": lambda: store.revise_entry(beijing, saved.id, {"ticket": "V013"}, "更正"),
-        "void_entry": lambda: store.void_entry(beijing, saved.id, "作废"),
-        "entry_history": lambda: store.entry_history(beijing, saved.id),
-        "reveal": lambda: store.reveal(beijing, saved.id, "text"),
+        "update_handoff": lambda: store.handoffs.update(beijing, saved.id, "accepted"),
+        "revise_entry": lambda: store.entries.revise(beijing, saved.id, {"ticket": "V013"}, "更正"),
+        "void_entry": lambda: store.entries.void(beijing, saved.id, "作废"),
+        "entry_history": lambda: store.entries.history(beijing, saved.id),
+        "reveal": lambda: store.entries.reveal(beijing, saved.id, "text"),
     }
     for name, attempt in attempts.items():
         with pytest.raises(StoreError) as refused:
@@ -519,14 +519,14 @@ def test_a_no_show_pressed_by_mistake_is_corrected_with_a_reason_and_both_stay_i
 ):
     handoff = hand_off(store, lobby)
     with pytest.raises(StoreError, match="no outcome to correct yet"):
-        store.correct_handoff(lobby, handoff.id, "completed", "客户已购买", product_sold=True)
-    store.update_handoff(lobby, handoff.id, "no_show")  # x, one key, on the wrong row
+        store.handoffs.correct(lobby, handoff.id, "completed", "客户已购买", product_sold=True)
+    store.handoffs.update(lobby, handoff.id, "no_show")  # x, one key, on the wrong row
 
     with pytest.raises(ValidationError):
-        store.correct_handoff(lobby, handoff.id, "completed", "  ", product_sold=True)
+        store.handoffs.correct(lobby, handoff.id, "completed", "  ", product_sold=True)
     with pytest.raises(StoreError, match="outcome already"):
-        store.correct_handoff(lobby, handoff.id, "no_show", "按错了")
-    corrected = store.correct_handoff(
+        store.handoffs.correct(lobby, handoff.id, "no_show", "按错了")
+    corrected = store.handoffs.correct(
         lobby, handoff.id, "completed", "按错了，客户已购买理财", product_sold=True
     )
 
@@ -535,6 +535,6 @@ def test_a_no_show_pressed_by_mistake_is_corrected_with_a_reason_and_both_stay_i
         (handoff.id, "no_show", None),
         (handoff.id, "completed", 1),
     ]
-    again = store.correct_handoff(lobby, handoff.id, "returned", "客户退回，未成交")
+    again = store.handoffs.correct(lobby, handoff.id, "returned", "客户退回，未成交")
     assert (again.status, again.product_sold) == ("returned", False)
     assert len(audit_actions(db_path, "handoff_corrected")) == 2

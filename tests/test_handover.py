@@ -44,7 +44,7 @@ CARD = {**CARD_COMPLAINT, "facts": "ATM吞卡，客户要求当天取回"}
 
 def register(store: Store, lobby: Actor, days_ago: int) -> int:
     received = datetime.now(UTC) - timedelta(days=days_ago)
-    return store.register_complaint(lobby, received_at=received, **CARD).case.id
+    return store.complaints.register(lobby, received_at=received, **CARD).case.id
 
 
 def shift_row(path: Path, shift_id: int) -> tuple:
@@ -62,12 +62,12 @@ def shift_row(path: Path, shift_id: int) -> tuple:
 def test_the_evening_note_is_read_and_acknowledged_by_the_morning_staff(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
+    store.entries.add(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
 
-    assert store.hand_over(lobby, NOTE) is True
-    morning = store.sign_in(ADMIN_NO, ADMIN_PIN)
-    handover = store.last_handover(morning)
-    read = store.acknowledge_handover(morning, handover.shift_id)
+    assert store.shifts.hand_over(lobby, NOTE) is True
+    morning = store.staff.sign_in(ADMIN_NO, ADMIN_PIN)
+    handover = store.shifts.last_handover(morning)
+    read = store.shifts.acknowledge(morning, handover.shift_id)
 
     assert (handover.note, handover.staff_no, handover.acknowledged_by_no) == (
         NOTE_SHOWN,
@@ -80,7 +80,7 @@ def test_the_evening_note_is_read_and_acknowledged_by_the_morning_staff(
     assert [detail for _, _, detail in audit_actions(db_path, "handover_acknowledged")] == [
         f'{{"handover_shift_id": {lobby.shift_id}}}'
     ]
-    assert store.open_for_handover(morning).counts == {"handoff": 1}
+    assert store.shifts.still_open(morning).counts == {"handoff": 1}
 
 
 def test_the_handover_lists_open_complaints_nearest_due_first_without_the_withdrawn(
@@ -89,10 +89,10 @@ def test_the_handover_lists_open_complaints_nearest_due_first_without_the_withdr
     fresh = register(store, lobby, 1)
     overdue = register(store, lobby, 20)
     withdrawn = register(store, lobby, 3)
-    store.withdraw_complaint(lobby, withdrawn, "客户撤回")
-    store.add_entry(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
+    store.complaints.withdraw(lobby, withdrawn, "客户撤回")
+    store.entries.add(lobby, Kind.HANDOFF, ticket="A023", target="manager:wealth")
 
-    summary = store.open_for_handover(lobby)
+    summary = store.shifts.still_open(lobby)
 
     assert summary.counts == {"handoff": 1, "complaint": 2}
     assert [case.id for case in summary.complaints] == [overdue, fresh]
@@ -104,14 +104,14 @@ def test_a_second_reader_does_not_replace_the_first_acknowledgement(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     add_staff(store, REVIEWER_NO, REVIEWER_PIN)
-    store.hand_over(lobby, NOTE)
-    first = store.sign_in(ADMIN_NO, ADMIN_PIN)
-    store.acknowledge_handover(first, lobby.shift_id)
+    store.shifts.hand_over(lobby, NOTE)
+    first = store.staff.sign_in(ADMIN_NO, ADMIN_PIN)
+    store.shifts.acknowledge(first, lobby.shift_id)
     before = shift_row(db_path, lobby.shift_id)
 
-    second = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-    shown = store.last_handover(second)
-    read = store.acknowledge_handover(second, lobby.shift_id)
+    second = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    shown = store.shifts.last_handover(second)
+    read = store.shifts.acknowledge(second, lobby.shift_id)
 
     assert shown.acknowledged_by_no == ADMIN_NO  # the second reader sees who read it first
     assert read.acknowledged_by_no == ADMIN_NO
@@ -119,14 +119,14 @@ def test_a_second_reader_does_not_replace_the_first_acknowledgement(
     readers = [staff_id for _, staff_id, _ in audit_actions(db_path, "handover_read")]
     assert readers == [second.staff_id]
     # Having acknowledged it, the first reader is not asked again at their next sign-in.
-    assert store.last_handover(store.sign_in(ADMIN_NO, ADMIN_PIN)) is None
+    assert store.shifts.last_handover(store.staff.sign_in(ADMIN_NO, ADMIN_PIN)) is None
 
 
 def test_the_database_keeps_a_note_and_its_first_acknowledgement_as_written(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.hand_over(lobby, NOTE)
-    store.acknowledge_handover(store.sign_in(ADMIN_NO, ADMIN_PIN), lobby.shift_id)
+    store.shifts.hand_over(lobby, NOTE)
+    store.shifts.acknowledge(store.staff.sign_in(ADMIN_NO, ADMIN_PIN), lobby.shift_id)
 
     for rewrite in ("handover_note = 'rewritten'", "acknowledged_by_id = NULL"):
         with pytest.raises(REFUSED, match="kept as written"):
@@ -136,9 +136,9 @@ def test_the_database_keeps_a_note_and_its_first_acknowledgement_as_written(
 
 
 def test_a_note_left_empty_on_purpose_is_still_a_handover(store: Store, lobby: Actor) -> None:
-    store.hand_over(lobby, "")
+    store.shifts.hand_over(lobby, "")
 
-    handover = store.last_handover(store.sign_in(ADMIN_NO, ADMIN_PIN))
+    handover = store.shifts.last_handover(store.staff.sign_in(ADMIN_NO, ADMIN_PIN))
 
     assert (handover.shift_id, handover.note) == (lobby.shift_id, "")
 
@@ -146,21 +146,21 @@ def test_a_note_left_empty_on_purpose_is_still_a_handover(store: Store, lobby: A
 def test_no_handover_is_shown_to_its_author_nor_when_there_is_none(
     store: Store, lobby: Actor
 ) -> None:
-    assert store.last_handover(lobby) is None
-    store.hand_over(lobby, NOTE)
-    again = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    assert store.shifts.last_handover(lobby) is None
+    store.shifts.hand_over(lobby, NOTE)
+    again = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
 
-    assert store.last_handover(again) is None
+    assert store.shifts.last_handover(again) is None
     with pytest.raises(StoreError, match="You wrote this handover"):
-        store.acknowledge_handover(again, lobby.shift_id)
+        store.shifts.acknowledge(again, lobby.shift_id)
 
 
 def test_a_shift_already_closed_signs_out_without_keeping_a_note(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
-    store.sign_out(lobby)  # closed as a locked-out terminal closes it
+    store.staff.sign_out(lobby)  # closed as a locked-out terminal closes it
 
-    assert store.hand_over(lobby, NOTE) is False
+    assert store.shifts.hand_over(lobby, NOTE) is False
     assert shift_row(db_path, lobby.shift_id)[0] is None
     assert '"handover": "no_shift"' in audit_actions(db_path, "sign_out")[-1][2]
 
@@ -168,11 +168,11 @@ def test_a_shift_already_closed_signs_out_without_keeping_a_note(
 def test_the_console_reads_no_handover_and_a_stranger_acknowledges_none(
     store: Store, lobby: Actor
 ) -> None:
-    store.hand_over(lobby, NOTE)
+    store.shifts.hand_over(lobby, NOTE)
 
-    assert store.last_handover(Actor.console()) is None
+    assert store.shifts.last_handover(Actor.console()) is None
     with pytest.raises(PermissionDenied):
-        store.acknowledge_handover(Actor.console(), lobby.shift_id)
+        store.shifts.acknowledge(Actor.console(), lobby.shift_id)
 
 
 # -- the app ---------------------------------------------------------------------------------
@@ -216,16 +216,16 @@ async def test_signing_out_asks_for_the_note_and_the_next_sign_in_shows_it(db, m
 async def test_the_evening_shift_hands_over_an_open_complaint_with_its_time_left(db, make_app):
     store = Store.open(str(db))
     try:
-        evening = store.sign_in(*LOBBY)
-        fresh = store.register_complaint(
+        evening = store.staff.sign_in(*LOBBY)
+        fresh = store.complaints.register(
             evening, received_at=datetime.now(UTC) - timedelta(days=1), **CARD
         ).case
-        late = store.register_complaint(
+        late = store.complaints.register(
             evening,
             received_at=datetime.now(UTC) - timedelta(days=20),
             **{**CARD, "facts": "客户来电13812345678投诉吞卡"},
         ).case
-        store.sign_out(evening)
+        store.staff.sign_out(evening)
     finally:
         store.close()
     app = make_app(db)

@@ -23,9 +23,9 @@ def logged(db: Path) -> Path:
     store = Store.open(str(db))
     try:
         add_reviewer(store)
-        lobby = store.sign_in(*LOBBY)
+        lobby = store.staff.sign_in(*LOBBY)
         for ticket in ("A001", "A002"):
-            store.add_entry(lobby, Kind.QUEUE, ticket=ticket, business="deposit", text="存款")
+            store.entries.add(lobby, Kind.QUEUE, ticket=ticket, business="deposit", text="存款")
     finally:
         store.close()
     return db

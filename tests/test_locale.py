@@ -199,7 +199,7 @@ async def walk_the_checks_and_hand_over(pilot) -> None:
     assert "营业前   ✓ · 问题：1" in str(app.screen.query_one("#summary-section-6").render())
     await pilot.press("escape")
     await settle(pilot)
-    app.store.register_complaint(
+    app.store.complaints.register(
         app.actor,
         channel="on_site",
         business="bank_cards",
@@ -215,7 +215,7 @@ async def walk_the_checks_and_hand_over(pilot) -> None:
     await pilot.press(*"A023", "ctrl+s")
     await settle(pilot)
     for staff_no, pin in (("1001", "111111"), ("1002", "222222")):
-        app.store.add_staff(Actor.console(), staff_no, staff_no, Role.LOBBY, pin)
+        app.store.staff.add(Actor.console(), staff_no, staff_no, Role.LOBBY, pin)
         await sign_in(pilot, staff_no, pin)
         assert isinstance(app.screen, HandoverReadScreen)
         shown = " ".join(str(text.content) for text in app.screen.query(Static))

@@ -35,13 +35,13 @@ def a_month_of_entries(path: Path) -> list[int]:
     store = Store.open(str(path))
     try:
         add_reviewer(store)
-        lobby = store.sign_in(*LOBBY)
+        lobby = store.staff.sign_in(*LOBBY)
         written = []
         for n in range(ENTRIES):
             kind = Kind.ENQUIRY if n % 10 == 0 else Kind.QUEUE
             text = "ATM吞卡，客户明天来领" if n == 7 else f"第{n}位客户 customer {n}"
             at = START + timedelta(minutes=n // 4)
-            written.append(store.add_entry(lobby, kind, at, ticket=f"A{n:03d}", text=text))
+            written.append(store.entries.add(lobby, kind, at, ticket=f"A{n:03d}", text=text))
     finally:
         store.close()
     return [e.id for e in sorted(written, key=lambda e: (e.occurred_at, e.id), reverse=True)]

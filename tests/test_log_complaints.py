@@ -12,7 +12,7 @@ from rich.text import Text
 from sqlalchemy import event
 from textual.widgets import Select, Static
 
-from lobby_tui.data.log_queries import key_of
+from lobby_tui.data.log_pages import key_of
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, LogFilter
 from lobby_tui.domain.complaints import FINISHED, Status
@@ -41,20 +41,20 @@ CARD = {
 # The steps after registering that bring a case to each status, each with its arguments.
 STEPS: dict[str, list[tuple[str, tuple]]] = {
     Status.RECEIVED: [],
-    Status.IN_PROGRESS: [("start_complaint", ())],
-    Status.EXTENDED: [("start_complaint", ()), ("extend_complaint", ("需调取ATM监控录像",))],
-    Status.DECIDED: [("start_complaint", ()), ("decide_complaint", ("当日取回银行卡", "phone"))],
+    Status.IN_PROGRESS: [("start", ())],
+    Status.EXTENDED: [("start", ()), ("extend", ("需调取ATM监控录像",))],
+    Status.DECIDED: [("start", ()), ("decide", ("当日取回银行卡", "phone"))],
     Status.FOLLOW_UP: [
-        ("decide_complaint", ("当日取回银行卡", "phone")),
-        ("follow_up_complaint", ("satisfied", "客户表示满意")),
+        ("decide", ("当日取回银行卡", "phone")),
+        ("follow_up", ("satisfied", "客户表示满意")),
     ],
     Status.CLOSED: [
-        ("start_complaint", ()),
-        ("decide_complaint", ("当日取回银行卡", "phone")),
-        ("follow_up_complaint", ("satisfied",)),
-        ("close_complaint", ()),
+        ("start", ()),
+        ("decide", ("当日取回银行卡", "phone")),
+        ("follow_up", ("satisfied",)),
+        ("close", ()),
     ],
-    Status.WITHDRAWN: [("start_complaint", ()), ("withdraw_complaint", ("客户撤回投诉",))],
+    Status.WITHDRAWN: [("start", ()), ("withdraw", ("客户撤回投诉",))],
 }
 
 
@@ -66,16 +66,16 @@ def a_branch_with_cases_in_every_status(store: Store, actor: Actor, cases_each: 
     for n in range(cases_each):
         for status, steps in STEPS.items():
             at += timedelta(minutes=1)
-            case_id = store.register_complaint(actor, received_at=at, **CARD).case.id
+            case_id = store.complaints.register(actor, received_at=at, **CARD).case.id
             by_status[status].append(case_id)
-            store.add_entry(actor, Kind.QUEUE, at, text=f"排队 {n} {status}")
+            store.entries.add(actor, Kind.QUEUE, at, text=f"排队 {n} {status}")
             for name, arguments in steps:
-                if name == "decide_complaint":
+                if name == "decide":
                     arguments = (*arguments, at)
                 # Every second step shares the second of the one before it.
                 at += timedelta(seconds=len(by_status[status]) % 2)
-                getattr(store, name)(actor, case_id, *arguments, at=at)
-                store.add_entry(actor, Kind.QUEUE, at, text="排队")
+                getattr(store.complaints, name)(actor, case_id, *arguments, at=at)
+                store.entries.add(actor, Kind.QUEUE, at, text="排队")
     return by_status
 
 
@@ -93,16 +93,16 @@ def steps_of(db_path: Path, case_ids: list[int]) -> list[int]:
 def walk_down_and_up(store: Store, actor: Actor, log_filter: LogFilter, size: int) -> list[int]:
     """Every entry of ``log_filter`` page by page down to the oldest, then back up; checks that
     both walks see the same entries."""
-    pages = [store.log_page(actor, log_filter, size=size)]
+    pages = [store.log.page(actor, log_filter, size=size)]
     while pages[-1].older:
         pages.append(
-            store.log_page(actor, log_filter, before=key_of(pages[-1].entries[-1]), size=size)
+            store.log.page(actor, log_filter, before=key_of(pages[-1].entries[-1]), size=size)
         )
     down = [entry.id for page in pages for entry in page.entries]
-    up_pages = [store.log_page(actor, log_filter, oldest=True, size=size)]
+    up_pages = [store.log.page(actor, log_filter, oldest=True, size=size)]
     while up_pages[-1].newer:
         edge = key_of(up_pages[-1].entries[0])
-        up_pages.append(store.log_page(actor, log_filter, after=edge, size=size))
+        up_pages.append(store.log.page(actor, log_filter, after=edge, size=size))
     up = [entry.id for page in reversed(up_pages) for entry in page.entries]
     assert up == down
     return down
@@ -119,7 +119,7 @@ def test_a_reviewer_filters_the_log_by_each_complaint_status_and_pages_every_ste
 
     assert shown == steps_of(db_path, by_status[status])
     assert len(shown) == 2 * (1 + len(STEPS[status]))
-    cases = {store.complaint_of_entry(lobby, entry_id).case.status for entry_id in shown}
+    cases = {store.complaints.of_entry(lobby, entry_id).case.status for entry_id in shown}
     assert cases == {status}
 
 
@@ -144,12 +144,12 @@ def test_a_case_closed_today_leaves_the_open_filter_and_joins_the_closed_one_wit
 ) -> None:
     by_status = a_branch_with_cases_in_every_status(store, lobby, cases_each=1)
     [case_id] = by_status[Status.FOLLOW_UP]
-    before = store.log_page(lobby, LogFilter(complaint_status=Status.FOLLOW_UP)).entries
+    before = store.log.page(lobby, LogFilter(complaint_status=Status.FOLLOW_UP)).entries
 
-    closed = store.close_complaint(lobby, case_id, "已回访，结案")
+    closed = store.complaints.close(lobby, case_id, "已回访，结案")
 
-    assert store.log_page(lobby, LogFilter(complaint_status=Status.FOLLOW_UP)).entries == []
-    after = store.log_page(lobby, LogFilter(complaint_status=Status.CLOSED)).entries
+    assert store.log.page(lobby, LogFilter(complaint_status=Status.FOLLOW_UP)).entries == []
+    after = store.log.page(lobby, LogFilter(complaint_status=Status.CLOSED)).entries
     assert {e.id for e in before} | {closed.entry.id} <= {e.id for e in after}
 
 
@@ -158,12 +158,12 @@ def test_a_complaint_step_on_a_page_carries_its_case_number_as_its_history_does(
 ) -> None:
     by_status = a_branch_with_cases_in_every_status(store, lobby, cases_each=1)
 
-    page = store.log_page(lobby, LogFilter(complaint_status=Status.EXTENDED)).entries
+    page = store.log.page(lobby, LogFilter(complaint_status=Status.EXTENDED)).entries
 
     [case_id] = by_status[Status.EXTENDED]
-    number = store.complaint_of_entry(lobby, page[0].id).case.number
+    number = store.complaints.of_entry(lobby, page[0].id).case.number
     assert {(e.complaint_id, e.complaint_no) for e in page} == {(case_id, number)}
-    assert page == [store.entry_history(lobby, e.id).entry for e in page]
+    assert page == [store.entries.history(lobby, e.id).entry for e in page]
 
 
 def test_a_complaint_status_combines_with_the_other_filters(store: Store, lobby: Actor) -> None:
@@ -171,12 +171,12 @@ def test_a_complaint_status_combines_with_the_other_filters(store: Store, lobby:
     [case_id] = by_status[Status.EXTENDED]
     combined = LogFilter(complaint_status=Status.EXTENDED, text="监控录像")
 
-    [found] = store.log_page(lobby, combined).entries
+    [found] = store.log.page(lobby, combined).entries
 
     assert (found.complaint_id, found.topic) == (case_id, "extend")
-    assert store.log_page(lobby, LogFilter(complaint_status="open", kind=Kind.QUEUE)).entries == []
+    assert store.log.page(lobby, LogFilter(complaint_status="open", kind=Kind.QUEUE)).entries == []
     with pytest.raises(ValueError, match="complaint status"):
-        store.log_page(lobby, LogFilter(complaint_status="lost"))
+        store.log.page(lobby, LogFilter(complaint_status="lost"))
 
 
 def plans_of(store: Store, run: Callable[[], object]) -> list[str]:
@@ -208,10 +208,10 @@ def test_a_complaint_status_reads_the_cases_first_and_never_walks_the_whole_log(
 ) -> None:
     by_status = a_branch_with_cases_in_every_status(store, lobby, cases_each=1)
     for status in ("open", Status.EXTENDED, Status.CLOSED):
-        page = store.log_page(lobby, LogFilter(complaint_status=status), size=2)
+        page = store.log.page(lobby, LogFilter(complaint_status=status), size=2)
         key = key_of(page.entries[-1])
         log_filter = LogFilter(complaint_status=status)
-        [plan] = plans_of(store, lambda f=log_filter, k=key: store.log_page(lobby, f, before=k))
+        [plan] = plans_of(store, lambda f=log_filter, k=key: store.log.page(lobby, f, before=k))
         # entry_current is read by its primary key from the cases' steps, never scanned or
         # walked along one of the log's indexes.
         assert "USING INTEGER PRIMARY KEY" in plan and "SCAN entry_current" not in plan, plan
@@ -228,7 +228,7 @@ def a_reviewer_and_cases(path: Path) -> dict:
     store = Store.open(str(path))
     try:
         add_reviewer(store)
-        return a_branch_with_cases_in_every_status(store, store.sign_in(*LOBBY))
+        return a_branch_with_cases_in_every_status(store, store.staff.sign_in(*LOBBY))
     finally:
         store.close()
 
@@ -333,12 +333,12 @@ async def test_a_hand_off_opened_from_f7_shows_each_outcome_with_who_and_the_sal
     store = Store.open(str(db))
     try:
         add_reviewer(store)
-        lobby = store.sign_in(*LOBBY)
-        handoff = store.add_entry(
+        lobby = store.staff.sign_in(*LOBBY)
+        handoff = store.entries.add(
             lobby, Kind.HANDOFF, START, ticket="A023", target="wealth", text="客户想了解理财"
         )
-        store.update_handoff(lobby, handoff.id, "accepted")
-        store.update_handoff(lobby, handoff.id, "completed", product_sold=True, note="购买理财")
+        store.handoffs.update(lobby, handoff.id, "accepted")
+        store.handoffs.update(lobby, handoff.id, "completed", product_sold=True, note="购买理财")
     finally:
         store.close()
     app = make_app(db)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lobby_tui.data import entries
-from lobby_tui.data.log_queries import _PAGE_ROWS, key_of
+from lobby_tui.data.log_pages import _PAGE_ROWS, key_of
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, EntryView, LogFilter, LogPage, PermissionDenied
 from lobby_tui.domain.kinds import Kind
@@ -34,7 +34,7 @@ RUSH = datetime(2026, 11, 27, 2, 0, 30, tzinfo=UTC)  # 10:00:30 in Shanghai
 def rush_of(store: Store, actor: Actor, seconds: list[int]) -> list[int]:
     """Entries at RUSH + each of ``seconds``; their ids in the log's order, newest first."""
     written = [
-        store.add_entry(actor, Kind.QUEUE, RUSH + timedelta(seconds=s), text=f"排队 {n}")
+        store.entries.add(actor, Kind.QUEUE, RUSH + timedelta(seconds=s), text=f"排队 {n}")
         for n, s in enumerate(seconds)
     ]
     ordered = sorted(written, key=lambda entry: (entry.occurred_at, entry.id), reverse=True)
@@ -52,14 +52,14 @@ def test_a_rush_sharing_one_second_pages_down_and_back_up_without_loss_or_repeat
     expected = rush_of(store, lobby, [0] * 9 + [1] * 7 + [0] * 4 + [-5, 2, 2])
     everything = LogFilter()
 
-    pages = [store.log_page(lobby, everything, size=5)]
+    pages = [store.log.page(lobby, everything, size=5)]
     while pages[-1].older:
         pages.append(
-            store.log_page(lobby, everything, before=key_of(pages[-1].entries[-1]), size=5)
+            store.log.page(lobby, everything, before=key_of(pages[-1].entries[-1]), size=5)
         )
     back = [pages[-1]]
     while back[-1].newer:
-        back.append(store.log_page(lobby, everything, after=key_of(back[-1].entries[0]), size=5))
+        back.append(store.log.page(lobby, everything, after=key_of(back[-1].entries[0]), size=5))
 
     assert [i for page in pages for i in ids(page)] == expected
     assert [len(page.entries) for page in pages] == [5, 5, 5, 5, 3]
@@ -70,8 +70,8 @@ def test_a_rush_sharing_one_second_pages_down_and_back_up_without_loss_or_repeat
 def test_the_oldest_page_ends_on_the_first_entry_ever_written(store: Store, lobby: Actor) -> None:
     expected = rush_of(store, lobby, [3] * 12)
 
-    oldest = store.log_page(lobby, LogFilter(), oldest=True, size=5)
-    newer = store.log_page(lobby, LogFilter(), after=key_of(oldest.entries[0]), size=5)
+    oldest = store.log.page(lobby, LogFilter(), oldest=True, size=5)
+    newer = store.log.page(lobby, LogFilter(), after=key_of(oldest.entries[0]), size=5)
 
     assert ids(oldest) == expected[-5:]
     assert (oldest.older, oldest.newer) == (False, True)
@@ -82,20 +82,20 @@ def test_filters_narrow_the_pages_and_keep_their_order(
     store: Store, lobby: Actor, reviewer: Actor
 ) -> None:
     day = RUSH
-    elderly = store.add_entry(
+    elderly = store.entries.add(
         lobby, Kind.QUEUE, day, business="deposit", priority="elderly", text="存款"
     )
-    enquiry = store.add_entry(
+    enquiry = store.entries.add(
         lobby, Kind.ENQUIRY, day, business="forex", topic="forex", text="汇率"
     )
-    earlier = store.add_entry(reviewer, Kind.NOTE, day - timedelta(days=2), text="前天的记录")
-    fixed = store.add_entry(lobby, Kind.QUEUE, day, business="deposit", text="取款")
-    store.revise_entry(reviewer, fixed.id, {"business": "withdrawal"}, "业务类型记错")
-    voided = store.add_entry(lobby, Kind.NOTE, day, text="写错了")
-    store.void_entry(reviewer, voided.id, "重复")
+    earlier = store.entries.add(reviewer, Kind.NOTE, day - timedelta(days=2), text="前天的记录")
+    fixed = store.entries.add(lobby, Kind.QUEUE, day, business="deposit", text="取款")
+    store.entries.revise(reviewer, fixed.id, {"business": "withdrawal"}, "业务类型记错")
+    voided = store.entries.add(lobby, Kind.NOTE, day, text="写错了")
+    store.entries.void(reviewer, voided.id, "重复")
 
     def shown(**fields) -> list[int]:
-        return ids(store.log_page(reviewer, LogFilter(**fields)))
+        return ids(store.log.page(reviewer, LogFilter(**fields)))
 
     assert shown(kind="enquiry") == [enquiry.id]
     assert shown(business="withdrawal") == [fixed.id]
@@ -116,10 +116,10 @@ def test_filters_narrow_the_pages_and_keep_their_order(
 
 
 def test_rows_come_back_in_their_latest_revision(store: Store, lobby: Actor, reviewer: Actor):
-    entry = store.add_entry(lobby, Kind.QUEUE, RUSH, ticket="A023", text="客户存款")
-    store.revise_entry(reviewer, entry.id, {"ticket": "A024"}, "票号写错")
+    entry = store.entries.add(lobby, Kind.QUEUE, RUSH, ticket="A023", text="客户存款")
+    store.entries.revise(reviewer, entry.id, {"ticket": "A024"}, "票号写错")
 
-    [shown] = store.log_page(reviewer, LogFilter()).entries
+    [shown] = store.log.page(reviewer, LogFilter()).entries
 
     assert (shown.ticket, shown.revision, shown.voided) == ("A024", 2, False)
 
@@ -130,39 +130,39 @@ def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_chan
     # The page builds its rows its own way (plain rows; revisions read only for the entries that
     # entry_current marks): each must equal the entry as its own history reads it, and a change
     # made at another terminal must be on the next page read here.
-    fixed = store.add_entry(lobby, Kind.QUEUE, RUSH, ticket="A023", business="deposit")
-    voided = store.add_entry(lobby, Kind.NOTE, RUSH + timedelta(seconds=1), text="叫号机断网")
-    handoff = store.add_entry(lobby, Kind.HANDOFF, RUSH + timedelta(seconds=2), target="理财经理")
+    fixed = store.entries.add(lobby, Kind.QUEUE, RUSH, ticket="A023", business="deposit")
+    voided = store.entries.add(lobby, Kind.NOTE, RUSH + timedelta(seconds=1), text="叫号机断网")
+    handoff = store.entries.add(lobby, Kind.HANDOFF, RUSH + timedelta(seconds=2), target="理财经理")
     due = RUSH + timedelta(days=1)
-    enquiry = store.add_entry(
+    enquiry = store.entries.add(
         lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=3), topic="rates", follow_up_due=due
     )
-    plain = store.add_entry(lobby, Kind.CHECK, RUSH + timedelta(seconds=4), text="ATM 正常")
-    called = store.add_entry(
+    plain = store.entries.add(lobby, Kind.CHECK, RUSH + timedelta(seconds=4), text="ATM 正常")
+    called = store.entries.add(
         lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=5), topic="rates", follow_up_due=due
     )
     # Asked for a call back only in a revision: its events are read because it is revised.
-    late = store.add_entry(lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=6), topic="rates")
-    store.log_page(reviewer, LogFilter())
+    late = store.entries.add(lobby, Kind.ENQUIRY, RUSH + timedelta(seconds=6), topic="rates")
+    store.log.page(reviewer, LogFilter())
 
     other = Store.open(str(db_path))
     try:
-        there = other.sign_in(REVIEWER_NO, REVIEWER_PIN)
-        other.revise_entry(there, fixed.id, {"ticket": "A024"}, "票号写错")
-        other.revise_entry(there, fixed.id, {"business": "forex"}, "业务类型写错")
-        other.void_entry(there, voided.id, "重复登记")
-        other.update_handoff(there, handoff.id, "accepted")
-        other.update_handoff(there, handoff.id, "completed", product_sold=True)
-        other.close_follow_up(there, called.id)
-        other.revise_entry(there, late.id, {"follow_up_due": due}, "客户要求回电")
-        other.close_follow_up(there, late.id)
+        there = other.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+        other.entries.revise(there, fixed.id, {"ticket": "A024"}, "票号写错")
+        other.entries.revise(there, fixed.id, {"business": "forex"}, "业务类型写错")
+        other.entries.void(there, voided.id, "重复登记")
+        other.handoffs.update(there, handoff.id, "accepted")
+        other.handoffs.update(there, handoff.id, "completed", product_sold=True)
+        other.handoffs.close_follow_up(there, called.id)
+        other.entries.revise(there, late.id, {"follow_up_due": due}, "客户要求回电")
+        other.handoffs.close_follow_up(there, late.id)
     finally:
         other.close()
-    page = store.log_page(reviewer, LogFilter())
+    page = store.log.page(reviewer, LogFilter())
 
     assert ids(page) == [late.id, called.id, plain.id, enquiry.id, handoff.id, voided.id, fixed.id]
     for shown in page.entries:
-        assert shown == store.entry_history(reviewer, shown.id).entry
+        assert shown == store.entries.history(reviewer, shown.id).entry
     by_id = {entry.id: entry for entry in page.entries}
     assert (by_id[fixed.id].ticket, by_id[fixed.id].business) == ("A024", "forex")
     assert (by_id[fixed.id].revision, by_id[voided.id].voided) == (3, True)
@@ -173,21 +173,21 @@ def test_a_page_shows_each_entry_as_its_history_does_after_another_terminal_chan
 
 
 def test_reading_the_log_needs_a_staff_member_still_active(store: Store, lobby: Actor, admin):
-    store.disable_staff(admin, lobby.staff_no)
+    store.staff.disable(admin, lobby.staff_no)
 
     with pytest.raises(PermissionDenied):
-        store.log_page(lobby, LogFilter())
+        store.log.page(lobby, LogFilter())
 
 
 def test_an_export_of_the_filter_is_audited_and_refused_to_lobby_staff(
     store: Store, lobby: Actor, reviewer: Actor, db_path: Path
 ) -> None:
     rush_of(store, lobby, [0, 0, 1])
-    store.add_entry(lobby, Kind.NOTE, RUSH, text="叫号机断网")
+    store.entries.add(lobby, Kind.NOTE, RUSH, text="叫号机断网")
 
     with pytest.raises(PermissionDenied):
-        store.log_entries(lobby, LogFilter(kind="queue"))
-    exported = list(store.log_entries(reviewer, LogFilter(kind="queue")))
+        store.log.entries(lobby, LogFilter(kind="queue"))
+    exported = list(store.log.entries(reviewer, LogFilter(kind="queue")))
 
     assert [entry.text for entry in exported] == ["排队 0", "排队 1", "排队 2"]
     [(actor, _staff_id, detail)] = audit_actions(db_path, "export")

@@ -55,11 +55,11 @@ def logged_fixture(db: Path) -> Path:
     store = Store.open(str(db))
     try:
         add_reviewer(store)
-        lobby = store.sign_in(*LOBBY)
+        lobby = store.staff.sign_in(*LOBBY)
         for typed, _ in MARKED:
-            store.add_note(lobby, typed)
-        store.add_note(lobby, ALL_TYPED)
-        store.hand_over(lobby, ALL_TYPED)
+            store.entries.add_note(lobby, typed)
+        store.entries.add_note(lobby, ALL_TYPED)
+        store.shifts.hand_over(lobby, ALL_TYPED)
     finally:
         store.close()
     return db
@@ -111,8 +111,8 @@ async def test_a_handover_note_reads_masked_and_a_reviewer_reveals_it_in_one_ste
     note = "A023 still waiting; call 13812345678 back, ID 110101 19900307 8768"
     store = Store.open(str(db))
     add_reviewer(store)
-    lobby = store.sign_in(*LOBBY)
-    store.hand_over(lobby, note)
+    lobby = store.staff.sign_in(*LOBBY)
+    store.shifts.hand_over(lobby, note)
     store.close()
 
     app = make_app(db)
@@ -134,8 +134,8 @@ async def test_a_handover_note_reads_masked_and_a_reviewer_reveals_it_in_one_ste
 
 async def test_lobby_staff_read_the_handover_masked_and_cannot_reveal_it(db: Path, make_app):
     store = Store.open(str(db))
-    store.add_staff(Actor.console(), "1002", "王强", Role.LOBBY, "222222")
-    store.hand_over(store.sign_in(*LOBBY), "call 13812345678 back")
+    store.staff.add(Actor.console(), "1002", "王强", Role.LOBBY, "222222")
+    store.shifts.hand_over(store.staff.sign_in(*LOBBY), "call 13812345678 back")
     store.close()
 
     app = make_app(db)
@@ -153,8 +153,8 @@ async def test_an_entry_with_several_masked_values_asks_which_one_and_reveals_on
 ) -> None:
     store = Store.open(str(db))
     add_reviewer(store)
-    lobby = store.sign_in(*LOBBY)
-    saved = store.add_entry(
+    lobby = store.staff.sign_in(*LOBBY)
+    saved = store.entries.add(
         lobby,
         "enquiry",
         topic="loans",
@@ -190,8 +190,8 @@ async def test_an_entry_with_several_masked_values_asks_which_one_and_reveals_on
 def test_every_case_is_masked_in_every_export_format(logged: Path, tmp_path: Path) -> None:
     store = Store.open(str(logged))
     try:
-        lobby = store.sign_in(*LOBBY)
-        store.register_complaint(
+        lobby = store.staff.sign_in(*LOBBY)
+        store.complaints.register(
             lobby, **{**CARD_COMPLAINT, "facts": ALL_TYPED, "request": ALL_TYPED}
         )
         for fmt in ("jsonl", "csv", "xlsx"):
@@ -233,10 +233,10 @@ def test_every_case_is_masked_in_every_export_format(logged: Path, tmp_path: Pat
 def test_every_case_is_masked_in_the_report(logged: Path, language: str) -> None:
     store = Store.open(str(logged))
     try:
-        reviewer = store.sign_in(*REVIEWER)
-        today = branch_today(branch_zone(store.branch().time_zone))
+        reviewer = store.staff.sign_in(*REVIEWER)
+        today = branch_today(branch_zone(store.branches.get().time_zone))
         for typed, _ in MARKED:
-            store.sign_off(reviewer, today, typed)
+            store.summary.sign_off(reviewer, today, typed)
     finally:
         store.close()
 

@@ -37,11 +37,11 @@ def upgraded_fixture(tmp_path: Path) -> Path:
     shutil.copy(RELEASE_0_1_0, path)
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in("1001", "111111")
-        handed = store.add_entry(lobby, Kind.HANDOFF, ticket="V001", target="vip_room")
-        store.update_handoff(lobby, handed.id, "accepted")
-        store.revise_entry(lobby, handed.id, {"referral": True}, "客户有理财意向")
-        store.save_draft(lobby, "queue", {"ticket": "A0"})
+        lobby = store.staff.sign_in("1001", "111111")
+        handed = store.entries.add(lobby, Kind.HANDOFF, ticket="V001", target="vip_room")
+        store.handoffs.update(lobby, handed.id, "accepted")
+        store.entries.revise(lobby, handed.id, {"referral": True}, "客户有理财意向")
+        store.drafts.save(lobby, "queue", {"ticket": "A0"})
     finally:
         store.close()
     return path
@@ -159,7 +159,7 @@ def test_hand_offs_written_before_the_upgrade_are_open_items(tmp_path: Path) -> 
 
     store = Store.open(str(path))
     try:
-        items = store.open_items(Actor.console())
+        items = store.handoffs.open_items(Actor.console())
     finally:
         store.close()
 

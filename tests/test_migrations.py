@@ -82,12 +82,12 @@ def test_the_log_written_by_release_0_1_0_opens_with_every_entry(tmp_path: Path)
     try:
         kept = {
             entry.id: {"id": entry.id, "kind": entry.kind, "text": entry.text}
-            for entry, _ in store.entries_between(Actor.console(), None, None)
+            for entry, _ in store.log.between(Actor.console(), None, None)
         }
         assert len(written) == 12
         assert [kept.get(entry["id"]) for entry in written] == written
-        assert store.branch().code == "FIX01"
-        assert store.sign_in("1001", "111111").staff_no == "1001"
+        assert store.branches.get().code == "FIX01"
+        assert store.staff.sign_in("1001", "111111").staff_no == "1001"
     finally:
         store.close()
     assert rows(path, "SELECT version_num FROM alembic_version") == [(migrate.HEAD,)]
@@ -112,7 +112,9 @@ def test_a_number_the_old_masking_missed_is_no_longer_searchable_after_the_upgra
     path = tmp_path / "lobby.sqlite"
     store = set_up_branch(path)
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    store.add_note(store.sign_in(LOBBY_NO, LOBBY_PIN), "卡号6222021234567890123已挂失")
+    store.entries.add_note(
+        store.staff.sign_in(LOBBY_NO, LOBBY_PIN), "卡号6222021234567890123已挂失"
+    )
     store.close()
     with closing(sqlite3.connect(path)) as connection, connection:
         # As an earlier release indexed it: the card number in clear.
@@ -122,9 +124,9 @@ def test_a_number_the_old_masking_missed_is_no_longer_searchable_after_the_upgra
         connection.execute("DROP TABLE branch_grant")  # 0011's, made again on the way up
 
     store = Store.open(str(path))
-    reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-    found = store.log_page(reviewer, LogFilter(text="1234567890123"))
-    kept = store.log_page(reviewer, LogFilter(text="已挂失"))
+    reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    found = store.log.page(reviewer, LogFilter(text="1234567890123"))
+    kept = store.log.page(reviewer, LogFilter(text="已挂失"))
     store.close()
 
     assert found.entries == []

@@ -21,8 +21,8 @@ def shown(app) -> list[int]:
 async def test_a_note_saved_on_another_terminal_comes_onto_the_desk(db, make_app):
     other = Store.open(str(db))  # the other terminal: its own connection to the same file
     try:
-        other.add_staff(Actor.console(), ASSISTANT[0], "王芳", Role.LOBBY, ASSISTANT[1])
-        assistant = other.sign_in(*ASSISTANT)
+        other.staff.add(Actor.console(), ASSISTANT[0], "王芳", Role.LOBBY, ASSISTANT[1])
+        assistant = other.staff.sign_in(*ASSISTANT)
         app = make_app(db, peer_check=0.2)
         async with app.run_test(size=(120, 40)) as pilot:
             await sign_in(pilot, *LOBBY)
@@ -35,7 +35,7 @@ async def test_a_note_saved_on_another_terminal_comes_onto_the_desk(db, make_app
             app.screen.query_one(Timeline).move_cursor(row=1)  # on "first"
             await pilot.pause(0.5)  # a look or two: nothing new, the desk stays as it is
 
-            elsewhere = other.add_note(assistant, "from the other terminal")
+            elsewhere = other.entries.add_note(assistant, "from the other terminal")
             await until(pilot, lambda: elsewhere.id in shown(app), timeout=10)
 
             assert shown(app) == [elsewhere.id, *mine]
@@ -46,10 +46,10 @@ async def test_a_note_saved_on_another_terminal_comes_onto_the_desk(db, make_app
 
 
 def test_the_log_mark_moves_with_every_write_of_the_branch(store, lobby):
-    before = store.log_mark(lobby)
-    entry = store.add_note(lobby, "one")
-    after_note = store.log_mark(lobby)
+    before = store.integrity.log_mark(lobby)
+    entry = store.entries.add_note(lobby, "one")
+    after_note = store.integrity.log_mark(lobby)
     assert after_note > before
-    assert store.log_mark(lobby) == after_note  # a look changes nothing
-    store.void_entry(lobby, entry.id, "typed on the wrong day")
-    assert store.log_mark(lobby) > after_note
+    assert store.integrity.log_mark(lobby) == after_note  # a look changes nothing
+    store.entries.void(lobby, entry.id, "typed on the wrong day")
+    assert store.integrity.log_mark(lobby) > after_note

@@ -29,11 +29,11 @@ AT = datetime(2026, 11, 27, 2, 0, 30, 123456, tzinfo=UTC)
 def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
     store: Store, lobby: Actor, reviewer: Actor
 ) -> None:
-    plain = store.add_entry(lobby, Kind.QUEUE, AT, text="排队 A023")
-    phone = store.add_entry(
+    plain = store.entries.add(lobby, Kind.QUEUE, AT, text="排队 A023")
+    phone = store.entries.add(
         lobby, Kind.ENQUIRY, AT + timedelta(seconds=1), text="留电话13918054517待回电"
     )
-    follow_up = store.add_entry(
+    follow_up = store.entries.add(
         lobby,
         Kind.ENQUIRY,
         AT + timedelta(seconds=2),
@@ -42,29 +42,29 @@ def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
         resolved=False,
         follow_up_due=AT + timedelta(days=1),
     )
-    done = store.add_entry(
+    done = store.entries.add(
         lobby, Kind.ENQUIRY, AT + timedelta(seconds=3), follow_up_due=AT + timedelta(days=2)
     )
-    store.close_follow_up(lobby, done.id)
-    sold = store.add_entry(
+    store.handoffs.close_follow_up(lobby, done.id)
+    sold = store.entries.add(
         lobby, Kind.HANDOFF, AT + timedelta(seconds=4), target="理财经理", referral=True
     )
-    store.update_handoff(lobby, sold.id, "accepted")
-    store.update_handoff(lobby, sold.id, "completed", product_sold=True)
-    pending = store.add_entry(lobby, Kind.HANDOFF, AT + timedelta(seconds=5), target="柜台")
-    revised = store.add_entry(lobby, Kind.ENQUIRY, AT + timedelta(seconds=6), text="旧的")
-    store.revise_entry(
+    store.handoffs.update(lobby, sold.id, "accepted")
+    store.handoffs.update(lobby, sold.id, "completed", product_sold=True)
+    pending = store.entries.add(lobby, Kind.HANDOFF, AT + timedelta(seconds=5), target="柜台")
+    revised = store.entries.add(lobby, Kind.ENQUIRY, AT + timedelta(seconds=6), text="旧的")
+    store.entries.revise(
         lobby, revised.id, {"text": "卡号6222021234567890123", "resolved": True}, "错字"
     )
-    voided = store.add_entry(lobby, Kind.QUEUE, AT + timedelta(seconds=7), text="作废")
-    store.void_entry(lobby, voided.id, "重复")
+    voided = store.entries.add(lobby, Kind.QUEUE, AT + timedelta(seconds=7), text="作废")
+    store.entries.void(lobby, voided.id, "重复")
     written = [plain, phone, follow_up, done, sold, pending, revised, voided]
 
-    page = store.log_page(reviewer, LogFilter())
+    page = store.log.page(reviewer, LogFilter())
 
     assert [view.id for view in page.entries] == [entry.id for entry in reversed(written)]
     for view in page.entries:
-        expected = store.entry_history(reviewer, view.id).entry
+        expected = store.entries.history(reviewer, view.id).entry
         assert view == expected
         assert [type(value) for value in view] == [type(value) for value in expected]
         assert view.occurred_at.utcoffset() == timedelta(0)

@@ -47,11 +47,11 @@ def reported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Reported:
     path = folder / "branch.sqlite"
     store = set_up_branch(path)
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    ids = write_the_day(store, store.sign_in(LOBBY_NO, LOBBY_PIN))
-    reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-    signed = store.sign_off(reviewer, DAY, "已审阅 | 取号机纸已补\n第二行")
-    store.void_entry(reviewer, ids["deposit"], "重复")
-    voided = store.entry_history(reviewer, ids["deposit"]).revisions[-1].at
+    ids = write_the_day(store, store.staff.sign_in(LOBBY_NO, LOBBY_PIN))
+    reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    signed = store.summary.sign_off(reviewer, DAY, "已审阅 | 取号机纸已补\n第二行")
+    store.entries.void(reviewer, ids["deposit"], "重复")
+    voided = store.entries.history(reviewer, ids["deposit"]).revisions[-1].at
     store.close()
 
     def shown(moment) -> str:
@@ -92,8 +92,8 @@ def test_todays_report_says_which_checklists_were_walked_and_their_problems(
 ) -> None:
     path = tmp_path / "branch.sqlite"
     store = set_up_branch(path)
-    lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-    store.record_checklist(
+    lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+    store.checklists.record(
         lobby,
         "opening",
         [
@@ -102,7 +102,7 @@ def test_todays_report_says_which_checklists_were_walked_and_their_problems(
             CheckAnswer("form_desk", "填单台", True),
         ],
     )
-    store.record_checklist(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
+    store.checklists.record(lobby, "midday", [CheckAnswer("lobby_order", "大堂秩序", True)])
     store.close()
     today = datetime.now(SHANGHAI).date().isoformat()
 

@@ -31,7 +31,7 @@ CONTACT = "13900001111"
 
 
 def call_back(store: Store, lobby: Actor) -> EntryView:
-    return store.add_entry(
+    return store.entries.add(
         lobby,
         Kind.ENQUIRY,
         topic="loans",
@@ -50,7 +50,7 @@ def test_a_reviewer_reveals_one_value_and_the_reveal_is_audited(
 ) -> None:
     saved = call_back(store, lobby)
 
-    assert store.reveal(reviewer, saved.id, field) == value
+    assert store.entries.reveal(reviewer, saved.id, field) == value
 
     [(who, staff_id, detail)] = audit_actions(db_path, "reveal")
     assert (who, staff_id) == (REVIEWER_NO, reviewer.staff_id)
@@ -62,17 +62,17 @@ def test_each_reveal_is_audited_again(
 ) -> None:
     saved = call_back(store, lobby)
 
-    store.reveal(reviewer, saved.id, "contact")
-    store.reveal(reviewer, saved.id, "contact")
+    store.entries.reveal(reviewer, saved.id, "contact")
+    store.entries.reveal(reviewer, saved.id, "contact")
 
     assert len(audit_actions(db_path, "reveal")) == 2
 
 
 def test_the_reveal_shows_the_corrected_value(store: Store, lobby: Actor, reviewer: Actor) -> None:
     saved = call_back(store, lobby)
-    store.revise_entry(lobby, saved.id, {"contact": "13700002222"}, "电话记错一位")
+    store.entries.revise(lobby, saved.id, {"contact": "13700002222"}, "电话记错一位")
 
-    assert store.reveal(reviewer, saved.id, "contact") == "13700002222"
+    assert store.entries.reveal(reviewer, saved.id, "contact") == "13700002222"
 
 
 def test_lobby_staff_cannot_reveal_even_their_own_entry(
@@ -81,7 +81,7 @@ def test_lobby_staff_cannot_reveal_even_their_own_entry(
     saved = call_back(store, lobby)
 
     with pytest.raises(PermissionDenied):
-        store.reveal(lobby, saved.id, "contact")
+        store.entries.reveal(lobby, saved.id, "contact")
 
     assert audit_actions(db_path, "reveal") == []
 
@@ -90,7 +90,7 @@ def test_the_command_line_cannot_reveal(store: Store, lobby: Actor, db_path: Pat
     saved = call_back(store, lobby)
 
     with pytest.raises(PermissionDenied):
-        store.reveal(Actor.console(), saved.id, "contact")
+        store.entries.reveal(Actor.console(), saved.id, "contact")
 
     assert audit_actions(db_path, "reveal") == []
 
@@ -101,9 +101,9 @@ def test_only_free_text_and_the_contact_can_be_revealed(
     saved = call_back(store, lobby)
 
     with pytest.raises(ValueError):
-        store.reveal(reviewer, saved.id, "staff_no")
+        store.entries.reveal(reviewer, saved.id, "staff_no")
     with pytest.raises(StoreError):
-        store.reveal(reviewer, saved.id + 1, "text")
+        store.entries.reveal(reviewer, saved.id + 1, "text")
 
     assert audit_actions(db_path, "reveal") == []
 
@@ -114,12 +114,12 @@ def test_a_correction_made_on_the_masked_text_keeps_the_number_whole(
     saved = call_back(store, lobby)
     assert saved.outcome == "请客户经理回电 +86 138****5678"
 
-    revised = store.revise_entry(
+    revised = store.entries.revise(
         lobby, saved.id, {"outcome": saved.outcome + "，下午"}, "补充回电时间"
     )
 
     assert revised.outcome == "请客户经理回电 +86 138****5678，下午"
-    assert store.reveal(reviewer, saved.id, "outcome") == OUTCOME + "，下午"
+    assert store.entries.reveal(reviewer, saved.id, "outcome") == OUTCOME + "，下午"
     # The history shows the change masked on both sides.
-    [revision] = store.entry_history(reviewer, saved.id).revisions
+    [revision] = store.entries.history(reviewer, saved.id).revisions
     assert revision.old_values == {"outcome": "请客户经理回电 +86 138****5678"}

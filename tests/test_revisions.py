@@ -46,12 +46,12 @@ WRONG_COUNTER = "柜台号记错了，应为5号窗口"
 def colleague_fixture(store: Store) -> Actor:
     """Another lobby guide, 1002, on the same floor and signed in."""
     add_staff(store, COLLEAGUE_NO, COLLEAGUE_PIN)
-    return store.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
+    return store.staff.sign_in(COLLEAGUE_NO, COLLEAGUE_PIN)
 
 
 def deposit(store: Store, lobby: Actor) -> EntryView:
     """An old gentleman's deposit, sent to counter 3 (it was counter 5)."""
-    return store.add_entry(
+    return store.entries.add(
         lobby,
         Kind.QUEUE,
         ticket="A023",
@@ -81,10 +81,10 @@ def test_the_author_corrects_the_counter_during_her_shift(
     saved = deposit(store, lobby)
     written = entry_row(db_path, saved.id)
 
-    revised = store.revise_entry(lobby, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+    revised = store.entries.revise(lobby, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
 
     assert (revised.target, revised.ticket, revised.revision) == ("counter:5", "A023", 2)
-    [shown] = store.desk(lobby).entries
+    [shown] = store.entries.desk(lobby).entries
     assert (shown.id, shown.target, shown.revision, shown.voided) == (
         saved.id,
         "counter:5",
@@ -105,12 +105,12 @@ def test_a_reviewer_corrects_an_entry_after_its_author_went_home(
     store: Store, lobby: Actor, reviewer: Actor
 ) -> None:
     saved = deposit(store, lobby)
-    store.sign_out(lobby)
+    store.staff.sign_out(lobby)
 
-    revised = store.revise_entry(reviewer, saved.id, {"priority": "none"}, "客户并非老年人")
+    revised = store.entries.revise(reviewer, saved.id, {"priority": "none"}, "客户并非老年人")
 
     assert (revised.priority, revised.staff_no, revised.revision) == ("none", LOBBY_NO, 2)
-    [revision] = store.entry_history(reviewer, saved.id).revisions
+    [revision] = store.entries.history(reviewer, saved.id).revisions
     assert (revision.staff_no, revision.reason) == (REVIEWER_NO, "客户并非老年人")
 
 
@@ -122,27 +122,27 @@ def test_another_lobby_guide_cannot_correct_or_void_a_colleagues_entry(
 
     with pytest.raises(PermissionDenied):
         if action == "revise":
-            store.revise_entry(colleague, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+            store.entries.revise(colleague, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
         else:
-            store.void_entry(colleague, saved.id, "重复登记")
+            store.entries.void(colleague, saved.id, "重复登记")
 
     assert revision_rows(db_path) == []
     assert audit_actions(db_path, action) == []
-    assert store.desk(lobby).entries == [saved]
+    assert store.entries.desk(lobby).entries == [saved]
 
 
 def test_the_author_cannot_correct_her_entry_once_she_signed_out(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     saved = deposit(store, lobby)
-    store.sign_out(lobby)
-    next_morning = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    store.staff.sign_out(lobby)
+    next_morning = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
 
     for actor in (lobby, next_morning):
         with pytest.raises(PermissionDenied):
-            store.revise_entry(actor, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+            store.entries.revise(actor, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
         with pytest.raises(PermissionDenied):
-            store.void_entry(actor, saved.id, "重复登记")
+            store.entries.void(actor, saved.id, "重复登记")
 
     assert revision_rows(db_path) == []
 
@@ -161,7 +161,7 @@ def test_a_forged_shift_does_not_make_a_colleague_the_author(
     )
 
     with pytest.raises(PermissionDenied):
-        store.revise_entry(forged, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+        store.entries.revise(forged, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
 
     assert revision_rows(db_path) == []
 
@@ -185,9 +185,9 @@ def test_a_correction_or_a_void_needs_a_reason(
 
     with pytest.raises(ValidationError) as refused:
         if action == "revise":
-            store.revise_entry(lobby, saved.id, {"target": "counter:5"}, reason)
+            store.entries.revise(lobby, saved.id, {"target": "counter:5"}, reason)
         else:
-            store.void_entry(lobby, saved.id, reason)
+            store.entries.void(lobby, saved.id, reason)
 
     assert (refused.value.field, refused.value.message) == ("reason", message)
     assert revision_rows(db_path) == []
@@ -196,7 +196,7 @@ def test_a_correction_or_a_void_needs_a_reason(
 def test_a_reason_of_500_characters_is_enough(store: Store, lobby: Actor) -> None:
     saved = deposit(store, lobby)
 
-    revised = store.revise_entry(lobby, saved.id, {"target": "counter:5"}, "长" * 500)
+    revised = store.entries.revise(lobby, saved.id, {"target": "counter:5"}, "长" * 500)
 
     assert revised.target == "counter:5"
 
@@ -207,7 +207,7 @@ def test_a_correction_that_changes_nothing_is_refused(
     saved = deposit(store, lobby)
 
     with pytest.raises(ValidationError) as refused:
-        store.revise_entry(lobby, saved.id, {"target": "counter:3", "ticket": "A023"}, "核对")
+        store.entries.revise(lobby, saved.id, {"target": "counter:3", "ticket": "A023"}, "核对")
 
     assert (refused.value.field, refused.value.message) == ("changes", "Nothing was changed.")
     assert revision_rows(db_path) == []
@@ -218,7 +218,7 @@ def test_only_the_fields_that_changed_are_in_the_revision(
 ) -> None:
     saved = deposit(store, lobby)
 
-    store.revise_entry(lobby, saved.id, {"ticket": "A023", "target": "counter:5"}, WRONG_COUNTER)
+    store.entries.revise(lobby, saved.id, {"ticket": "A023", "target": "counter:5"}, WRONG_COUNTER)
 
     assert revision_rows(db_path) == [
         (saved.id, 2, "revise", '{"target": "counter:3"}', '{"target": "counter:5"}')
@@ -241,7 +241,7 @@ def test_corrected_values_are_checked_like_new_ones(
     saved = deposit(store, lobby)
 
     with pytest.raises(ValidationError) as refused:
-        store.revise_entry(lobby, saved.id, changes, "更正")
+        store.entries.revise(lobby, saved.id, changes, "更正")
 
     assert refused.value.field == field
     assert revision_rows(db_path) == []
@@ -263,14 +263,14 @@ def test_what_is_not_a_revisable_value_is_a_programming_error(
     saved = deposit(store, lobby)
 
     with pytest.raises(ValueError) as refused:
-        store.revise_entry(lobby, saved.id, changes, "更正")
+        store.entries.revise(lobby, saved.id, changes, "更正")
 
     assert not isinstance(refused.value, ValidationError)
 
 
 def test_an_entry_of_no_one_cannot_be_corrected(store: Store, lobby: Actor) -> None:
     with pytest.raises(StoreError) as refused:
-        store.revise_entry(lobby, 404, {"target": "counter:5"}, WRONG_COUNTER)
+        store.entries.revise(lobby, 404, {"target": "counter:5"}, WRONG_COUNTER)
 
     assert str(refused.value) == "There is no such entry."
 
@@ -282,15 +282,15 @@ def test_old_values_are_kept_and_every_correction_is_in_the_history(
     store: Store, lobby: Actor, reviewer: Actor
 ) -> None:
     saved = deposit(store, lobby)
-    store.revise_entry(lobby, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
-    store.revise_entry(
+    store.entries.revise(lobby, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+    store.entries.revise(
         reviewer,
         saved.id,
         {"text": "老人存一年定期 5 万元", "outcome": "已办结"},
         "金额核对后更正",
     )
 
-    history = store.entry_history(lobby, saved.id)
+    history = store.entries.history(lobby, saved.id)
 
     assert history.original["target"] == "counter:3"
     assert history.original["text"] == "老人存一年定期 3 万元"
@@ -315,27 +315,27 @@ def test_old_values_are_kept_and_every_correction_is_in_the_history(
 
 
 def test_a_follow_up_date_comes_back_as_the_same_instant(store: Store, lobby: Actor) -> None:
-    enquiry = store.add_entry(
+    enquiry = store.entries.add(
         lobby, Kind.ENQUIRY, topic="loans", text="提前还房贷", resolved=False, contact="13812345678"
     )
     due = datetime(2026, 12, 1, 10, 0, tzinfo=SHANGHAI)
 
-    revised = store.revise_entry(lobby, enquiry.id, {"follow_up_due": due}, "补填回访日期")
+    revised = store.entries.revise(lobby, enquiry.id, {"follow_up_due": due}, "补填回访日期")
 
     assert revised.follow_up_due == due
     assert revised.follow_up_due.utcoffset() == timedelta(0)
-    [revision] = store.entry_history(lobby, enquiry.id).revisions
+    [revision] = store.entries.history(lobby, enquiry.id).revisions
     assert revision.old_values == {"follow_up_due": None}
     assert revision.new_values == {"follow_up_due": due}
 
 
 def test_yes_and_no_answers_are_corrected_too(store: Store, lobby: Actor) -> None:
-    enquiry = store.add_entry(lobby, Kind.ENQUIRY, topic="cards", text="如何挂失", resolved=False)
+    enquiry = store.entries.add(lobby, Kind.ENQUIRY, topic="cards", text="如何挂失", resolved=False)
 
-    revised = store.revise_entry(lobby, enquiry.id, {"resolved": True}, "当场已解答")
+    revised = store.entries.revise(lobby, enquiry.id, {"resolved": True}, "当场已解答")
 
     assert revised.resolved is True
-    assert store.entry_history(lobby, enquiry.id).original["resolved"] is False
+    assert store.entries.history(lobby, enquiry.id).original["resolved"] is False
 
 
 # -- voids --------------------------------------------------------------------------------------
@@ -345,18 +345,18 @@ def test_a_void_keeps_the_entry_marked_and_out_of_the_counts(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     saved = deposit(store, lobby)
-    kept = store.add_note(lobby, "取号机缺纸，已更换")
+    kept = store.entries.add_note(lobby, "取号机缺纸，已更换")
 
-    voided = store.void_entry(lobby, saved.id, "重复登记")
+    voided = store.entries.void(lobby, saved.id, "重复登记")
 
     assert (voided.voided, voided.ticket, voided.revision) == (True, "A023", 1)
-    desk = store.desk(lobby)
+    desk = store.entries.desk(lobby)
     assert [(e.id, e.voided) for e in desk.entries] == [(kept.id, False), (saved.id, True)]
     assert desk.counts == {"note": 1}
     assert revision_rows(db_path) == [(saved.id, 2, "void", "{}", "{}")]
     [(who, _, detail)] = audit_actions(db_path, "void")
     assert (who, json.loads(detail)) == (LOBBY_NO, {"entry_id": saved.id})
-    [revision] = store.entry_history(lobby, saved.id).revisions
+    [revision] = store.entries.history(lobby, saved.id).revisions
     assert (revision.action, revision.reason) == ("void", "重复登记")
 
 
@@ -364,13 +364,13 @@ def test_a_void_entry_can_be_neither_corrected_nor_voided_again(
     store: Store, lobby: Actor, reviewer: Actor, db_path: Path
 ) -> None:
     saved = deposit(store, lobby)
-    store.void_entry(lobby, saved.id, "重复登记")
+    store.entries.void(lobby, saved.id, "重复登记")
 
     for actor in (lobby, reviewer):
         with pytest.raises(StoreError) as revising:
-            store.revise_entry(actor, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
+            store.entries.revise(actor, saved.id, {"target": "counter:5"}, WRONG_COUNTER)
         with pytest.raises(StoreError) as voiding:
-            store.void_entry(actor, saved.id, "再次作废")
+            store.entries.void(actor, saved.id, "再次作废")
         assert str(revising.value) == str(voiding.value)
         assert str(revising.value) == "This entry is void and can no longer be changed."
 
@@ -383,13 +383,13 @@ def test_a_void_entry_can_be_neither_corrected_nor_voided_again(
 def test_the_export_gives_the_latest_values_with_the_revision_number_and_the_void_flag(
     store: Store, lobby: Actor, reviewer: Actor
 ) -> None:
-    untouched = store.add_note(lobby, "营业前检查完成")
+    untouched = store.entries.add_note(lobby, "营业前检查完成")
     corrected = deposit(store, lobby)
-    store.revise_entry(lobby, corrected.id, {"target": "counter:5"}, WRONG_COUNTER)
-    store.revise_entry(lobby, corrected.id, {"outcome": "已办结"}, "补记结果")
-    duplicate = store.add_note(lobby, "营业前检查完成")
-    store.revise_entry(lobby, duplicate.id, {"text": "营业前检查完成（重复）"}, "标注重复")
-    store.void_entry(lobby, duplicate.id, "重复登记")
+    store.entries.revise(lobby, corrected.id, {"target": "counter:5"}, WRONG_COUNTER)
+    store.entries.revise(lobby, corrected.id, {"outcome": "已办结"}, "补记结果")
+    duplicate = store.entries.add_note(lobby, "营业前检查完成")
+    store.entries.revise(lobby, duplicate.id, {"text": "营业前检查完成（重复）"}, "标注重复")
+    store.entries.void(lobby, duplicate.id, "重复登记")
 
     exported = {row["id"]: row for row in export_rows(store, reviewer, None, None)}
 

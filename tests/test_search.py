@@ -50,7 +50,7 @@ def day_fixture(store: Store, lobby: Actor) -> dict[str, int]:
     """The day's entries, a minute apart: their first text → id."""
     found = {}
     for minute, (ticket, text, outcome) in enumerate(DAY):
-        entry = store.add_entry(
+        entry = store.entries.add(
             lobby,
             Kind.NOTE,
             MORNING + timedelta(minutes=minute),
@@ -65,7 +65,7 @@ def day_fixture(store: Store, lobby: Actor) -> dict[str, int]:
 def found(store: Store, actor: Actor, day: dict[str, int], query: str) -> set[str]:
     """The first texts of the entries a search for ``query`` finds."""
     names = {entry_id: text for text, entry_id in day.items()}
-    page = store.log_page(actor, LogFilter(text=query))
+    page = store.log.page(actor, LogFilter(text=query))
     return {names.get(entry.id, entry.text) for entry in page.entries}
 
 
@@ -129,17 +129,17 @@ def test_a_masked_mobile_number_cannot_be_found_by_its_hidden_digits(store, lobb
 
 def test_revised_and_void_entries_are_found_by_their_current_text(store, lobby, day):
     wrong = day["款存倒过来"]
-    store.revise_entry(lobby, wrong, {"text": "外币兑换欧元"}, "写错了")
+    store.entries.revise(lobby, wrong, {"text": "外币兑换欧元"}, "写错了")
     atm = day["The ATM swallowed a card"]
-    store.revise_entry(lobby, atm, {"text": "The ATM kept a card"}, "wording")
-    store.void_entry(lobby, atm, "duplicate")
+    store.entries.revise(lobby, atm, {"text": "The ATM kept a card"}, "wording")
+    store.entries.void(lobby, atm, "duplicate")
 
     assert found(store, lobby, day, "款存") == set()
     assert found(store, lobby, day, "欧元") == {"款存倒过来"}
     assert found(store, lobby, day, "外币兑换") == {"款存倒过来"}
     assert found(store, lobby, day, "swallowed") == set()
     assert found(store, lobby, day, "kept") == {"The ATM swallowed a card"}
-    voided = store.log_page(lobby, LogFilter(text="kept", marker="void")).entries
+    voided = store.log.page(lobby, LogFilter(text="kept", marker="void")).entries
     assert [(entry.id, entry.voided) for entry in voided] == [(atm, True)]
 
 
@@ -147,14 +147,14 @@ def test_search_and_filters_page_together_in_the_logs_order(store: Store, lobby:
     # More matches than FEW_MATCHES would take long to write; the order and the keys must hold
     # for a search as they do for the plain log, through ties.
     written = [
-        store.add_entry(lobby, Kind.NOTE, MORNING + timedelta(seconds=s % 3), text=f"回访{n}")
+        store.entries.add(lobby, Kind.NOTE, MORNING + timedelta(seconds=s % 3), text=f"回访{n}")
         for n, s in enumerate(range(12))
     ]
-    store.add_entry(lobby, Kind.NOTE, MORNING, text="其他")
+    store.entries.add(lobby, Kind.NOTE, MORNING, text="其他")
     expected = [e.id for e in sorted(written, key=lambda e: (e.occurred_at, e.id), reverse=True)]
 
-    first = store.log_page(lobby, LogFilter(text="回访"), size=5)
-    second = store.log_page(
+    first = store.log.page(lobby, LogFilter(text="回访"), size=5)
+    second = store.log.page(
         lobby, LogFilter(text="回访"), before=(first.entries[-1].occurred_at, first.entries[-1].id)
     )
 
@@ -182,8 +182,8 @@ def test_a_log_written_before_search_existed_is_searchable_after_the_upgrade(tmp
 
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in("1001", "111111")
-        texts = [entry.text for entry in store.log_page(lobby, LogFilter(text="吞卡")).entries]
+        lobby = store.staff.sign_in("1001", "111111")
+        texts = [entry.text for entry in store.log.page(lobby, LogFilter(text="吞卡")).entries]
     finally:
         store.close()
 
@@ -204,16 +204,16 @@ def test_complaint_steps_and_checklist_problems_are_in_the_log_and_its_search(
 ) -> None:
     from lobby_tui.data.views import CheckAnswer
 
-    store.register_complaint(lobby, **{**CARD_COMPLAINT, "facts": "自助机吞卡，客户急需用卡"})
-    store.record_checklist(
+    store.complaints.register(lobby, **{**CARD_COMPLAINT, "facts": "自助机吞卡，客户急需用卡"})
+    store.checklists.record(
         lobby,
         "opening",
         [CheckAnswer(item="paper", label="取号机纸张", ok=False, note="缺纸，已报修")],
     )
 
-    newest = store.log_page(lobby, LogFilter()).entries
+    newest = store.log.page(lobby, LogFilter()).entries
     assert [entry.kind for entry in newest[:2]] == [Kind.CHECK, Kind.COMPLAINT]
-    assert [e.kind for e in store.log_page(lobby, LogFilter(text="吞卡")).entries] == [
+    assert [e.kind for e in store.log.page(lobby, LogFilter(text="吞卡")).entries] == [
         Kind.COMPLAINT
     ]
-    assert [e.kind for e in store.log_page(lobby, LogFilter(text="缺纸")).entries] == [Kind.CHECK]
+    assert [e.kind for e in store.log.page(lobby, LogFilter(text="缺纸")).entries] == [Kind.CHECK]

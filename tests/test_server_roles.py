@@ -33,7 +33,7 @@ def app_url_fixture(pg_cluster, cli: Cli) -> str:
     """A branch on the server, migrated by the owner; the URL the terminals use, as lobby_app."""
     owner_url = pg_cluster.new_database()
     store = set_up_branch(owner_url)
-    store.add_staff(Actor.console(), REVIEWER_NO, "审核员", Role.REVIEWER, REVIEWER_PIN)
+    store.staff.add(Actor.console(), REVIEWER_NO, "审核员", Role.REVIEWER, REVIEWER_PIN)
     store.close()
     existing = rows(owner_url, "SELECT count(*) FROM pg_roles WHERE rolname = ?", APP_ROLE)
     if existing == [(0,)]:
@@ -47,20 +47,20 @@ def app_url_fixture(pg_cluster, cli: Cli) -> str:
 def test_the_terminals_role_runs_a_whole_duty_day(app_url: str) -> None:
     store = Store.open(app_url)
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        store.save_draft(lobby, "note", {"text": "写到一半"})
-        note = store.add_note(lobby, "开门营业")
-        store.clear_draft(lobby, "note")
-        store.revise_entry(lobby, note.id, {"text": "八点半开门营业"}, "时间写错")
-        handoff = store.add_entry(lobby, Kind.HANDOFF, ticket="V001", target="vip_room")
-        store.update_handoff(lobby, handoff.id, "accepted")
-        case = store.register_complaint(lobby, **CARD_COMPLAINT)
-        store.start_complaint(lobby, case.case.id)
-        store.record_checklist(lobby, "opening", [CheckAnswer("paper", "叫号纸", True)])
-        store.hand_over(lobby, "明早补充叫号纸")
-        reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
-        store.sign_off(reviewer, (utcnow() - timedelta(days=1)).date(), "已审阅")
-        store.sign_out(reviewer)
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.drafts.save(lobby, "note", {"text": "写到一半"})
+        note = store.entries.add_note(lobby, "开门营业")
+        store.drafts.clear(lobby, "note")
+        store.entries.revise(lobby, note.id, {"text": "八点半开门营业"}, "时间写错")
+        handoff = store.entries.add(lobby, Kind.HANDOFF, ticket="V001", target="vip_room")
+        store.handoffs.update(lobby, handoff.id, "accepted")
+        case = store.complaints.register(lobby, **CARD_COMPLAINT)
+        store.complaints.start(lobby, case.case.id)
+        store.checklists.record(lobby, "opening", [CheckAnswer("paper", "叫号纸", True)])
+        store.shifts.hand_over(lobby, "明早补充叫号纸")
+        reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
+        store.summary.sign_off(reviewer, (utcnow() - timedelta(days=1)).date(), "已审阅")
+        store.staff.sign_out(reviewer)
     finally:
         store.close()
     assert rows(app_url, "SELECT count(*) FROM entry") == [(4,)]
@@ -82,7 +82,7 @@ def test_the_terminals_role_cannot_change_erase_or_reshape_the_log(
     app_url: str, statement: str
 ) -> None:
     store = Store.open(app_url)
-    store.add_note(store.sign_in(LOBBY_NO, LOBBY_PIN), "留痕")
+    store.entries.add_note(store.staff.sign_in(LOBBY_NO, LOBBY_PIN), "留痕")
     store.close()
     before = rows(app_url, "SELECT id, text FROM entry ORDER BY id")
 
@@ -95,7 +95,7 @@ def test_the_terminals_role_cannot_change_erase_or_reshape_the_log(
 def test_not_even_the_owner_can_empty_an_append_only_table(pg_cluster) -> None:
     owner_url = pg_cluster.new_database()
     store = set_up_branch(owner_url)
-    store.add_note(store.sign_in(LOBBY_NO, LOBBY_PIN), "留痕")
+    store.entries.add_note(store.staff.sign_in(LOBBY_NO, LOBBY_PIN), "留痕")
     store.close()
 
     for table in ("entry", "audit_event", "revision", "chain_link"):

@@ -62,7 +62,7 @@ async def test_the_admin_adds_a_reviewer_with_a_pin_typed_twice_and_the_reviewer
 
     store = Store.open(str(db))
     try:
-        assert store.sign_in("2001", "222222").role == "reviewer"
+        assert store.staff.sign_in("2001", "222222").role == "reviewer"
     finally:
         store.close()
     (who, _, detail) = audit_actions(db, "staff_add")[-1]
@@ -74,7 +74,7 @@ async def test_the_admin_lifts_a_lock_resets_a_pin_and_disables_an_account(db, m
     try:
         for _ in range(5):
             with pytest.raises(SignInRefused):
-                store.sign_in(LOBBY[0], "000000")
+                store.staff.sign_in(LOBBY[0], "000000")
     finally:
         store.close()
     app = make_app(db, "zh")

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lobby_tui.data import staff_commands
+from lobby_tui.data.areas import staff as staff_commands
 from lobby_tui.data.pins import verify_pin
 from lobby_tui.data.store import Store
 from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied, SignInRefused, StoreError
@@ -67,7 +67,7 @@ def is_utc(moment: datetime | None) -> bool:
 
 def test_a_new_database_has_no_branch_until_the_first_run_setup(db_path: Path) -> None:
     store = Store.open(str(db_path))
-    assert store.branch() is None
+    assert store.branches.get() is None
 
     info = store.setup(
         branch_code=BRANCH_CODE,
@@ -79,12 +79,12 @@ def test_a_new_database_has_no_branch_until_the_first_run_setup(db_path: Path) -
 
     assert isinstance(info, BranchInfo)
     assert (info.code, info.name, info.time_zone) == (BRANCH_CODE, BRANCH_NAME, "Asia/Shanghai")
-    assert store.branch() == info
+    assert store.branches.get() == info
     store.close()
 
 
 def test_a_second_setup_is_refused_and_changes_nothing(store: Store, db_path: Path) -> None:
-    before = store.branch()
+    before = store.branches.get()
 
     with pytest.raises(StoreError):
         store.setup(
@@ -95,7 +95,7 @@ def test_a_second_setup_is_refused_and_changes_nothing(store: Store, db_path: Pa
             pin="222222",
         )
 
-    assert store.branch() == before
+    assert store.branches.get() == before
     assert rows(db_path, "SELECT code FROM branch") == [(BRANCH_CODE,)]
     assert rows(db_path, "SELECT staff_no FROM staff WHERE staff_no = '9999'") == []
 
@@ -104,7 +104,7 @@ def test_a_second_setup_is_refused_and_changes_nothing(store: Store, db_path: Pa
 
 
 def test_signing_in_opens_a_shift_and_leaves_an_audit_trail(store: Store, db_path: Path) -> None:
-    actor = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    actor = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
 
     assert (actor.staff_no, actor.role) == (LOBBY_NO, Role.LOBBY)
     assert actor.shift_id is not None
@@ -158,7 +158,7 @@ def test_after_five_minutes_the_right_pin_works_again(store: Store, db_path: Pat
         LOBBY_NO,
     )
 
-    assert store.sign_in(LOBBY_NO, LOBBY_PIN).staff_no == LOBBY_NO
+    assert store.staff.sign_in(LOBBY_NO, LOBBY_PIN).staff_no == LOBBY_NO
 
 
 def test_an_unknown_staff_number_is_refused(store: Store, db_path: Path) -> None:
@@ -170,7 +170,7 @@ def test_an_unknown_staff_number_is_refused(store: Store, db_path: Path) -> None
 
 
 def test_a_disabled_staff_member_cannot_sign_in(store: Store, admin: Actor, db_path: Path) -> None:
-    store.disable_staff(admin, LOBBY_NO)
+    store.staff.disable(admin, LOBBY_NO)
 
     assert refusal(store, LOBBY_NO, LOBBY_PIN).reason == "disabled"
     assert rows(db_path, "SELECT count(*) FROM shift WHERE staff_id != ?", admin.staff_id) == [(0,)]
@@ -179,32 +179,32 @@ def test_a_disabled_staff_member_cannot_sign_in(store: Store, admin: Actor, db_p
 def test_a_disabled_staff_member_still_signed_in_can_no_longer_write(
     store: Store, lobby: Actor, admin: Actor
 ) -> None:
-    store.disable_staff(admin, LOBBY_NO)
+    store.staff.disable(admin, LOBBY_NO)
 
     with pytest.raises(PermissionDenied):
-        store.add_note(lobby, "交接：A柜台打印机缺纸")
+        store.entries.add_note(lobby, "交接：A柜台打印机缺纸")
 
 
 def test_reset_pin_clears_the_lock(store: Store, admin: Actor, db_path: Path) -> None:
     lock_out(store, LOBBY_NO)
 
-    store.reset_pin(admin, LOBBY_NO, "246810")
+    store.staff.reset_pin(admin, LOBBY_NO, "246810")
 
     assert rows(db_path, "SELECT locked_until FROM staff WHERE staff_no = ?", LOBBY_NO) == [(None,)]
     assert refusal(store, LOBBY_NO, LOBBY_PIN).reason == "wrong_pin"
-    assert store.sign_in(LOBBY_NO, "246810").staff_no == LOBBY_NO
+    assert store.staff.sign_in(LOBBY_NO, "246810").staff_no == LOBBY_NO
 
 
 def test_an_admin_lifts_a_lock_and_the_old_pin_signs_in_again(
     store: Store, admin: Actor, db_path: Path
 ) -> None:
     with pytest.raises(StoreError, match="not locked"):
-        store.unlock_staff(admin, LOBBY_NO)
+        store.staff.lift_lock(admin, LOBBY_NO)
     lock_out(store, LOBBY_NO)
 
-    store.unlock_staff(admin, LOBBY_NO)
+    store.staff.lift_lock(admin, LOBBY_NO)
 
-    assert store.sign_in(LOBBY_NO, LOBBY_PIN).staff_no == LOBBY_NO
+    assert store.staff.sign_in(LOBBY_NO, LOBBY_PIN).staff_no == LOBBY_NO
     [(who, _, detail)] = audit_actions(db_path, "staff_unlock")
     assert (who, json.loads(detail)) == (ADMIN_NO, {"staff_no": LOBBY_NO})
 
@@ -213,12 +213,12 @@ def test_an_admin_cannot_disable_their_own_account_nor_one_twice(
     store: Store, admin: Actor, lobby: Actor
 ) -> None:
     with pytest.raises(StoreError, match="your own account"):
-        store.disable_staff(admin, ADMIN_NO)
+        store.staff.disable(admin, ADMIN_NO)
     with pytest.raises(PermissionDenied):
-        store.unlock_staff(lobby, LOBBY_NO)
-    store.disable_staff(admin, LOBBY_NO)
+        store.staff.lift_lock(lobby, LOBBY_NO)
+    store.staff.disable(admin, LOBBY_NO)
     with pytest.raises(StoreError, match="already disabled"):
-        store.disable_staff(admin, LOBBY_NO)
+        store.staff.disable(admin, LOBBY_NO)
 
 
 def test_a_lock_set_by_another_terminal_while_the_pin_is_checked_still_holds(
@@ -237,7 +237,7 @@ def test_a_lock_set_by_another_terminal_while_the_pin_is_checked_still_holds(
 
     monkeypatch.setattr(staff_commands, "verify_pin", another_terminal_locks_the_account_meanwhile)
     try:
-        store.sign_in(LOBBY_NO, LOBBY_PIN)
+        store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
         outcome = "signed in"
     except SignInRefused as refused:
         outcome = refused.reason
@@ -252,12 +252,12 @@ def test_a_lock_set_by_another_terminal_while_the_pin_is_checked_still_holds(
 # -- roles, enforced by the data layer itself -------------------------------------------------
 
 ADMIN_ONLY: dict[str, Callable[[Store, Actor], object]] = {
-    "add_staff": lambda store, actor: store.add_staff(actor, "1002", "王芳", Role.LOBBY, "222222"),
-    "list_staff": lambda store, actor: store.list_staff(actor),
-    "disable_staff": lambda store, actor: store.disable_staff(actor, LOBBY_NO),
-    "reset_pin": lambda store, actor: store.reset_pin(actor, LOBBY_NO, "222222"),
+    "add_staff": lambda store, actor: store.staff.add(actor, "1002", "王芳", Role.LOBBY, "222222"),
+    "list_staff": lambda store, actor: store.staff.members(actor),
+    "disable_staff": lambda store, actor: store.staff.disable(actor, LOBBY_NO),
+    "reset_pin": lambda store, actor: store.staff.reset_pin(actor, LOBBY_NO, "222222"),
     # A generator: the export only starts, and is only refused, once it is read.
-    "entries_between": lambda store, actor: list(store.entries_between(actor, None, None)),
+    "entries_between": lambda store, actor: list(store.log.between(actor, None, None)),
 }
 
 
@@ -301,26 +301,26 @@ def test_a_reviewer_can_export_but_not_manage_staff(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     add_staff(store, REVIEWER_NO, REVIEWER_PIN, Role.REVIEWER)
-    store.add_note(lobby, "上午客流高峰，已开启3号窗口")
-    reviewer = store.sign_in(REVIEWER_NO, REVIEWER_PIN)
+    store.entries.add_note(lobby, "上午客流高峰，已开启3号窗口")
+    reviewer = store.staff.sign_in(REVIEWER_NO, REVIEWER_PIN)
 
-    exported = [entry.text for entry, _ in store.entries_between(reviewer, None, None)]
+    exported = [entry.text for entry, _ in store.log.between(reviewer, None, None)]
 
     assert exported == ["上午客流高峰，已开启3号窗口"]
     assert [who for who, _, _ in audit_actions(db_path, "export")] == [REVIEWER_NO]
     with pytest.raises(PermissionDenied):
-        store.add_staff(reviewer, "1002", "王芳", Role.LOBBY, "222222")
+        store.staff.add(reviewer, "1002", "王芳", Role.LOBBY, "222222")
     with pytest.raises(PermissionDenied):
-        store.list_staff(reviewer)
+        store.staff.members(reviewer)
 
 
 # -- notes ------------------------------------------------------------------------------------
 
 
 def test_a_note_written_is_on_the_desk_today(store: Store, lobby: Actor) -> None:
-    saved = store.add_note(lobby, "自助机2号吞卡，已报修")
+    saved = store.entries.add_note(lobby, "自助机2号吞卡，已报修")
 
-    desk = store.desk(lobby)
+    desk = store.entries.desk(lobby)
 
     assert desk.counts == {"note": 1}
     assert desk.total_today == 1
@@ -331,9 +331,9 @@ def test_a_note_written_is_on_the_desk_today(store: Store, lobby: Actor) -> None
 
 def test_the_console_reads_the_branch_desk_of_the_day(store: Store, lobby: Actor) -> None:
     # The console may read the log (it exports it), so it sees the same desk as the staff.
-    store.add_note(lobby, "营业后检查完成")
+    store.entries.add_note(lobby, "营业后检查完成")
 
-    desk = store.desk(Actor.console())
+    desk = store.entries.desk(Actor.console())
 
     assert desk.counts == {"note": 1}
     assert [e.text for e in desk.entries] == ["营业后检查完成"]
@@ -355,9 +355,9 @@ HOSTILE_NOTES = {
 def test_a_note_is_stored_exactly_as_typed(
     store: Store, lobby: Actor, db_path: Path, text: str
 ) -> None:
-    saved = store.add_note(lobby, text)
+    saved = store.entries.add_note(lobby, text)
 
-    assert [e.text for e in store.desk(lobby).entries] == [text]
+    assert [e.text for e in store.entries.desk(lobby).entries] == [text]
     assert rows(db_path, "SELECT text FROM entry WHERE id = ?", saved.id) == [(text,)]
 
 
@@ -365,7 +365,7 @@ def test_a_note_over_ten_thousand_characters_is_refused(
     store: Store, lobby: Actor, db_path: Path
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        store.add_note(lobby, "x" * 10_001)
+        store.entries.add_note(lobby, "x" * 10_001)
 
     assert refused.value.field == "text"
     assert rows(db_path, "SELECT count(*) FROM entry") == [(0,)]
@@ -374,11 +374,11 @@ def test_a_note_over_ten_thousand_characters_is_refused(
 def test_times_come_back_timezone_aware_in_utc(store: Store, lobby: Actor, db_path: Path) -> None:
     # 09:30 in Shanghai is 01:30 UTC; stored as UTC wall time, read back as the same instant.
     opened_at = datetime(2026, 11, 27, 9, 30, tzinfo=SHANGHAI)
-    store.add_entry(lobby, Kind.NOTE, occurred_at=opened_at, text="开门营业")
-    store.add_note(lobby, "今天的记录")
+    store.entries.add(lobby, Kind.NOTE, occurred_at=opened_at, text="开门营业")
+    store.entries.add_note(lobby, "今天的记录")
 
-    [earlier] = store.desk(lobby, date(2026, 11, 27)).entries
-    [today] = store.desk(lobby).entries
+    [earlier] = store.entries.desk(lobby, date(2026, 11, 27)).entries
+    [today] = store.entries.desk(lobby).entries
 
     assert earlier.occurred_at == opened_at
     assert all(is_utc(t) for t in (earlier.occurred_at, earlier.recorded_at, today.occurred_at))
@@ -394,7 +394,7 @@ def test_times_come_back_timezone_aware_in_utc(store: Store, lobby: Actor, db_pa
 def test_locked_until_comes_back_timezone_aware_in_utc(store: Store, admin: Actor) -> None:
     lock_out(store, LOBBY_NO)
 
-    [locked] = [s for s in store.list_staff(admin) if s.staff_no == LOBBY_NO]
+    [locked] = [s for s in store.staff.members(admin) if s.staff_no == LOBBY_NO]
 
     assert is_utc(locked.locked_until)
     assert locked.locked_until > datetime.now(UTC)
@@ -415,7 +415,7 @@ def test_locked_until_comes_back_timezone_aware_in_utc(store: Store, admin: Acto
 def test_the_database_refuses_to_change_entries_and_audit_events(
     store: Store, lobby: Actor, db_path: Path, table: str, statement: str
 ) -> None:
-    store.add_note(lobby, "原始记录")
+    store.entries.add_note(lobby, "原始记录")
     before = rows(db_path, f"SELECT * FROM {table} ORDER BY id")
 
     with pytest.raises(REFUSED, match="append-only"):

@@ -25,18 +25,18 @@ def test_entries_cases_and_deadlines_are_dated_by_the_stores_clock(db_path: Path
     set_up_branch(db_path).close()
     store = Store.open(str(db_path), clock=lambda: FIXED)
     try:
-        lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
-        note = store.add_note(lobby, "Lights in the ATM room flicker")
+        lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
+        note = store.entries.add_note(lobby, "Lights in the ATM room flicker")
         assert note.recorded_at == FIXED
-        saved = store.register_complaint(lobby, **CARD_COMPLAINT)
+        saved = store.complaints.register(lobby, **CARD_COMPLAINT)
         assert saved.case.received_at == FIXED
         assert saved.entry.recorded_at == FIXED
         # Its deadline runs from the store's now, not the machine's: none of it has passed.
-        [case] = store.open_complaints(lobby)
+        [case] = store.complaints.open_cases(lobby)
         assert case.id == saved.case.id and not case.deadline.overdue(FIXED)
         # A step is taken now by the store's clock (the machine's would be years before the
         # case was received, and refused).
-        started = store.start_complaint(lobby, saved.case.id)
+        started = store.complaints.start(lobby, saved.case.id)
         assert started.entry.occurred_at == started.entry.recorded_at == FIXED
     finally:
         store.close()

@@ -36,14 +36,14 @@ def today() -> datetime:
 def day_db_fixture(db: Path) -> Path:
     """The branch database with a reviewer, and this morning's four entries at 09:00–10:30."""
     store = Store.open(str(db))
-    store.add_staff(Actor.console(), REVIEWER[0], "陈审阅", Role.REVIEWER, REVIEWER[1])
-    lobby = store.sign_in(*LOBBY)
+    store.staff.add(Actor.console(), REVIEWER[0], "陈审阅", Role.REVIEWER, REVIEWER[1])
+    lobby = store.staff.sign_in(*LOBBY)
     morning = today().replace(hour=9, minute=0, second=0, microsecond=0)
     for minutes in (0, 20, 40):
-        store.add_entry(
+        store.entries.add(
             lobby, Kind.QUEUE, occurred_at=morning + timedelta(minutes=minutes), business="deposit"
         )
-    store.add_entry(
+    store.entries.add(
         lobby, Kind.HANDOFF, occurred_at=morning + timedelta(minutes=90), target="vip_room"
     )
     store.close()
@@ -118,11 +118,11 @@ async def test_lobby_staff_read_the_summary_but_cannot_sign_it_off(day_db, make_
 
 async def test_entries_changed_after_the_sign_off_are_flagged_to_the_reviewer(day_db, make_app):
     store = Store.open(str(day_db))
-    reviewer = store.sign_in(*REVIEWER)
-    store.sign_off(reviewer, today().date(), "ok")
-    lobby = store.sign_in(*LOBBY)
-    note = store.add_note(lobby, "补记")
-    store.revise_entry(lobby, note.id, {"text": "补记：取号机换纸"}, "写错")
+    reviewer = store.staff.sign_in(*REVIEWER)
+    store.summary.sign_off(reviewer, today().date(), "ok")
+    lobby = store.staff.sign_in(*LOBBY)
+    note = store.entries.add_note(lobby, "补记")
+    store.entries.revise(lobby, note.id, {"text": "补记：取号机换纸"}, "写错")
     store.close()
     app = make_app(day_db)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -181,7 +181,7 @@ def test_the_chart_draws_each_hour_in_eighths_of_a_cell():
 
 async def test_f8_shows_the_complaint_cases_and_the_checklists_walked_today(day_db, make_app):
     store = Store.open(str(day_db))
-    lobby = store.sign_in(*LOBBY)
+    lobby = store.staff.sign_in(*LOBBY)
     card = {
         "channel": "on_site",
         "business": "bank_cards",
@@ -190,9 +190,9 @@ async def test_f8_shows_the_complaint_cases_and_the_checklists_walked_today(day_
         "complainant_name": "王先生",
         "facts": "ATM吞卡",
     }
-    store.register_complaint(lobby, **card)
-    store.register_complaint(lobby, received_at=datetime.now(UTC) - timedelta(days=20), **card)
-    store.record_checklist(
+    store.complaints.register(lobby, **card)
+    store.complaints.register(lobby, received_at=datetime.now(UTC) - timedelta(days=20), **card)
+    store.checklists.record(
         lobby, "opening", [CheckAnswer("ticket_paper", "取号机纸", False, "纸不足")]
     )
     store.close()

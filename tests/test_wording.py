@@ -39,9 +39,9 @@ async def test_a_case_counts_one_pause_and_its_dialogs_say_what_they_do(tmp_path
     path = a_branch_day(tmp_path / "branch.sqlite", "en")
     store = Store.open(str(path))
     try:
-        lobby = store.sign_in(*LOBBY)
-        case = store.complaint_cases(lobby)[0]
-        store.pause_complaint(lobby, case.id, "Sent to the card maker", at=NOW)
+        lobby = store.staff.sign_in(*LOBBY)
+        case = store.complaints.cases(lobby)[0]
+        store.complaints.pause(lobby, case.id, "Sent to the card maker", at=NOW)
     finally:
         store.close()
     app = make_app(path, "en", clock=lambda: NOW + timedelta(hours=1))
@@ -86,7 +86,7 @@ async def test_the_sign_off_panel_shows_who_signed_and_their_comment_whole(tmp_p
     comment = "已审阅，投诉案件请于明日跟进，转介成功率偏低需复盘" * 3
     store = Store.open(str(path))
     try:
-        store.sign_off(store.sign_in(*REVIEWER), NOW.date(), comment)
+        store.summary.sign_off(store.staff.sign_in(*REVIEWER), NOW.date(), comment)
     finally:
         store.close()
     app = make_app(path, "zh", clock=lambda: NOW)

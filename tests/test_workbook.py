@@ -51,11 +51,11 @@ def exported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Exported:
     folder = tmp_path_factory.mktemp("workbook")
     path = folder / "branch.sqlite"
     store = set_up_branch(path)
-    lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
 
     def add(when: str, kind: Kind = Kind.NOTE, **values) -> int:
         moment = datetime.fromisoformat(when).replace(tzinfo=SHANGHAI)
-        return store.add_entry(lobby, kind, occurred_at=moment, **values).id
+        return store.entries.add(lobby, kind, occurred_at=moment, **values).id
 
     ids = {
         "evening": add("2026-11-27 21:15", text="晚间盘点"),
@@ -70,8 +70,8 @@ def exported_fixture(tmp_path_factory: pytest.TempPathFactory) -> Exported:
         "formula": add("2026-11-28 11:00", text=FORMULA),
         "controls": add("2026-11-28 23:59", text=CONTROLS),
     }
-    store.revise_entry(lobby, ids["deposit"], {"priority": "none"}, "不是老人")
-    store.void_entry(lobby, ids["twice"], "重复登记")
+    store.entries.revise(lobby, ids["deposit"], {"priority": "none"}, "不是老人")
+    store.entries.void(lobby, ids["twice"], "重复登记")
     store.close()
 
     cli = Cli(folder)
@@ -188,9 +188,9 @@ def test_a_failed_workbook_leaves_no_file_behind(tmp_path: Path) -> None:
 
 def test_the_writer_takes_rows_from_the_data_layer_as_the_log_browser_will(tmp_path: Path) -> None:
     store = set_up_branch(tmp_path / "branch.sqlite")
-    lobby = store.sign_in(LOBBY_NO, LOBBY_PIN)
+    lobby = store.staff.sign_in(LOBBY_NO, LOBBY_PIN)
     for text in ("开门", "午间检查", "关门"):
-        store.add_note(lobby, text)
+        store.entries.add_note(lobby, text)
     target = tmp_path / "f7.xlsx"
 
     count = write_to_path(export_rows(store, Actor.console(), None, None), target, "xlsx")

@@ -10,24 +10,14 @@ by one, or all of them (a grant without a branch). Which branch a read serves is
 
 from __future__ import annotations
 
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, select
 
 from lobby_tui.data.access import (
-    audit,
-    authorize,
-    branch_info,
-    parse_role,
-    read_branch_id,
-    staff_by_no,
     validate_fields,
 )
-from lobby_tui.data.engine import Database
-from lobby_tui.data.models import Branch, BranchGrant, Staff
-from lobby_tui.data.pins import hash_pin
-from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied, StoreError
+from lobby_tui.data.models import Branch, Staff
 from lobby_tui.domain import validation
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone
-from lobby_tui.domain.roles import Permission, Role
+from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
@@ -73,98 +63,3 @@ def create_branch(
     )
     session.flush()
     return branch
-
-
-class BranchCommands:
-    db: Database
-
-    def add_branch(
-        self,
-        actor: Actor,
-        *,
-        code: str,
-        name: str,
-        admin_no: str,
-        admin_name: str,
-        pin: str,
-        time_zone: str = DEFAULT_TIME_ZONE,
-    ) -> BranchInfo:
-        """Add a branch and its first admin to a database already set up (the console only:
-        whoever holds the database itself)."""
-        if not actor.is_console:
-            raise PermissionDenied(CONSOLE_ONLY)
-        check_new_branch(code, name, admin_no, admin_name, pin)
-        branch_zone(time_zone)
-        pin_hash = hash_pin(pin)
-        with self.db.write() as session:
-            if session.exec(select(Branch)).first() is None:
-                raise StoreError(N_("This database has no branch yet: run the first-run setup."))
-            branch = create_branch(
-                session,
-                code=code,
-                name=name,
-                time_zone=time_zone,
-                demo=False,
-                admin_no=admin_no,
-                admin_name=admin_name,
-                pin_hash=pin_hash,
-            )
-            audit(session, "branch_add", actor, branch_id=branch.id, code=code)
-            return branch_info(branch)
-
-    def branch_by_code(self, code: str) -> BranchInfo:
-        """The branch with ``code``, for the command line's ``--branch``."""
-        with self.db.read() as session:
-            row = session.exec(select(Branch).where(Branch.code == code)).first()
-            if row is None:
-                raise ValidationError("branch", NO_BRANCH)
-            return branch_info(row)
-
-    def readable_branches(self, actor: Actor) -> list[BranchInfo]:
-        """The branches ``actor`` may read, by code: their own; a head-office reviewer's own
-        and those granted; every branch for the console."""
-        with self.db.read() as session:
-            rows = session.exec(select(Branch).order_by(Branch.code)).all()
-            staff = authorize(session, actor, Permission.READ_LOG)
-            if staff is None:
-                return [branch_info(row) for row in rows]
-            connection = session.connection()
-            readable = []
-            for row in rows:
-                asked = Actor(actor.staff_id, actor.staff_no, actor.name, actor.role, row.id)
-                try:
-                    read_branch_id(connection, asked, staff.id, staff.role, staff.branch_id)
-                except PermissionDenied:
-                    continue
-                readable.append(branch_info(row))
-            return readable
-
-    def grant_branches(
-        self, actor: Actor, staff_no: str, codes: list[str], *, every_branch: bool = False
-    ) -> list[str]:
-        """Let the head-office reviewer ``staff_no`` (of the console's ``--branch``) read the
-        branches ``codes``, or every branch; replaces their earlier grants. Returns the codes
-        granted (``*`` for every branch)."""
-        if not actor.is_console:
-            raise PermissionDenied(CONSOLE_ONLY)
-        with self.db.write() as session:
-            home = session.get(Branch, actor.branch_id) if actor.branch_id else None
-            if home is None:
-                raise ValidationError("branch", NO_BRANCH)
-            staff = staff_by_no(session, staff_no, home.id)
-            if parse_role(staff.role) != Role.HEAD_OFFICE:
-                raise ValidationError(
-                    "staff_no", N_("Only a head-office reviewer is granted other branches.")
-                )
-            branch_ids: list[int | None] = [None] if every_branch else []
-            for code in [] if every_branch else codes:
-                row = session.exec(select(Branch).where(Branch.code == code)).first()
-                if row is None:
-                    raise ValidationError("branch", NO_BRANCH)
-                branch_ids.append(row.id)
-            session.exec(delete(BranchGrant).where(BranchGrant.staff_id == staff.id))
-            for branch_id in dict.fromkeys(branch_ids):
-                session.add(BranchGrant(staff_id=staff.id, branch_id=branch_id))
-            granted = ["*"] if every_branch else list(dict.fromkeys(codes))
-            audit(session, "branch_grant", actor, staff_no=staff_no, branches=granted)
-            return granted

@@ -14,9 +14,7 @@ from hashlib import sha256
 
 from sqlalchemy import Connection, text
 
-from lobby_tui.data.access import authorized_branch
 from lobby_tui.data.chain import head
-from lobby_tui.data.chain_export import Mark, current_mark
 from lobby_tui.data.chain_specs import (
     GENESIS,
     NO_BRANCH,
@@ -27,9 +25,6 @@ from lobby_tui.data.chain_specs import (
     link_hash,
     start_line,
 )
-from lobby_tui.data.engine import Database
-from lobby_tui.data.views import Actor
-from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 
 # How much earlier than the link before it a record may say it was written: the clocks of two
@@ -283,28 +278,3 @@ def find_head(connection: Connection, digest: str) -> tuple[int, int] | None:
         text("SELECT branch_id, seq FROM chain_link WHERE hash = :hash"), {"hash": digest}
     ).first()
     return (row[0], row[1]) if row else None
-
-
-class IntegrityQueries:
-    """The store's part: the chain checked for a signed-in reviewer."""
-
-    db: Database
-
-    def verify_chain(self, actor: Actor, *, since_last_seal: bool = True) -> Report:
-        """Walk the chain (since each branch's last seal, by default) for a reviewer."""
-        with self.db.read() as session:
-            authorized_branch(session, actor, Permission.VERIFY)
-            return verify(session.connection(), since_last_seal=since_last_seal)
-
-    def log_mark(self, actor: Actor) -> int:
-        """How far the log of the branch ``actor`` reads has got: every write of the branch, on
-        any terminal, adds a link to its chain. The desk's cue to read the day again."""
-        with self.db.read() as session:
-            branch = authorized_branch(session, actor, Permission.READ_LOG)
-            found = head(session.connection(), branch.id)
-            return found[0] if found else 0
-
-    def chain_mark(self, branch_id: int | None = None) -> Mark | None:
-        """The head of the branch's chain now, as an export names it at its end."""
-        with self.db.read_rows() as connection:
-            return current_mark(connection, branch_id)

@@ -1,6 +1,6 @@
 """A demo database: one branch, its three public accounts and the last days of its lobby.
 
-Entries are written in bulk with SQLAlchemy Core rather than through ``Store.add_entry``: a demo
+Entries are written in bulk with SQLAlchemy Core rather than through ``Store.entries.add``: a demo
 of a million entries must build in seconds, and a permission check and flush per row would take
 the better part of an hour. The branch and the staff still go through the store, so their rules
 (validation, PIN hashing, audit) hold for the demo too.
@@ -101,7 +101,7 @@ def build_demo(
     store = Store.open(path_or_url)
     store.db.defer_chain = True
     try:
-        if store.branch() is not None:  # checked first, so no PIN is hashed for nothing
+        if store.branches.get() is not None:  # checked first, so no PIN is hashed for nothing
             raise StoreError(N_("This database is already set up."))
         admin_no, _role, admin_pin = next(a for a in DEMO_ACCOUNTS if a[1] == Role.ADMIN)
         branch = store.setup(
@@ -114,7 +114,7 @@ def build_demo(
         )
         for staff_no, role, pin in DEMO_ACCOUNTS:
             if role != Role.ADMIN:
-                store.add_staff(Actor.console(), staff_no, STAFF_NAMES[role], role, pin)
+                store.staff.add(Actor.console(), staff_no, STAFF_NAMES[role], role, pin)
         zone = branch_zone(branch.time_zone)
         plan = plan_minutes(rng, last_days(now, days, zone), zone, now, total)
         shifts = _add_shifts(store, branch.id, rng, plan, zone, now)
@@ -156,7 +156,7 @@ def clear_demo_server(url: str) -> None:
     refuse (StoreError) when it holds a real duty log. A file is simply removed instead."""
     store = Store.open(url)
     try:
-        branch = store.branch()
+        branch = store.branches.get()
         if branch is not None and not branch.demo:
             raise StoreError(N_("This database holds a real duty log: the demo will not touch it."))
         engine = store.db.engine

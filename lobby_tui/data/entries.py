@@ -5,7 +5,7 @@ The entry row is never changed: a revision stores the changed fields as JSON, an
 entry replays its revisions over the row. Times in that JSON are ISO 8601 strings in UTC.
 
 Views hold the free text masked (``MASKED``, domain/masking.py): the clear value leaves the
-database only through the audited reveal (``EntryCommands.reveal``).
+database only through the audited reveal (``Store.entries.reveal``).
 """
 
 from __future__ import annotations

@@ -56,7 +56,7 @@ def export_rows(
 
     Permission and audit happen now; the rows are read as they are consumed.
     """
-    return itertools.starmap(export_row, store.entries_between(actor, first_day, last_day))
+    return itertools.starmap(export_row, store.log.between(actor, first_day, last_day))
 
 
 def complaint_rows(
@@ -65,7 +65,7 @@ def complaint_rows(
     """Rows of the complaint cases received from ``first_day`` to ``last_day`` inclusive (branch
     days; every case when None), in the order registered. Permission and audit happen now, as
     for entries."""
-    cases = store.complaints_for_export(actor)
+    cases = store.complaints.for_export(actor)
     now = store.clock()
 
     def wanted(case: CaseView, branch: BranchInfo) -> bool:

@@ -3,7 +3,7 @@ complaint cases (``COMPLAINT_FIELDS``), and one row of each from the store's vie
 data masked already (data/entries.py).
 
 Times are ISO 8601 with the branch's offset. Below the store: the log browser's export
-(data/log_queries.py) builds its rows here without importing the store's exports (data/export.py).
+(data/areas/log.py) builds its rows here without importing the store's exports (data/export.py).
 """
 
 from __future__ import annotations

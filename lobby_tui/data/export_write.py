@@ -2,7 +2,7 @@
 the chain head (docs/integrity.md), to a file, a device or standard output (data/export_file.py).
 
 In a workbook times are real date-times in branch time (spreadsheets know no zones). Below the
-store, as the row contract is: the log browser's export (data/log_queries.py) writes here.
+store, as the row contract is: the log browser's export (data/areas/log.py) writes here.
 """
 
 from __future__ import annotations

@@ -196,8 +196,8 @@ def _live(records: Iterator[dict[str, Any]]) -> tuple[list[PendingSave], list[Pe
 def send(store: Store, save: PendingSave) -> Any:
     """Write ``save`` to the database: once, whatever number of times it is sent."""
     if save.command == "complaint":
-        return store.register_complaint(save.actor, save_key=save.key, **save.values)
-    return store.add_entry(save.actor, Kind(save.kind), save_key=save.key, **save.values)
+        return store.complaints.register(save.actor, save_key=save.key, **save.values)
+    return store.entries.add(save.actor, Kind(save.kind), save_key=save.key, **save.values)
 
 
 def _encode_save(save: PendingSave) -> dict[str, Any]:

@@ -1,7 +1,10 @@
-"""The duty log's commands and queries. Every public method is one unit of work.
+"""The duty log in one database: the ``Store`` and its areas (data/areas/, docs/architecture.md).
 
-Permissions are checked here, against the role stored in the database, so that no caller — a
-screen, the CLI or a direct call — can do more than the signed-in staff member may.
+Screens hold one ``Store`` and reach its commands and queries through its areas
+(``store.entries.add(...)``, ``store.complaints.extend(...)``). Every public method of an area is
+one unit of work, and checks the actor's permission against the role stored in the database
+(data/access.py), so that no caller — a screen, the CLI or a direct call — can do more than the
+signed-in staff member may. The Store itself opens, sets up and closes the database.
 """
 
 from __future__ import annotations
@@ -11,40 +14,29 @@ from datetime import datetime
 
 from sqlmodel import select
 
-from lobby_tui.data.access import (
-    audit,
-    branch_info,
-    staff_info,
-)
-from lobby_tui.data.branches import BranchCommands, check_new_branch, create_branch
-from lobby_tui.data.chain_verify import IntegrityQueries
-from lobby_tui.data.checklist_commands import ChecklistCommands
-from lobby_tui.data.complaint_commands import ComplaintCommands
-from lobby_tui.data.complaint_queries import ComplaintQueries
+from lobby_tui.data.access import audit, branch_info
+from lobby_tui.data.areas.branches import BranchArea
+from lobby_tui.data.areas.checklists import ChecklistArea
+from lobby_tui.data.areas.complaints import ComplaintArea
+from lobby_tui.data.areas.drafts import DraftArea
+from lobby_tui.data.areas.entries import EntryArea
+from lobby_tui.data.areas.handoffs import HandoffArea
+from lobby_tui.data.areas.integrity import IntegrityArea
+from lobby_tui.data.areas.log import LogArea
+from lobby_tui.data.areas.shifts import ShiftArea
+from lobby_tui.data.areas.staff import StaffArea
+from lobby_tui.data.areas.summary import SummaryArea
+from lobby_tui.data.branches import check_new_branch, create_branch
 from lobby_tui.data.engine import (
     BUSY_TIMEOUT_SECONDS,
     Database,
     database_url,
     read_only_file,
 )
-from lobby_tui.data.entry_commands import EntryCommands
-from lobby_tui.data.handoff_commands import HandoffCommands
-from lobby_tui.data.log_queries import LogQueries
 from lobby_tui.data.migrate import HEAD, current_revision, refuse_newer, upgrade
-from lobby_tui.data.models import (
-    Branch,
-    Staff,
-)
+from lobby_tui.data.models import Branch
 from lobby_tui.data.pins import hash_pin
-from lobby_tui.data.shift_commands import ShiftCommands
-from lobby_tui.data.staff_commands import StaffCommands
-from lobby_tui.data.summary_queries import SummaryQueries
-from lobby_tui.data.views import (
-    Actor,
-    BranchInfo,
-    StaffInfo,
-    StoreError,
-)
+from lobby_tui.data.views import Actor, BranchInfo, StoreError
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone, utcnow
 from lobby_tui.locale import N_
 
@@ -61,24 +53,23 @@ ALREADY_SET_UP = N_(
 )
 
 
-class Store(
-    StaffCommands,
-    EntryCommands,
-    HandoffCommands,
-    ComplaintCommands,
-    ComplaintQueries,
-    ShiftCommands,
-    ChecklistCommands,
-    SummaryQueries,
-    LogQueries,
-    IntegrityQueries,
-    BranchCommands,
-):
-    """The duty log in one database."""
+class Store:
+    """The duty log in one database, by area; each area shares this store's database and clock."""
 
     def __init__(self, database: Database, *, clock: Callable[[], datetime] = utcnow) -> None:
         self.db = database
         self.clock = clock  # "now" for every write and deadline: a test fixes it here
+        self.staff = StaffArea(self)
+        self.entries = EntryArea(self)
+        self.handoffs = HandoffArea(self)
+        self.drafts = DraftArea(self)
+        self.shifts = ShiftArea(self)
+        self.complaints = ComplaintArea(self)
+        self.checklists = ChecklistArea(self)
+        self.summary = SummaryArea(self)
+        self.integrity = IntegrityArea(self)
+        self.log = LogArea(self, self.integrity)
+        self.branches = BranchArea(self)
 
     @classmethod
     def open(
@@ -119,17 +110,7 @@ class Store(
         """Opened read-only on purpose (an archive copy): reads only, nothing is written."""
         return self.db.read_only
 
-    # -- branch and first run -------------------------------------------------------------
-
-    def branch(self, branch_id: int | None = None) -> BranchInfo | None:
-        """The branch ``branch_id``, else the database's first branch; None before the
-        first-run setup."""
-        with self.db.read() as session:
-            query = select(Branch).order_by(Branch.id)
-            if branch_id is not None:
-                query = query.where(Branch.id == branch_id)
-            row = session.exec(query).first()
-            return branch_info(row) if row else None
+    # -- first run -----------------------------------------------------------------------
 
     def setup(
         self,
@@ -143,7 +124,7 @@ class Store(
         demo: bool = False,
     ) -> BranchInfo:
         """Create the branch and its first admin on an empty database; later branches are
-        added with ``add_branch`` (``lobby-tui branch add``)."""
+        added with ``branches.add`` (``lobby-tui branch add``)."""
         check_new_branch(branch_code, branch_name, admin_no, admin_name, pin)
         branch_zone(time_zone)  # refuses an unknown zone before anything is written
         pin_hash = hash_pin(pin)
@@ -162,12 +143,3 @@ class Store(
             )
             audit(session, "setup", Actor.console(), branch_id=branch.id, code=branch_code)
             return branch_info(branch)
-
-    def demo_staff(self) -> list[StaffInfo]:
-        """The accounts to list on the sign-in screen of a demo database; empty otherwise."""
-        with self.db.read() as session:
-            branch = session.exec(select(Branch)).first()
-            if branch is None or not branch.demo:
-                return []
-            rows = session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_no))
-            return [staff_info(row) for row in rows]

@@ -1,6 +1,6 @@
 """The branch a head-office reviewer reads (issue 12), picked with one key in F7 and F8.
 
-A head-office reviewer may read the branches granted to them (``Store.readable_branches``);
+A head-office reviewer may read the branches granted to them (``Store.branches.readable``);
 ``b`` moves to the next of them, in code order, and the screen reads that branch again. The
 choice is the signed-in actor's ``branch_id``, which the data layer checks against the grants
 on every read (``access.read_branch_id``); the header names the branch read. Other staff read
@@ -32,7 +32,7 @@ def next_branch(screen: Screen) -> bool:
     if not may_pick_branch(screen):
         screen.notify(_(NOT_HEAD_OFFICE), severity="warning")
         return False
-    branches = session.store.readable_branches(session.actor)
+    branches = session.store.branches.readable(session.actor)
     ids = [branch.id for branch in branches]
     at = ids.index(session.actor.branch_id) if session.actor.branch_id in ids else -1
     chosen = branches[(at + 1) % len(branches)]

@@ -112,7 +112,7 @@ class ChecklistsScreen(LobbyScreen):
     def _load_days(self) -> None:
         self.post_message(
             self.DaysLoaded(
-                self.session.store.checklists_of_day(self.session.actor, self.session.today())
+                self.session.store.checklists.of_day(self.session.actor, self.session.today())
             )
         )
 
@@ -293,7 +293,7 @@ class ChecklistsScreen(LobbyScreen):
         store, actor = self.session.store, self.session.actor
         self.session.writes.put(
             WriteJob(
-                run=partial(store.save_draft, actor, name, fields),
+                run=partial(store.drafts.save, actor, name, fields),
                 reply_to=self,
                 done=lambda _result: self.DraftKept(),
                 failed=WriteRefused,
@@ -311,8 +311,8 @@ class ChecklistsScreen(LobbyScreen):
         self.session.form_left(name, None)
 
         def record() -> ChecklistRun:
-            run = store.record_checklist(actor, self.checklist, answers)
-            store.clear_draft(actor, name)
+            run = store.checklists.record(actor, self.checklist, answers)
+            store.drafts.clear(actor, name)
             return run
 
         self.session.writes.put(

@@ -89,7 +89,9 @@ class ComplaintScreen(EntryFormScreen):
 
     @work(thread=True, exclusive=True, group="complaint-staff", exit_on_error=False)
     def _load_staff(self) -> None:
-        self.post_message(self.StaffLoaded(self.session.store.complaint_staff(self.session.actor)))
+        self.post_message(
+            self.StaffLoaded(self.session.store.complaints.handlers(self.session.actor))
+        )
 
     @on(StaffLoaded)
     def _staff_loaded(self, event: StaffLoaded) -> None:

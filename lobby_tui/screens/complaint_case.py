@@ -81,8 +81,8 @@ class CaseScreen(FollowsTheLog, LobbyScreen):
     @work(thread=True, exclusive=True, group="complaint-case", exit_on_error=False)
     def _load(self) -> None:
         store, actor = self.session.store, self.session.actor
-        timeline = store.complaint_timeline(actor, self.case_id)
-        self.post_message(self.Loaded(timeline, store.complaint_staff(actor)))
+        timeline = store.complaints.timeline(actor, self.case_id)
+        self.post_message(self.Loaded(timeline, store.complaints.handlers(actor)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:

@@ -107,7 +107,7 @@ class ComplaintListScreen(FollowsTheLog, LobbyScreen):
     @work(thread=True, group="complaint-list", exit_on_error=False)
     def _load(self, generation: int, after: tuple[datetime, int] | None) -> None:
         actor = self.session.actor
-        page = self.session.store.complaint_page(
+        page = self.session.store.complaints.page(
             actor,
             status=self.status,
             severity=self.severity,

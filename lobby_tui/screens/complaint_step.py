@@ -119,7 +119,7 @@ class StepDialog(LobbyModal):
         store = self.session.store
         values = self.values(fields)
         return partial(
-            store.record_complaint_step, self.session.actor, self.case.id, self.action, values
+            store.complaints.record_step, self.session.actor, self.case.id, self.action, values
         )
 
     def save(self, fields: dict[str, str]) -> None:

@@ -135,7 +135,7 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
     @work(thread=True, exclusive=True, group="desk", exit_on_error=False)
     def _load(self) -> None:
         self.post_message(
-            self.Loaded(self.session.store.desk(self.session.actor, self.session.today()))
+            self.Loaded(self.session.store.entries.desk(self.session.actor, self.session.today()))
         )
 
     def entry_added(self, entry: EntryView) -> None:
@@ -166,7 +166,7 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
     @work(thread=True, exclusive=True, group="desk-complaints", exit_on_error=False)
     def _load_complaints(self) -> None:
         self.post_message(
-            self.ComplaintsLoaded(self.session.store.open_complaints(self.session.actor))
+            self.ComplaintsLoaded(self.session.store.complaints.open_cases(self.session.actor))
         )
 
     @on(ComplaintsLoaded)
@@ -178,7 +178,7 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
 
     @work(thread=True, exclusive=True, group="desk-checks", exit_on_error=False)
     def _load_checks(self) -> None:
-        days = self.session.store.checklists_of_day(self.session.actor, self.session.today())
+        days = self.session.store.checklists.of_day(self.session.actor, self.session.today())
         self.post_message(self.ChecksLoaded(days))
 
     @on(ChecksLoaded)
@@ -189,7 +189,9 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
 
     @work(thread=True, exclusive=True, group="desk-open", exit_on_error=False)
     def _load_open_items(self) -> None:
-        self.post_message(self.OpenLoaded(self.session.store.open_items(self.session.actor)))
+        self.post_message(
+            self.OpenLoaded(self.session.store.handoffs.open_items(self.session.actor))
+        )
 
     @on(OpenLoaded)
     def _show_open_items(self, event: OpenLoaded) -> None:

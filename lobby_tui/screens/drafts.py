@@ -47,9 +47,9 @@ class KeepsDraft:
             return
         form, store, actor = self.form, self.session.store, self.session.actor
         if form.is_blank():
-            run = partial(store.clear_draft, actor, self.FORM)
+            run = partial(store.drafts.clear, actor, self.FORM)
         else:
-            run = partial(store.save_draft, actor, self.FORM, form.values())
+            run = partial(store.drafts.save, actor, self.FORM, form.values())
         self.session.writes.put(
             WriteJob(
                 run=run,

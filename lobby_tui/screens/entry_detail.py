@@ -112,10 +112,10 @@ class EntryDetailScreen(LobbyScreen):
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load(self) -> None:
         store, actor = self.session.store, self.session.actor
-        history = store.entry_history(actor, self.entry_id)
+        history = store.entries.history(actor, self.entry_id)
         case = None
         if history.entry.complaint_id is not None:
-            case = store.complaint_timeline(actor, history.entry.complaint_id)
+            case = store.complaints.timeline(actor, history.entry.complaint_id)
         self.post_message(self.Loaded(history, case))
 
     @on(Loaded)
@@ -264,7 +264,7 @@ class EntryDetailScreen(LobbyScreen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self, field: str) -> None:
-        value = self.session.store.reveal(self.session.actor, self.entry_id, field)
+        value = self.session.store.entries.reveal(self.session.actor, self.entry_id, field)
         self.post_message(self.Revealed(field, value))
 
     @on(Revealed)

@@ -50,7 +50,7 @@ class _ShowsOpenItems:
         )
 
     def _read_open_items(self) -> None:
-        self.post_message(OpenLoaded(self.session.store.open_for_handover(self.session.actor)))
+        self.post_message(OpenLoaded(self.session.store.shifts.still_open(self.session.actor)))
 
     def on_open_loaded(self, event: OpenLoaded) -> None:
         shown = open_summary_text(
@@ -132,7 +132,7 @@ class HandoverNoteScreen(KeepsDraft, _ShowsOpenItems, LobbyModal):
         store, actor = self.session.store, self.session.actor
         self.session.writes.put(
             WriteJob(
-                run=partial(store.hand_over, actor, note),
+                run=partial(store.shifts.hand_over, actor, note),
                 reply_to=self,
                 done=self.HandedOver,
                 failed=WriteRefused,
@@ -232,7 +232,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
 
     @work(thread=True, group="reveal", exit_on_error=False)
     def _reveal(self) -> None:
-        note = self.session.store.reveal_handover(self.session.actor, self.handover.shift_id)
+        note = self.session.store.shifts.reveal_note(self.session.actor, self.handover.shift_id)
         self.post_message(self.Revealed(note))
 
     @on(Revealed)
@@ -248,7 +248,7 @@ class HandoverReadScreen(_ShowsOpenItems, LobbyScreen):
         store, actor = self.session.store, self.session.actor
         self.session.writes.put(
             WriteJob(
-                run=partial(store.acknowledge_handover, actor, self.handover.shift_id),
+                run=partial(store.shifts.acknowledge, actor, self.handover.shift_id),
                 reply_to=self,
                 done=self.Acknowledged,
                 failed=WriteRefused,

@@ -50,7 +50,7 @@ class LockScreen(LobbyModal):
         from lobby_tui.data.views import SignInRefused
 
         try:
-            self.session.store.unlock(self.session.actor, pin)
+            self.session.store.staff.unlock(self.session.actor, pin)
         except SignInRefused as refusal:
             message = refusal_message(refusal, self.session.zone)
             self.post_message(self.Refused(message, refusal.reason == "locked"))

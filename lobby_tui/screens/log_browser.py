@@ -1,6 +1,6 @@
 """F7 log browser: every entry in the database, newest first, filtered and searched.
 
-The rows come a page at a time from thread workers (keyset pages, ``Store.log_page``); the
+The rows come a page at a time from thread workers (keyset pages, ``Store.log.page``); the
 ``LogView`` draws only those on screen. A filter change starts again from the newest entry, and
 replies to an older filter are dropped by their generation number.
 """
@@ -242,7 +242,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     def _fetch(self, generation: int, log_filter: LogFilter, where: str, key) -> None:
         store, actor = self.session.store, self.session.actor
         started = perf_counter()
-        page = store.log_page(
+        page = store.log.page(
             actor,
             log_filter,
             before=key if where == "older" else None,
@@ -300,7 +300,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
             if choice is not None:
                 self._export(log_filter, *choice)
 
-        formats = self.session.store.export_formats
+        formats = self.session.store.log.export_formats
         screen = LogExportScreen(
             self.session.today(), formats, log_filter.first_day, log_filter.last_day
         )
@@ -311,7 +311,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         from lobby_tui.data.views import StoreError
 
         try:
-            count = self.session.store.export_log(self.session.actor, log_filter, path, fmt)
+            count = self.session.store.log.export(self.session.actor, log_filter, path, fmt)
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
             self.app.call_from_thread(self.notify, message, severity="error", markup=False)

@@ -119,7 +119,9 @@ class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
     @work(thread=True, exclusive=True, group="open-items", exit_on_error=False)
     def _load(self) -> None:
         store, actor = self.session.store, self.session.actor
-        self.post_message(self.Loaded(store.open_items(actor), store.open_complaints(actor)))
+        self.post_message(
+            self.Loaded(store.handoffs.open_items(actor), store.complaints.open_cases(actor))
+        )
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -195,7 +197,7 @@ class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
         store, actor = self.session.store, self.session.actor
         if event == "completed" and sold is None and entry.referral:
             sold = False
-        self._send(partial(store.update_handoff, actor, entry.id, event, product_sold=sold))
+        self._send(partial(store.handoffs.update, actor, entry.id, event, product_sold=sold))
 
     def action_follow_up_done(self) -> None:
         if not self.app.writable():
@@ -204,7 +206,9 @@ class OpenItemsScreen(FollowsTheLog, EntryActions, LobbyScreen):
         if entry is None or entry.status != "follow_up":
             self.notify(_("Pick a follow-up first."), severity="warning")
             return
-        self._send(partial(self.session.store.close_follow_up, self.session.actor, entry.id))
+        self._send(
+            partial(self.session.store.handoffs.close_follow_up, self.session.actor, entry.id)
+        )
 
     def _send(self, run) -> None:
         self.session.writes.put(

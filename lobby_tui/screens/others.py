@@ -3,8 +3,8 @@
 A save made on this terminal reaches its screens at once, by the App's ``log_changed`` signal
 (``screens/follows.py``). A save made on another terminal of the branch, sharing the database,
 is seen here: every ``peer_check_seconds`` (config; 10 by default), while the screen is the one
-in sight, it asks how far the branch's log has got (``Store.log_mark``: the head of the branch's
-hash chain, one indexed read) and reads itself again when that has moved.
+in sight, it asks how far the branch's log has got (``Store.integrity.log_mark``: the head of
+the branch's hash chain, one indexed read) and reads itself again when that has moved.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class FollowsOtherTerminals:
     @work(thread=True, exclusive=True, group="others", exit_on_error=False)
     def _read_mark(self) -> None:
         try:
-            mark = self.session.store.log_mark(self.session.actor)
+            mark = self.session.store.integrity.log_mark(self.session.actor)
         except Exception:  # out of reach, say: the header tells; the next look tries again
             return
         self.app.call_from_thread(self._mark_read, mark)

@@ -179,7 +179,9 @@ class ReviseScreen(_ChangeScreen):
             if new != old:
                 changes[name] = new
         store, actor = self.session.store, self.session.actor
-        return partial(store.revise_entry, actor, self.entry.id, changes, fields["reason"].strip())
+        return partial(
+            store.entries.revise, actor, self.entry.id, changes, fields["reason"].strip()
+        )
 
 
 class VoidScreen(_ChangeScreen):
@@ -191,7 +193,7 @@ class VoidScreen(_ChangeScreen):
 
     def job(self, fields: dict[str, str]):
         store, actor = self.session.store, self.session.actor
-        return partial(store.void_entry, actor, self.entry.id, fields["reason"].strip())
+        return partial(store.entries.void, actor, self.entry.id, fields["reason"].strip())
 
 
 # What a hand-off's outcome may be corrected to: the outcomes of F6's keys.
@@ -231,4 +233,4 @@ class CorrectOutcomeScreen(_ChangeScreen):
         event = "completed" if outcome == "sold" else outcome
         sold = outcome == "sold" if event == "completed" else None
         reason = fields["reason"].strip()
-        return partial(store.correct_handoff, actor, self.entry.id, event, reason, sold)
+        return partial(store.handoffs.correct, actor, self.entry.id, event, reason, sold)

@@ -129,7 +129,7 @@ class SignInScreen(LobbyScreen):
         from lobby_tui.data.views import SignInRefused
 
         try:
-            actor = self.session.store.sign_in(staff_no, pin)
+            actor = self.session.store.staff.sign_in(staff_no, pin)
         except SignInRefused as refusal:
             self.post_message(self.Refused("pin", refusal_message(refusal, self.session.zone)))
         except Exception as error:
@@ -138,7 +138,9 @@ class SignInScreen(LobbyScreen):
             self.post_message(self.Busy(staff_no, pin))
         else:
             store = self.session.store
-            self.post_message(self.SignedIn(actor, store.drafts(actor), store.last_handover(actor)))
+            self.post_message(
+                self.SignedIn(actor, store.drafts.load(actor), store.shifts.last_handover(actor))
+            )
 
     @on(Busy)
     def _busy(self, event: Busy) -> None:

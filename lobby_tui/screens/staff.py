@@ -74,7 +74,7 @@ class StaffScreen(LobbyScreen):
 
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def _load(self) -> None:
-        self.post_message(self.Loaded(self.session.store.list_staff(self.session.actor)))
+        self.post_message(self.Loaded(self.session.store.staff.members(self.session.actor)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -139,7 +139,7 @@ class StaffScreen(LobbyScreen):
         message = _("The lock on {no} is lifted.").format(no=staff.staff_no)
         self.session.writes.put(
             WriteJob(
-                run=partial(store.unlock_staff, actor, staff.staff_no),
+                run=partial(store.staff.lift_lock, actor, staff.staff_no),
                 reply_to=self,
                 done=lambda _result: self.Changed(message),
                 failed=WriteRefused,
@@ -274,7 +274,7 @@ class AddStaffDialog(_StaffDialog):
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
         store, actor = self.session.store, self.session.actor
         staff_no, name = values["staff_no"].strip(), values["name"].strip()
-        call = partial(store.add_staff, actor, staff_no, name, values["role"], values["pin"])
+        call = partial(store.staff.add, actor, staff_no, name, values["role"], values["pin"])
         return call, _("Staff {no} added.").format(no=staff_no)
 
 
@@ -296,7 +296,7 @@ class ResetPinDialog(_StaffDialog):
 
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
         store, actor = self.session.store, self.session.actor
-        call = partial(store.reset_pin, actor, self.staff.staff_no, values["pin"])
+        call = partial(store.staff.reset_pin, actor, self.staff.staff_no, values["pin"])
         return call, _("PIN of {no} reset.").format(no=self.staff.staff_no)
 
 
@@ -324,5 +324,5 @@ class DisableStaffDialog(_StaffDialog):
 
     def run(self, values: dict[str, str]) -> tuple[Any, str]:
         store, actor = self.session.store, self.session.actor
-        call = partial(store.disable_staff, actor, self.staff.staff_no)
+        call = partial(store.staff.disable, actor, self.staff.staff_no)
         return call, _("Staff {no} disabled.").format(no=self.staff.staff_no)

@@ -183,7 +183,7 @@ class SummaryScreen(FollowsTheLog, LobbyScreen):
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def _load(self, day: date) -> None:
-        self.post_message(self.Loaded(self.session.store.day_summary(self.session.actor, day)))
+        self.post_message(self.Loaded(self.session.store.summary.day(self.session.actor, day)))
 
     @on(Loaded)
     def _show(self, event: Loaded) -> None:
@@ -282,7 +282,7 @@ class SignOffScreen(LobbyModal):
 
     def save(self, fields: dict[str, str]) -> None:
         store, actor = self.session.store, self.session.actor
-        run = partial(store.sign_off, actor, self.summary.day, fields["comment"].strip())
+        run = partial(store.summary.sign_off, actor, self.summary.day, fields["comment"].strip())
         self.session.writes.put(
             WriteJob(run=run, reply_to=self, done=SignedOff, failed=WriteRefused)
         )

@@ -3,7 +3,7 @@ timeline (also from any of its duty-log entries), a day's counts, and the export
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,7 @@ from lobby_tui.data.access import (
     branch_info,
     staff_info,
 )
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
 from lobby_tui.data.models import (
     Branch,
     ComplaintAction,
@@ -45,11 +45,10 @@ from lobby_tui.locale import N_
 CASE_PAGE = 100
 
 
-class ComplaintQueries:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class ComplaintReads(Area):
+    """The complaints area's reads."""
 
-    def complaint_staff(self, actor: Actor) -> list[StaffInfo]:
+    def handlers(self, actor: Actor) -> list[StaffInfo]:
         """The branch's active staff, by number: who may be complained about or handle a case."""
         with self.db.read() as session:
             branch_id = authorized_branch(session, actor, Permission.READ_LOG).id
@@ -60,7 +59,7 @@ class ComplaintQueries:
             )
             return [staff_info(row) for row in rows]
 
-    def open_complaints(self, actor: Actor, now: datetime | None = None) -> list[CaseView]:
+    def open_cases(self, actor: Actor, now: datetime | None = None) -> list[CaseView]:
         """The branch's open cases (not closed nor withdrawn), of any day, by time left: the
         nearest due first, paused cases by the days they had left."""
         with self.db.read() as session:
@@ -68,20 +67,20 @@ class ComplaintQueries:
                 session, authorized_branch(session, actor, Permission.READ_LOG), now or self.clock()
             )
 
-    def complaint_cases(self, actor: Actor, **filters: Any) -> list[CaseView]:
+    def cases(self, actor: Actor, **filters: Any) -> list[CaseView]:
         """Every case of the branch matching every filter (``complaint_page``'s: status,
         severity, overdue, handler_no, now): open cases first by time left, then the others
         newest first. For a few cases; screens page."""
         found: list[CaseView] = []
         after: tuple[datetime, int] | None = None
         while True:
-            page = self.complaint_page(actor, **filters, after=after)
+            page = self.page(actor, **filters, after=after)
             found += page.cases
             if page.after is None:
                 return found
             after = page.after
 
-    def complaint_page(
+    def page(
         self,
         actor: Actor,
         *,
@@ -121,7 +120,7 @@ class ComplaintQueries:
             )
         return CasePage(opened + finished, next_key)
 
-    def complaint_timeline(self, actor: Actor, case_id: int) -> CaseTimeline:
+    def timeline(self, actor: Actor, case_id: int) -> CaseTimeline:
         """A case and every step of it, oldest first."""
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
@@ -130,7 +129,7 @@ class ComplaintQueries:
                 raise StoreError(N_("There is no such complaint case."))
             return _timeline(session, case, branch_zone(branch.time_zone))
 
-    def complaint_of_entry(self, actor: Actor, entry_id: int) -> CaseTimeline | None:
+    def of_entry(self, actor: Actor, entry_id: int) -> CaseTimeline | None:
         """The case an entry belongs to (``entry.complaint_id``) with its whole timeline; None
         for an entry of no case. For the log browser."""
         with self.db.read() as session:
@@ -141,7 +140,7 @@ class ComplaintQueries:
             case = session.get(ComplaintCase, entry.complaint_id)
             return _timeline(session, case, branch_zone(branch.time_zone))
 
-    def complaints_on_day(self, actor: Actor, day: date) -> ComplaintDay:
+    def on_day(self, actor: Actor, day: date) -> ComplaintDay:
         """Cases received on ``day`` (branch time), closed or withdrawn on it, and open and past
         their due day at its end. For the day summary."""
         with self.db.read() as session:
@@ -149,7 +148,7 @@ class ComplaintQueries:
                 session, authorized_branch(session, actor, Permission.READ_LOG), day
             )
 
-    def complaints_for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
+    def for_export(self, actor: Actor) -> Iterator[tuple[CaseView, BranchInfo]]:
         """Every case of the branch, in the order registered, for an export. The permission
         check and the audit event happen at the call, before the first row."""
         with self.db.audited() as session:

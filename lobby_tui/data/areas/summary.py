@@ -14,10 +14,10 @@ from sqlmodel import Session, select
 
 from lobby_tui.data import chain, entries
 from lobby_tui.data.access import audit, authorize, authorized_branch
-from lobby_tui.data.checklist_commands import checklist_day
-from lobby_tui.data.complaint_queries import complaint_day
+from lobby_tui.data.areas.base import Area
+from lobby_tui.data.areas.checklists import checklist_day
+from lobby_tui.data.areas.complaint_reads import complaint_day
 from lobby_tui.data.day_counts import count_day
-from lobby_tui.data.engine import Database
 from lobby_tui.data.models import Branch, Entry, Review, Revision, Staff
 from lobby_tui.data.views import Actor, StoreError
 from lobby_tui.domain.clock import branch_today, branch_zone, day_bounds
@@ -34,10 +34,10 @@ from lobby_tui.domain.validation import COMMENT_MAX_LENGTH, ValidationError
 from lobby_tui.locale import N_
 
 
-class SummaryQueries:
-    db: Database
+class SummaryArea(Area):
+    """A day's summary, and the reviewers' sign-off of it."""
 
-    def day_summary(self, actor: Actor, day: date) -> DaySummary:
+    def day(self, actor: Actor, day: date) -> DaySummary:
         """The summary of ``day`` (a branch day) with its sign-offs and the entries changed
         since the last one. Anyone who may read the log may read it."""
         with self.db.read() as session:

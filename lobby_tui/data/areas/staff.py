@@ -1,9 +1,6 @@
-"""Signing in, locking and the staff list."""
+"""The staff area: signing in, locking and unlocking, signing out, and the staff list."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from datetime import datetime
 
 from sqlmodel import Session, select
 
@@ -18,7 +15,7 @@ from lobby_tui.data.access import (
     staff_info,
     validate_fields,
 )
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
 from lobby_tui.data.models import (
     Branch,
     Shift,
@@ -37,9 +34,8 @@ from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
 
-class StaffCommands:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class StaffArea(Area):
+    """Who may sign in, and the sessions they open."""
 
     # -- signing in -----------------------------------------------------------------------
 
@@ -121,7 +117,7 @@ class StaffCommands:
 
     # -- staff ----------------------------------------------------------------------------
 
-    def add_staff(self, actor: Actor, staff_no: str, name: str, role: Role | str, pin: str) -> None:
+    def add(self, actor: Actor, staff_no: str, name: str, role: Role | str, pin: str) -> None:
         """Add a staff member of the branch with ``role`` and a PIN of 6 digits or more."""
         validate_fields(
             ("staff_no", validation.check_staff_no(staff_no)),
@@ -142,14 +138,23 @@ class StaffCommands:
             )
             audit(session, "staff_add", actor, staff_no=staff_no, role=role)
 
-    def list_staff(self, actor: Actor) -> list[StaffInfo]:
+    def demo_accounts(self) -> list[StaffInfo]:
+        """The accounts to list on the sign-in screen of a demo database; empty otherwise."""
+        with self.db.read() as session:
+            branch = session.exec(select(Branch)).first()
+            if branch is None or not branch.demo:
+                return []
+            rows = session.exec(select(Staff).where(Staff.active).order_by(Staff.staff_no))
+            return [staff_info(row) for row in rows]
+
+    def members(self, actor: Actor) -> list[StaffInfo]:
         """Every staff member of the branch, active or not, by number."""
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)
             rows = select(Staff).where(Staff.branch_id == branch.id).order_by(Staff.staff_no)
             return [staff_info(s) for s in session.exec(rows)]
 
-    def disable_staff(self, actor: Actor, staff_no: str) -> None:
+    def disable(self, actor: Actor, staff_no: str) -> None:
         """Disable a staff member's account: the PIN no longer signs in; their entries stay.
         An admin does not disable their own account (nobody would be left to undo it)."""
         with self.db.write() as session:
@@ -163,7 +168,7 @@ class StaffCommands:
             session.add(staff)
             audit(session, "staff_disable", actor, staff_no=staff_no)
 
-    def unlock_staff(self, actor: Actor, staff_no: str) -> None:
+    def lift_lock(self, actor: Actor, staff_no: str) -> None:
         """Lift the lock that failed PINs put on a staff member, before it runs out."""
         with self.db.write() as session:
             branch = authorized_branch(session, actor, Permission.MANAGE_STAFF)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -21,7 +20,7 @@ from lobby_tui.data.access import (
     validate_fields,
     writer,
 )
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
 from lobby_tui.data.models import (
     Entry,
     Revision,
@@ -49,18 +48,17 @@ DESK_OPEN_ITEMS_LIMIT = 20
 REVEALABLE = entries.MASKED
 
 
-class EntryCommands:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class EntryArea(Area):
+    """Duty-log entries: written, read for the desk, revised, voided, their history."""
 
     # -- entries --------------------------------------------------------------------------
 
     def add_note(self, actor: Actor, text: str) -> EntryView:
         """Write a free-text note as typed."""
         validate_fields(("text", validation.check_note(text)))
-        return self.add_entry(actor, Kind.NOTE, text=text)
+        return self.add(actor, Kind.NOTE, text=text)
 
-    def add_entry(
+    def add(
         self,
         actor: Actor,
         kind: Kind,
@@ -141,7 +139,7 @@ class EntryCommands:
 
     # -- revisions and voids --------------------------------------------------------------
 
-    def revise_entry(
+    def revise(
         self, actor: Actor, entry_id: int, changes: dict[str, Any], reason: str
     ) -> EntryView:
         """Correct an entry: store the changed fields' old and new values with the reason.
@@ -181,7 +179,7 @@ class EntryCommands:
             audit(session, "revise", actor, entry_id=entry.id, fields=sorted(changed))
             return after_change(session, entry)
 
-    def void_entry(self, actor: Actor, entry_id: int, reason: str) -> EntryView:
+    def void(self, actor: Actor, entry_id: int, reason: str) -> EntryView:
         """Void an entry, with the reason: it stays in the log, marked void, out of the counts
         and the open items. Allowed to the same people as ``revise_entry``."""
         validate_fields(("reason", validation.check_reason(reason)))
@@ -203,7 +201,7 @@ class EntryCommands:
             audit(session, "void", actor, entry_id=entry.id)
             return after_change(session, entry)
 
-    def entry_history(self, actor: Actor, entry_id: int) -> EntryHistory:
+    def history(self, actor: Actor, entry_id: int) -> EntryHistory:
         """An entry now, as first written, and its revisions and events, oldest first."""
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)

@@ -9,7 +9,7 @@ never the staff member complained about).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,8 +22,8 @@ from lobby_tui.data.access import (
     validate_fields,
     writer,
 )
-from lobby_tui.data.complaint_steps_by_name import ComplaintStepsByName
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
+from lobby_tui.data.areas.complaint_steps_by_name import ComplaintStepsByName
 from lobby_tui.data.models import (
     Branch,
     ComplaintAction,
@@ -55,13 +55,12 @@ RECUSAL = N_(
 )
 
 
-class ComplaintCommands(ComplaintStepsByName):
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class ComplaintSteps(ComplaintStepsByName, Area):
+    """The complaints area's writes: a case registered, and any step recorded."""
 
     # -- registering ----------------------------------------------------------------------
 
-    def register_complaint(
+    def register(
         self,
         actor: Actor,
         *,
@@ -153,7 +152,7 @@ class ComplaintCommands(ComplaintStepsByName):
 
     # -- working the case -----------------------------------------------------------------
 
-    def record_complaint_step(
+    def record_step(
         self,
         actor: Actor,
         case_id: int,

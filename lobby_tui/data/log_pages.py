@@ -1,4 +1,4 @@
-"""The log browser's queries (F7): any page of the whole log, filtered, by keyset.
+"""A page of the log (F7, data/areas/log.py), filtered, by keyset: the statements that read it.
 
 A page is found from the key ``(occurred_at, id)`` of the row next to it, never by OFFSET, so
 the last page of a million entries costs what the first does; rows that share a timestamp are
@@ -17,20 +17,15 @@ this beats walking the log's index for the rare rows that match.
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
-from collections.abc import Callable, Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from operator import itemgetter
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
 
 from lobby_tui.data import entries, raw_rows
-from lobby_tui.data.access import audit, authorized_branch, branch_info, reader_branch
-from lobby_tui.data.engine import Database
 from lobby_tui.data.models import (
     ComplaintAction,
     ComplaintCase,
@@ -40,14 +35,11 @@ from lobby_tui.data.models import (
     Staff,
 )
 from lobby_tui.data.search import TextMatch, match_condition, search_terms, unindexed
-from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
+from lobby_tui.data.views import BranchInfo, EntryView, LogFilter
 from lobby_tui.domain.clock import branch_zone, day_end, day_start
 from lobby_tui.domain.complaint_steps import Action
 from lobby_tui.domain.complaints import Status
-from lobby_tui.domain.roles import Permission
 
-PAGE_SIZE = 100
-EXPORT_BATCH = 1000
 MARKERS = ("revised", "void")
 COMPLAINT_STATUSES = ("open", *Status)
 # A finished case's status is its last action's: nothing can be recorded after it.
@@ -58,127 +50,6 @@ Key = tuple[datetime, int]
 def key_of(entry: EntryView) -> Key:
     """Where an entry sits in the log's order, to ask for the page before or after it."""
     return entry.occurred_at, entry.id
-
-
-class LogQueries:
-    db: Database
-
-    def log_page(
-        self,
-        actor: Actor,
-        log_filter: LogFilter,
-        *,
-        before: Key | None = None,
-        after: Key | None = None,
-        oldest: bool = False,
-        size: int = PAGE_SIZE,
-    ) -> LogPage:
-        """A page of the entries matching ``log_filter``, newest first.
-
-        By default the newest; ``before``: the entries just older than that key (the next page
-        down); ``after``: those just newer (the page up); ``oldest``: the last page of all.
-        """
-        if before is not None and after is not None:
-            raise ValueError("a page is either before or after a key")
-        upward = after is not None or oldest
-        with self.db.read_rows() as connection:
-            branch = reader_branch(connection, actor, Permission.READ_LOG)
-            key = after if upward else before
-            rows = page_rows(connection, branch, log_filter, key, upward, size)
-            more = len(rows) > size
-            views = _views_of(connection, rows[:size])
-        if upward:
-            views.reverse()
-            return LogPage(views, newer=more, older=after is not None)
-        return LogPage(views, newer=before is not None, older=more)
-
-    def log_entries(self, actor: Actor, log_filter: LogFilter) -> Iterator[EntryView]:
-        """Every entry matching ``log_filter``, oldest first, for an export from F7.
-
-        An export: the permission check and the audit event happen at the call, before the
-        first row; the rows are read in batches as they are consumed.
-        """
-        return self._log_batches(self._log_export(actor, log_filter), log_filter)
-
-    def entries_between(
-        self, actor: Actor, first_day: date | None, last_day: date | None
-    ) -> Iterator[tuple[EntryView, BranchInfo]]:
-        """Every entry from ``first_day`` to ``last_day`` (branch days, inclusive; None: no
-        limit), oldest first, with its branch, for ``lobby-tui export``.
-
-        The permission check and the audit event happen at the call, before the first row; the
-        rows are read as the log browser's export reads them, a batch at a time by keyset.
-        """
-        with self.db.audited() as session:
-            branch = authorized_branch(session, actor, Permission.EXPORT)
-            audit(
-                session,
-                "export",
-                actor,
-                branch_id=branch.id,
-                first_day=first_day.isoformat() if first_day else None,
-                last_day=last_day.isoformat() if last_day else None,
-            )
-            info = branch_info(branch)
-        return zip(self._entries_from_to(info, first_day, last_day), itertools.repeat(info))
-
-    def _entries_from_to(
-        self, branch: BranchInfo, first_day: date | None, last_day: date | None
-    ) -> Iterator[EntryView]:
-        # One statement walking the log's index in order, its rows fetched a batch at a time,
-        # in one read transaction: the export is the log as it stood at one moment, and each
-        # row costs the same whether it is the first or the millionth (no OFFSET, no keyset
-        # to find again). Writers go on meanwhile (WAL).
-        zone = branch_zone(branch.time_zone)
-        values: dict[str, Any] = {"branch_id": branch.id}
-        if first_day and (first_at := day_start(first_day, zone)):
-            values["first_at"] = first_at
-        if last_day and (last_at := day_end(last_day, zone)):
-            values["last_at"] = last_at
-        statement = _from_to_rows("first_at" in values, "last_at" in values)
-        with self.db.read_rows() as connection:
-            result = connection.execution_options(yield_per=EXPORT_BATCH).execute(statement, values)
-            for rows in result.partitions():
-                yield from _views_of(connection, rows)
-
-    @property
-    def export_formats(self) -> tuple[str, ...]:
-        """The formats an export from F7 can be written in: those of ``lobby-tui export``."""
-        from lobby_tui.data.export_write import FORMATS
-
-        return FORMATS
-
-    def export_log(self, actor: Actor, log_filter: LogFilter, path: str, fmt: str) -> int:
-        """Write the entries matching ``log_filter`` to a new file; how many were written.
-
-        Audited as an export, like ``lobby-tui export``; refused to roles without EXPORT.
-        """
-        from lobby_tui.data.export_rows import export_row
-        from lobby_tui.data.export_write import write_to_path
-
-        branch = self._log_export(actor, log_filter)
-        rows = (export_row(e, branch) for e in self._log_batches(branch, log_filter))
-        return write_to_path(rows, Path(path), fmt, head=self.chain_mark)
-
-    def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
-        """The branch ``actor`` exports from, after the permission check; the export audited."""
-        with self.db.audited() as session:
-            branch = authorized_branch(session, actor, Permission.EXPORT)
-            shown = {k: str(v) for k, v in dataclasses.asdict(log_filter).items() if v}
-            audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
-            return branch_info(branch)
-
-    def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
-        after: Key | None = None
-        while True:
-            with self.db.read_rows() as connection:
-                rows = page_rows(connection, branch, log_filter, after, True, EXPORT_BATCH)
-                more = len(rows) > EXPORT_BATCH
-                views = _views_of(connection, rows[:EXPORT_BATCH])
-            yield from views
-            if not more:
-                return
-            after = key_of(views[-1])
 
 
 class Shape(NamedTuple):

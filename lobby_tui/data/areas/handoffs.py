@@ -1,27 +1,20 @@
-"""Hand-off outcomes, follow-ups, open items and drafts."""
+"""Hand-off outcomes, follow-ups and open items (the hand-offs area)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from datetime import datetime
-
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import (
     after_change,
     audit,
-    authorize,
     authorized_branch,
-    check_draft,
     entry_to_change,
     validate_fields,
     writer,
 )
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
 from lobby_tui.data.models import (
-    Draft,
     Entry,
     EntryEvent,
     Staff,
@@ -30,7 +23,6 @@ from lobby_tui.data.views import (
     Actor,
     EntryView,
     OpenItem,
-    PermissionDenied,
     StoreError,
 )
 from lobby_tui.domain import validation
@@ -40,13 +32,12 @@ from lobby_tui.domain.roles import Permission
 from lobby_tui.locale import N_
 
 
-class HandoffCommands:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class HandoffArea(Area):
+    """Hand-offs to colleagues and follow-ups: their steps, and what is still open."""
 
     # -- hand-offs and follow-ups ---------------------------------------------------------
 
-    def update_handoff(
+    def update(
         self,
         actor: Actor,
         entry_id: int,
@@ -83,7 +74,7 @@ class HandoffCommands:
             )
             return after_change(session, entry)
 
-    def correct_handoff(
+    def correct(
         self,
         actor: Actor,
         entry_id: int,
@@ -144,41 +135,6 @@ class HandoffCommands:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
             zone = branch_zone(branch.time_zone)
             return entries.open_items(session, branch.id, zone, branch_today(zone))
-
-    # -- drafts ---------------------------------------------------------------------------
-
-    def save_draft(self, actor: Actor, form: str, fields: dict[str, str]) -> None:
-        """Keep what is typed in ``form`` (an id of at most 16 characters, e.g. ``queue``) so
-        that it survives the process being killed; replaces the staff member's last draft."""
-        check_draft(form, fields)
-        with self.db.write() as session:
-            staff = authorize(session, actor, Permission.WRITE_ENTRY)
-            draft = session.exec(
-                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
-            ).first() or Draft(staff_id=staff.id, form=form)
-            draft.fields = json.dumps(fields, ensure_ascii=False)
-            draft.updated_at = self.clock()
-            session.add(draft)
-
-    def drafts(self, actor: Actor) -> dict[str, dict[str, str]]:
-        """The staff member's own drafts: form → field → value as typed (none for a head-office
-        reviewer, who writes nothing)."""
-        with self.db.read() as session:
-            staff = authorize(session, actor, Permission.READ_LOG)
-            if staff is None:  # the console writes no entries, so it has no drafts either
-                raise PermissionDenied(N_("Only a signed-in staff member can do this."))
-            rows = session.exec(select(Draft).where(Draft.staff_id == staff.id))
-            return {draft.form: json.loads(draft.fields) for draft in rows}
-
-    def clear_draft(self, actor: Actor, form: str) -> None:
-        """Forget the staff member's draft of ``form`` (after it was saved); none is fine."""
-        with self.db.write() as session:
-            staff = authorize(session, actor, Permission.WRITE_ENTRY)
-            draft = session.exec(
-                select(Draft).where((Draft.staff_id == staff.id) & (Draft.form == form))
-            ).first()
-            if draft is not None:
-                session.delete(draft)
 
 
 def _open_handoff(session: Session, staff: Staff, entry_id: int) -> tuple[Entry, EntryView]:

@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from collections.abc import Sequence
+from datetime import date
 
 from sqlmodel import Session, select
 
 from lobby_tui.data import entries, log_index
 from lobby_tui.data.access import audit, authorized_branch, validate_fields, writer
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
 from lobby_tui.data.models import Branch, CheckResult, Entry, Staff
 from lobby_tui.data.views import Actor, CheckAnswer, ChecklistDay, ChecklistRun, EntryView
 from lobby_tui.domain import validation
@@ -22,13 +22,10 @@ from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
 
 
-class ChecklistCommands:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class ChecklistArea(Area):
+    """The branch's checklists, recorded and read by day."""
 
-    def record_checklist(
-        self, actor: Actor, checklist: str, answers: Sequence[CheckAnswer]
-    ) -> ChecklistRun:
+    def record(self, actor: Actor, checklist: str, answers: Sequence[CheckAnswer]) -> ChecklistRun:
         """Store one walk of ``checklist`` (``opening``, ``midday`` or ``closing``): a result
         per answer, and for each problem a ``check`` entry reading "label: note", linked from
         its result. All in one transaction, on the actor's own shift."""
@@ -77,7 +74,7 @@ class ChecklistCommands:
             )
             return ChecklistRun(checklist=checklist, at=now, items=len(answers), entries=written)
 
-    def checklists_of_day(self, actor: Actor, day: date) -> list[ChecklistDay]:
+    def of_day(self, actor: Actor, day: date) -> list[ChecklistDay]:
         """For a branch day: each checklist, in the order opening, mid-day, closing, with
         whether it was walked, its problems over every walk that day, and the last walk's
         staff member and time."""

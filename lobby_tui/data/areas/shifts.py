@@ -7,7 +7,6 @@ log only. The database refuses any other change of these columns (migration 0006
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy import delete, func
@@ -15,8 +14,8 @@ from sqlmodel import Session, select
 
 from lobby_tui.data import entries
 from lobby_tui.data.access import audit, authorize, authorized_branch, validate_fields, writer
-from lobby_tui.data.complaint_queries import open_cases
-from lobby_tui.data.engine import Database
+from lobby_tui.data.areas.base import Area
+from lobby_tui.data.areas.complaint_reads import open_cases
 from lobby_tui.data.models import Branch, Draft, OpenEntry, Shift, Staff
 from lobby_tui.data.views import Actor, HandoverView, OpenSummary, StoreError
 from lobby_tui.domain import validation
@@ -28,9 +27,8 @@ from lobby_tui.locale import N_
 HANDOVER_OPEN_SHOWN = 8
 
 
-class ShiftCommands:
-    db: Database
-    clock: Callable[[], datetime]  # the store's "now" (docs/architecture.md)
+class ShiftArea(Area):
+    """Shifts and their handover notes."""
 
     def hand_over(self, actor: Actor, note: str) -> bool:
         """Sign the actor's shift out with its handover ``note`` ("" when left empty on
@@ -72,7 +70,7 @@ class ShiftCommands:
                 return None
             return _handover_view(session, shift)
 
-    def acknowledge_handover(self, actor: Actor, shift_id: int) -> HandoverView:
+    def acknowledge(self, actor: Actor, shift_id: int) -> HandoverView:
         """Record that ``actor``, signed in on a shift, read the handover of ``shift_id``. The
         first acknowledgement is kept on the shift, who and when; a later one does not replace
         it and is audited as a read. Its author cannot acknowledge their own note."""
@@ -93,9 +91,9 @@ class ShiftCommands:
             session.flush()
             return _handover_view(session, shift)
 
-    def reveal_handover(self, actor: Actor, shift_id: int) -> str:
+    def reveal_note(self, actor: Actor, shift_id: int) -> str:
         """The handover note of ``shift_id`` unmasked, for a reviewer; audited as a reveal, as
-        an entry's value is (``EntryCommands.reveal``)."""
+        an entry's value is (``Store.entries.reveal``)."""
         with self.db.write() as session:
             staff = authorize(session, actor, Permission.REVIEW)
             shift = session.get(Shift, shift_id)
@@ -106,7 +104,7 @@ class ShiftCommands:
             audit(session, "reveal", actor, shift_id=shift.id, field="handover_note")
             return shift.handover_note
 
-    def open_for_handover(self, actor: Actor) -> OpenSummary:
+    def still_open(self, actor: Actor) -> OpenSummary:
         """What stays open in the branch, for the handover: counts per kind, overdue
         follow-ups and complaints, the open complaints nearest due and the oldest items (any
         day)."""
