@@ -33,7 +33,7 @@ from lobby_tui.messages import (
     SignedIn,
     Unlocked,
 )
-from lobby_tui.screens.registry import BY_NAME, key_bindings, screen_class
+from lobby_tui.screens.registry import BY_NAME, key_bindings, open_help, screen_class
 from lobby_tui.screens.signin import SignInScreen
 from lobby_tui.session import Session
 from lobby_tui.widgets.bindings import translate_bindings
@@ -316,9 +316,7 @@ class LobbyApp(OpensTheStore, HandlesSaves):
     def action_help(self) -> None:
         if self.screen.id == "help":
             return
-        from lobby_tui.screens.help import help_keys
-
-        self.push_screen(screen_class("help")(help_keys(self.screen), id="help"))
+        open_help(self)
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys as the keyboard prints them: F2, ^S, Home."""

@@ -21,6 +21,7 @@ from lobby_tui.locale import N_, _
 from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.follows import FollowsTheLog
+from lobby_tui.screens.registry import dialog
 from lobby_tui.widgets.complaint_text import (
     case_heading,
     code_label,
@@ -161,10 +162,8 @@ class CaseScreen(FollowsTheLog, LobbyScreen):
         if refused:  # said at once, before any typing; the store checks again on saving
             self.notify(_(refused), severity="warning")
             return
-        from lobby_tui.screens.complaint_step import StepDialog
-
-        dialog = StepDialog(Action(action), case, self.staff)
-        self.app.push_screen(dialog, callback=self._stepped)
+        step = dialog("step", Action(action), case, self.staff)
+        self.app.push_screen(step, callback=self._stepped)
 
     def _stepped(self, saved: CaseSaved | None) -> None:
         if saved is not None:

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
 from lobby_tui.domain.roles import CHANGE_REFUSAL, may_change_entry
 from lobby_tui.locale import N_, _
-from lobby_tui.screens.registry import open_case, open_entry
+from lobby_tui.screens.registry import dialog, open_case, open_entry
 
 if TYPE_CHECKING:
     from lobby_tui.data.views import EntryView
@@ -43,17 +43,13 @@ class EntryActions:
         if not self.app.writable():
             return
         if (entry := self.selected_entry()) and self._changeable(entry):
-            from lobby_tui.screens.revise import ReviseScreen
-
-            self.app.push_screen(ReviseScreen(entry), callback=self._entry_changed)
+            self.app.push_screen(dialog("revise", entry), callback=self._entry_changed)
 
     def action_entry_void(self) -> None:
         if not self.app.writable():
             return
         if (entry := self.selected_entry()) and self._changeable(entry):
-            from lobby_tui.screens.revise import VoidScreen
-
-            self.app.push_screen(VoidScreen(entry), callback=self._entry_changed)
+            self.app.push_screen(dialog("void", entry), callback=self._entry_changed)
 
     def _changeable(self, entry: EntryView) -> bool:
         """Say why an entry may not be changed before the dialog asks for a reason it would

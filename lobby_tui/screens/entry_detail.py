@@ -25,7 +25,7 @@ from lobby_tui.domain.roles import Permission, refusal
 from lobby_tui.domain.text import visible
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyScreen
-from lobby_tui.screens.registry import open_case
+from lobby_tui.screens.registry import dialog, open_case
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import label_of
 from lobby_tui.widgets.complaint_text import action_label, case_heading, steps_text
@@ -226,9 +226,7 @@ class EntryDetailScreen(LobbyScreen):
         if refused:  # said at once, before the reason is typed; the store checks it again
             self.notify(_(refused), severity="warning")
             return
-        from lobby_tui.screens.revise import CorrectOutcomeScreen
-
-        self.app.push_screen(CorrectOutcomeScreen(entry), callback=self._corrected)
+        self.app.push_screen(dialog("correct_outcome", entry), callback=self._corrected)
 
     def _corrected(self, entry: EntryView | None) -> None:
         if entry is not None:
@@ -252,11 +250,9 @@ class EntryDetailScreen(LobbyScreen):
         elif len(masked) == 1:
             self._reveal(masked[0])
         else:
-            from lobby_tui.screens.reveal_pick import RevealPickScreen
-
             entry = self.history.entry
             choices = [(name, _(FIELD_LABELS[name]), getattr(entry, name)) for name in masked]
-            self.app.push_screen(RevealPickScreen(choices), callback=self._picked)
+            self.app.push_screen(dialog("reveal_pick", choices), callback=self._picked)
 
     def _picked(self, field: str | None) -> None:
         if field is not None:

@@ -27,7 +27,7 @@ from lobby_tui.messages import Change
 from lobby_tui.screens.base import LobbyScreen
 from lobby_tui.screens.branch_pick import may_pick_branch, next_branch
 from lobby_tui.screens.follows import FollowsTheLog
-from lobby_tui.screens.registry import open_entry
+from lobby_tui.screens.registry import dialog, open_entry
 from lobby_tui.widgets.bindings import hide_bindings
 from lobby_tui.widgets.choices import pairs
 from lobby_tui.widgets.complaint_text import status_label
@@ -294,15 +294,14 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         log_filter = self.current_filter()
         if log_filter is None:
             return
-        from lobby_tui.screens.log_export import LogExportScreen
 
         def chosen(choice: tuple[str, str] | None) -> None:
             if choice is not None:
                 self._export(log_filter, *choice)
 
         formats = self.session.store.log.export_formats
-        screen = LogExportScreen(
-            self.session.today(), formats, log_filter.first_day, log_filter.last_day
+        screen = dialog(
+            "log_export", self.session.today(), formats, log_filter.first_day, log_filter.last_day
         )
         self.app.push_screen(screen, chosen)
 

@@ -3,16 +3,17 @@ palette lists it, and how it is opened (docs/architecture.md, "Adding a screen")
 
 The App's function-key bindings, the command palette (``lobby_tui/commands.py``) and
 ``action_screen`` are made from ``SCREENS``; ``open_case`` and ``open_entry`` are how any screen
-shows a complaint case or an entry's history. A screen's module is imported the first time it
-is opened, here and nowhere else: the sign-in screen is the first frame, and it must not wait
-for the others (bench/first_frame.py).
+shows a complaint case or an entry's history; ``dialog`` makes a dialog a screen pushes over
+itself (``DIALOGS``). A screen's or a dialog's module is imported the first time it is opened,
+here and nowhere else: the sign-in screen is the first frame, and it must not wait for the
+others (bench/first_frame.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
@@ -105,12 +106,30 @@ OTHERS = {
     "entry": "lobby_tui.screens.entry_detail:EntryDetailScreen",
 }
 
+# Dialogs a screen pushes over itself, with the screen's callback for their answer.
+DIALOGS = {
+    "step": "lobby_tui.screens.complaint_step:StepDialog",  # a complaint case's next step
+    "revise": "lobby_tui.screens.revise:ReviseScreen",
+    "void": "lobby_tui.screens.revise:VoidScreen",
+    "correct_outcome": "lobby_tui.screens.revise:CorrectOutcomeScreen",  # a hand-off's outcome
+    "reveal_pick": "lobby_tui.screens.reveal_pick:RevealPickScreen",  # which masked value
+    "log_export": "lobby_tui.screens.log_export:LogExportScreen",
+}
+
 
 def screen_class(name: str) -> type[Screen]:
     """The class of the screen called ``name``, its module imported now if not yet."""
-    where = BY_NAME[name].where if name in BY_NAME else OTHERS[name]
-    module, _, cls = where.partition(":")
-    return getattr(import_module(module), cls)
+    return _imported(BY_NAME[name].where if name in BY_NAME else OTHERS[name])
+
+
+def dialog(name: str, *args: Any, **kwargs: Any) -> Screen:
+    """The dialog ``name`` (``DIALOGS``) made with ``args``, its module imported now if not yet."""
+    return _imported(DIALOGS[name])(*args, **kwargs)
+
+
+def _imported(where: str) -> Any:
+    module, _, name = where.partition(":")
+    return getattr(import_module(module), name)
 
 
 def key_bindings() -> list[Binding]:
@@ -127,3 +146,9 @@ def open_case(app: App, case_id: int) -> None:
 def open_entry(app: App, entry_id: int) -> None:
     """Show entry ``entry_id`` with its history over the screen it was chosen on."""
     app.push_screen(screen_class("entry")(entry_id))
+
+
+def open_help(app: App) -> None:
+    """Show the keys of the screen in sight (F1)."""
+    help_keys = _imported("lobby_tui.screens.help:help_keys")
+    app.push_screen(screen_class("help")(help_keys(app.screen), id="help"))
