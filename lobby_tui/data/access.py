@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries, log_index
+from lobby_tui.data import entries, log_index, open_entries
 from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
 from lobby_tui.data.models import (
     AuditEvent,
@@ -343,6 +343,6 @@ def after_change(session: Session, entry: Entry) -> EntryView:
     log browser's index kept up."""
     session.flush()
     view = entries.current_view(session, entry)
-    entries.sync_open_entry(session, entry, view)
+    open_entries.sync_open_entry(session, entry, view)
     log_index.sync(session, entry, view)
     return view

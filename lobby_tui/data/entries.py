@@ -1,5 +1,5 @@
 """An entry as it is now, put together from its row as first written, its revisions and its
-events; and the open-items index derived from that.
+events (the open-items index derived from that: data/open_entries.py).
 
 The entry row is never changed: a revision stores the changed fields as JSON, and reading an
 entry replays its revisions over the row. Times in that JSON are ISO 8601 strings in UTC.
@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
 from lobby_tui.data import raw_rows
-from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, OpenEntry, Revision, Staff
-from lobby_tui.data.views import EntryView, OpenItem
+from lobby_tui.data.models import ComplaintCase, Entry, EntryEvent, Revision, Staff
+from lobby_tui.data.views import EntryView
 from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.masking import mask, may_hold_number, unmasked
 from lobby_tui.domain.validation import HANDOFF_EVENTS
@@ -316,57 +315,6 @@ def current_view(session: Session, entry: Entry) -> EntryView:
     """One entry as it is now, read inside ``session``."""
     [view] = views_of(session, [(entry, session.get(Staff, entry.staff_id))])
     return view
-
-
-def sync_open_entry(session: Session, entry: Entry, view: EntryView, *, new: bool = False) -> None:
-    """Make the open-items index agree with ``view``, the entry as it is now.
-
-    Called in the transaction of every write that can open or close an item, after the write.
-    ``new``: the entry was inserted by this transaction, so it has no row in the index yet
-    (its foreign key allows none before it): none is looked for.
-    """
-    kind, since = None, None
-    if not view.voided and view.status in OPEN_HANDOFF:
-        kind, since = "handoff", entry.occurred_at
-    elif not view.voided and view.status == OPEN_FOLLOW_UP:
-        kind, since = "follow_up", view.follow_up_due
-    row = None if new else session.get(OpenEntry, entry.id)
-    if kind is None:
-        if row is not None:
-            session.delete(row)
-        return
-    if row is None:
-        row = OpenEntry(entry_id=entry.id, branch_id=entry.branch_id, kind=kind, since=since)
-    elif (row.kind, row.since) == (kind, since):
-        return
-    row.kind, row.since = kind, since
-    session.add(row)
-
-
-def open_items(
-    session: Session, branch_id: int, zone: ZoneInfo, today: date, limit: int | None = None
-) -> list[OpenItem]:
-    """The branch's open items, oldest ``since`` first; at most ``limit`` of them."""
-    query = (
-        select(OpenEntry, Entry, Staff)
-        .join(Entry, Entry.id == OpenEntry.entry_id)
-        .join(Staff, Staff.id == Entry.staff_id)
-        .where(OpenEntry.branch_id == branch_id)
-        .order_by(OpenEntry.since, OpenEntry.entry_id)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    rows = session.exec(query).all()
-    views = views_of(session, [(entry, author) for _, entry, author in rows])
-    return [
-        OpenItem(
-            kind=item.kind,
-            entry=view,
-            since=item.since,
-            overdue=item.kind == "follow_up" and item.since.astimezone(zone).date() < today,
-        )
-        for (item, _, _), view in zip(rows, views, strict=True)
-    ]
 
 
 def saved_under(session: Session, save_key: str | None) -> Entry | None:

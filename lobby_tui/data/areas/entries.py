@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from lobby_tui.data import entries, log_index
+from lobby_tui.data import entries, log_index, open_entries
 from lobby_tui.data.access import (
     after_change,
     audit,
@@ -96,7 +96,7 @@ class EntryArea(Area):
             session.add(entry)
             session.flush()
             view = entries.entry_view(entry, staff, [], [])
-            entries.sync_open_entry(session, entry, view, new=True)
+            open_entries.sync_open_entry(session, entry, view, new=True)
             log_index.sync(session, entry, view, new=True)
             return view
 
@@ -132,7 +132,7 @@ class EntryArea(Area):
                 entries=entries.views_of(session, list(rows)),
                 counts=counts,
                 total_today=sum(counts.values()),
-                open_items=entries.open_items(
+                open_items=open_entries.open_items(
                     session, branch.id, zone, today, DESK_OPEN_ITEMS_LIMIT
                 ),
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from lobby_tui.data import entries
+from lobby_tui.data import entries, open_entries
 from lobby_tui.data.access import (
     after_change,
     audit,
@@ -134,7 +134,7 @@ class HandoffArea(Area):
         with self.db.read() as session:
             branch = authorized_branch(session, actor, Permission.READ_LOG)
             zone = branch_zone(branch.time_zone)
-            return entries.open_items(session, branch.id, zone, branch_today(zone))
+            return open_entries.open_items(session, branch.id, zone, branch_today(zone))
 
 
 def _open_handoff(session: Session, staff: Staff, entry_id: int) -> tuple[Entry, EntryView]:

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries
+from lobby_tui.data import open_entries
 from lobby_tui.data.access import audit, authorize, authorized_branch, validate_fields, writer
 from lobby_tui.data.areas.base import Area
 from lobby_tui.data.areas.complaint_reads import open_cases
@@ -136,7 +136,7 @@ def open_summary(session: Session, branch: Branch, now: datetime) -> OpenSummary
         overdue += sum(1 for case in cases if case.deadline.overdue(now))
     shown = cases[:HANDOVER_OPEN_SHOWN]
     room = HANDOVER_OPEN_SHOWN - len(shown)
-    oldest = entries.open_items(session, branch.id, zone, today, room) if room else []
+    oldest = open_entries.open_items(session, branch.id, zone, today, room) if room else []
     return OpenSummary(counts=counts, overdue=overdue, oldest=oldest, complaints=shown)
 
 
