@@ -36,7 +36,7 @@ SHOWN_AFTER = 1.0  # seconds a save may take before the header counts it as wait
 # than Python's default 5 ms. SQLite lets go of the GIL at every statement and at the commit;
 # with the UI thread drawing the emptied form meanwhile, each took up to 5 ms to come back,
 # and a save of about 2 ms of work reached the timeline 15-20 ms after Ctrl+S (issue 15).
-SWITCH_INTERVAL = 0.0005
+SWITCH_INTERVAL = 0.0001
 
 
 class _QuickSwitches:

@@ -21,6 +21,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
@@ -57,6 +58,16 @@ class TypedInput(Input):
     def _on_paste(self, event: events.Paste) -> None:
         # Runs before Input's own paste handler, which then inserts the text made safe here.
         event.text = typed(event.text)
+
+    def _watch_value(self, value: str) -> None:
+        # Textual's Input keeps the text's width as its virtual size, a layout reactive: every
+        # key that changes the length, and the form emptying itself after a save, laid the
+        # whole screen out again (8 ms or more on a form, on the UI thread while the save was
+        # being written). A field whose own size does not follow its text needs no layout, only
+        # a repaint: the size is set quietly here, so Input's watcher finds it unchanged.
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
 
 class FieldInput(TypedInput):
@@ -242,7 +253,8 @@ class Form(Vertical, can_focus=False):
                 continue
             widget = self.widget_for(spec.name)
             if isinstance(widget, TextArea):
-                widget.clear()
+                if widget.text:  # an empty one would still be edited and drawn again
+                    widget.clear()
             elif isinstance(widget, PickField):
                 widget.reset()
             else:

@@ -59,7 +59,9 @@ class DutyHeader(Static):
             line.append("  ")
             line.append(waiting, style="bold reverse red")
         line.append(f"  {self.branch}  {self.staff}  {clock}")
-        self.update(line)
+        # One line of fixed size (app.tcss): a new text is a repaint of this line, not a layout
+        # of the screen under it every second, and at every save that starts or stops waiting.
+        self.update(line, layout=False)
 
     def saves_waiting(self) -> str:
         """``2 waiting to save: the database is busy``, or nothing when every save landed."""

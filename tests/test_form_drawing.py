@@ -1,0 +1,69 @@
+"""What a form draws while staff type and save: at rush hour every key and every save is drawn
+on the same thread that hands the entry to the database (issue 15), so a form repaints the
+fields that changed and never lays the whole screen out again for a key or a save."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from lobby_tui.widgets.form import Form
+from tests.conftest import LOBBY, settle, sign_in
+
+
+def count_calls(obj, name: str, *, whole: bool = False) -> list[int]:
+    """Counts the calls of the method ``name`` of ``obj`` from now on (with ``whole``, those
+    naming no region: all of it)."""
+    calls = [0]
+    method = getattr(obj, name)
+
+    def counted(*args, **kwargs):
+        if not (whole and args):
+            calls[0] += 1
+        return method(*args, **kwargs)
+
+    setattr(obj, name, counted)
+    return calls
+
+
+async def test_typing_and_saving_lay_the_form_out_no_more_and_repaint_only_fields(db, make_app):
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        layouts = count_calls(screen, "_refresh_layout")
+        whole_screen = count_calls(screen, "refresh", whole=True)
+        for number in range(3):
+            await pilot.press(*f"A{number:03d}", "enter", "4", "2", "ctrl+s")
+            await settle(pilot)
+            status = str(screen.query_one("#form-status", Static).content)
+            assert status.startswith("saved #"), status
+        assert screen.query_one(Form).values()["ticket"] == ""
+        assert app.focused.id == "input-ticket"
+        # Each key changed the ticket's length, each Enter and save moved the focus; none of it
+        # changes where anything is on the screen.
+        assert layouts == [0]
+        assert whole_screen == [0]
+
+
+async def test_a_field_longer_than_its_box_scrolls_to_keep_the_cursor_in_sight(db, make_app):
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("f3")
+        await settle(pilot)
+        field = app.screen.query_one("#input-contact", Input)
+        app.screen.set_focus(field)
+        await settle(pilot)
+        assert isinstance(field, Input)
+        text = "Mr Wang, front desk of the Jing An office, asks for a call back"
+        await pilot.press(*text)
+        await settle(pilot)
+        assert field.value == text
+        assert field.content_region.width < len(text)
+        # The field scrolled so that the end of the text and the cursor are in sight.
+        assert field.scroll_x == len(text) + 1 - field.content_region.width
+        await pilot.press("home")
+        await settle(pilot)
+        assert field.scroll_x == 0
