@@ -42,7 +42,12 @@ def sync(session: Session, entry: Entry, view: EntryView, *, new: bool = False) 
     entry was inserted by this transaction and has no row yet (a save: one SELECT fewer).
     """
     values = current_values(entry, view)
-    row = None if new else session.get(EntryCurrent, entry.id)
+    if new:
+        # One INSERT, without an ORM object to flush: a save at rush hour (issue 15).
+        session.execute(insert(EntryCurrent), [values])
+        search.index_text(session.connection(), entry.id, None, values["search_text"])
+        return
+    row = session.get(EntryCurrent, entry.id)
     old_text = row.search_text if row is not None else None
     if row is None:
         row = EntryCurrent(**values)
