@@ -31,7 +31,9 @@ class FollowsTheLog:
     # handler of every class on the way up, so the screen's own on_mount runs as well.
     def on_mount(self) -> None:
         self._read_at = self.session.writes.answered
-        self.app.log_changed.subscribe(self, self._log_changed)
+        # Called as the App publishes, not posted to this screen's queue: a save's entry reaches
+        # the desk's timeline one turn of the event loop sooner (issue 15's budget).
+        self.app.log_changed.subscribe(self, self._log_changed, immediate=True)
 
     def on_screen_resume(self) -> None:
         if self.RELOADS_ON_RESUME:
