@@ -67,3 +67,37 @@ async def test_a_field_longer_than_its_box_scrolls_to_keep_the_cursor_in_sight(d
         await pilot.press("home")
         await settle(pilot)
         assert field.scroll_x == 0
+
+
+async def test_the_desk_keeps_its_limit_after_saves_made_under_a_form(db, make_app):
+    from lobby_tui.data.store import Store
+    from lobby_tui.domain.kinds import Kind
+    from lobby_tui.screens.desk import TIMELINE_LIMIT
+    from lobby_tui.widgets.timeline import Timeline
+
+    store = Store.open(str(db))
+    try:
+        actor = store.staff.sign_in(*LOBBY)
+        for number in range(TIMELINE_LIMIT):
+            store.entries.add(actor, Kind.NOTE, text=f"earlier note {number}")
+    finally:
+        store.close()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        desk = app.screen
+        timeline = desk.query_one(Timeline)
+        assert timeline.row_count == TIMELINE_LIMIT
+        await pilot.press("f2")
+        await settle(pilot)
+        for number in range(2):
+            await pilot.press(*f"B{number:03d}", "enter", "1", "1", "ctrl+s")
+            await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is desk
+        assert timeline.row_count == len(desk.entries) == TIMELINE_LIMIT
+        assert desk.entries[0].ticket == "B001"
+        assert desk.selected_entry().ticket == "B001"
+        timeline.move_cursor(row=TIMELINE_LIMIT - 1)
+        assert desk.selected_entry().text == "earlier note 2"

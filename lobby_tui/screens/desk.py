@@ -147,15 +147,18 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
             self.reload()
             return
         counts = {**snapshot.counts, entry.kind: snapshot.counts.get(entry.kind, 0) + 1}
+        # Under a form the timeline may grow past its limit: the desk reads the day again when
+        # it is shown (RELOADS_ON_RESUME), and a save does not pay for dropping the last row.
+        limit = TIMELINE_LIMIT if self.is_current else None
         self.snapshot = replace(
             snapshot,
-            entries=[entry, *snapshot.entries][:TIMELINE_LIMIT],
+            entries=[entry, *snapshot.entries][:limit],
             counts=counts,
             total_today=snapshot.total_today + 1,
         )
         self.entries = self.snapshot.entries
         timeline = self.query_one(Timeline)
-        timeline.add_on_top(entry, self.session.zone, self.session.settings.lists, TIMELINE_LIMIT)
+        timeline.add_on_top(entry, self.session.zone, self.session.settings.lists, limit)
         self._show_counts(self.snapshot)
         self._show_fold()
         if entry.status in ("pending", "follow_up"):

@@ -77,14 +77,17 @@ class Timeline(DataTable):
         if at in ids:
             self.move_cursor(row=ids.index(at), animate=False)
 
-    def add_on_top(self, entry: EntryView, zone: ZoneInfo, lists: BranchLists, limit: int) -> None:
-        """Put a new entry above the others without drawing them again (a save at rush hour)."""
+    def add_on_top(
+        self, entry: EntryView, zone: ZoneInfo, lists: BranchLists, limit: int | None
+    ) -> None:
+        """Put a new entry above the others without drawing them again (a save at rush hour);
+        the last row goes when there are more than ``limit`` (None: kept)."""
         key = (entry.id, entry.revision, entry.voided)
         cells = self._row_cells(entry, zone, lists)
         self._cells[key] = cells
         self.add_row(*cells, key=str(entry.id))
         self._shown.insert(0, key)
-        if len(self._shown) > limit:
+        if limit is not None and len(self._shown) > limit:
             gone = self._shown.pop()
             self.remove_row(str(gone[0]))
             self._cells.pop(gone, None)
