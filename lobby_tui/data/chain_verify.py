@@ -7,7 +7,7 @@ docs/integrity.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from hashlib import sha256
@@ -105,22 +105,33 @@ def missing_triggers(connection: Connection) -> list[str]:
     return [name for name in expected_triggers(dialect) if name not in present]
 
 
-def verify(connection: Connection, *, since_last_seal: bool = False) -> Report:
+def verify(
+    connection: Connection,
+    *,
+    since_last_seal: bool = False,
+    branches: Collection[int] | None = None,
+) -> Report:
     """Check every link, every record's link, every seal and the triggers.
 
     With ``since_last_seal`` only the links after each branch's last seal (at most the last
     ``QUICK_LINKS``) are checked, and the records written after the last linked one: the quick
     check the app makes when a reviewer signs in, which must not keep a processor busy for long.
+
+    With ``branches`` only the chains of those branches and of the records of no branch are
+    walked (the triggers are the whole database's, checked always): what a reviewer of those
+    branches is told, and nothing of another branch. None (``lobby-tui verify``) walks all.
     """
     report = Report()
     for name in missing_triggers(connection):
         report.problems.append(Problem(name, None, TRIGGER_MISSING))
-    branches = connection.execute(text("SELECT id FROM branch")).scalars().all()
+    only = None if branches is None else (NO_BRANCH, *branches)
+    if branches is None:
+        branches = connection.execute(text("SELECT id FROM branch")).scalars().all()
     for branch_id in (NO_BRANCH, *branches):
         found = head(connection, branch_id)
         if found:
             report.heads[branch_id] = found
-    after = {}
+    after = None
     if since_last_seal:
         seals = _last_seals(connection)
         after = {
@@ -128,13 +139,26 @@ def verify(connection: Connection, *, since_last_seal: bool = False) -> Report:
             for branch_id, (seq, _hash) in report.heads.items()
         }
     else:
-        _check_starts(connection, report)
-        _check_unknown(connection, report)
+        _check_starts(connection, only, report)
+        _check_unknown(connection, only, report)
     for spec in SPECS:
-        deleted = _check_links(connection, spec, after, report)
-        _check_unlinked(connection, spec, deleted, since_last_seal, report)
-    _check_seals(connection, report)
+        deleted = _check_links(connection, spec, after, only, report)
+        _check_unlinked(connection, spec, deleted, since_last_seal, only, report)
+    _check_seals(connection, only, report)
     return report
+
+
+def _within(branch: str, only: Collection[int] | None) -> str:
+    """SQL that keeps the rows whose ``branch`` (an SQL expression) is one of ``only``; empty
+    when every branch is walked."""
+    if only is None:
+        return ""
+    return f"{branch} IN ({', '.join(str(int(b)) for b in only)})"
+
+
+def _where(*conditions: str) -> str:
+    joined = " AND ".join(f"({part})" for part in conditions if part)
+    return f" WHERE {joined}" if joined else ""
 
 
 def _last_seals(connection: Connection) -> dict[int, int]:
@@ -147,10 +171,11 @@ def _last_seals(connection: Connection) -> dict[int, int]:
     return {branch_id: seq for branch_id, seq in rows}
 
 
-def _check_starts(connection: Connection, report: Report) -> None:
+def _check_starts(connection: Connection, only: Collection[int] | None, report: Report) -> None:
     for branch_id, seq, record_id, digest in connection.execute(
         text(
-            f"SELECT branch_id, seq, record_id, hash FROM chain_link WHERE record_table = '{START}'"
+            "SELECT branch_id, seq, record_id, hash FROM chain_link"
+            + _where(f"record_table = '{START}'", _within("branch_id", only))
         )
     ):
         if seq != 1 or record_id != branch_id:
@@ -159,8 +184,15 @@ def _check_starts(connection: Connection, report: Report) -> None:
             report.problems.append(Problem(START, record_id, CHANGED, seq))
 
 
-def _check_links(connection: Connection, spec: Spec, after: dict[int, int], report: Report) -> int:
-    """Check the links of ``spec``'s records; return how many point at a deleted record."""
+def _check_links(
+    connection: Connection,
+    spec: Spec,
+    after: dict[int, int] | None,
+    only: Collection[int] | None,
+    report: Report,
+) -> int:
+    """Check the links of ``spec``'s records (of the chains ``after`` names, after their seq; of
+    the chains ``only`` names, all); return how many point at a deleted record."""
     dialect = connection.dialect.name
     query = (
         f"SELECT l.seq, l.record_id, l.hash, l.at, p.hash, p.at, t.id, "
@@ -169,7 +201,7 @@ def _check_links(connection: Connection, spec: Spec, after: dict[int, int], repo
         "LEFT JOIN chain_link p ON p.branch_id = l.branch_id AND p.seq = l.seq - 1 "
         f"LEFT JOIN {spec.table} t ON t.id = l.record_id "
     )
-    if after:
+    if after is not None:
         # The last links of a branch, found by seq: on SQLite the unary + keeps the planner off
         # the (record_table, record_id) index, which would read every link of the kind.
         kind = "+l.record_table" if dialect == "sqlite" else "l.record_table"
@@ -179,7 +211,8 @@ def _check_links(connection: Connection, spec: Spec, after: dict[int, int], repo
             for branch_id, seq in after.items()
         )
     else:
-        batches = (_rows(connection, query + f"WHERE l.record_table = '{spec.name}'", {}),)
+        where = _where(f"l.record_table = '{spec.name}'", _within("l.branch_id", only))
+        batches = (_rows(connection, query + where, {}),)
     if dialect != "sqlite":
         batches = (_canonical(rows, spec) for rows in batches)
     deleted = 0
@@ -219,53 +252,65 @@ def _too_early(written: str, before: str) -> bool:
 
 
 def _check_unlinked(
-    connection: Connection, spec: Spec, deleted: int, quick: bool, report: Report
+    connection: Connection,
+    spec: Spec,
+    deleted: int,
+    quick: bool,
+    only: Collection[int] | None,
+    report: Report,
 ) -> None:
-    """Records with no link: written outside the app, or their link deleted."""
+    """Records with no link: written outside the app, or their link deleted (of the branches
+    ``only`` names, or of any)."""
+    # A record whose branch is not known (its entry gone) is no branch's: everyone's concern.
+    mine = _within(f"COALESCE({spec.branch}, {NO_BRANCH})", only)
+    links = _where(f"record_table = '{spec.name}'", _within("branch_id", only))
     linked = (
         f"SELECT 1 FROM chain_link l WHERE l.record_table = '{spec.name}' AND l.record_id = t.id"
     )
     if quick:
-        where = (
+        where = _where(
+            spec.present,
             "t.id > (SELECT COALESCE(max(l.record_id), 0) FROM chain_link l "
-            f"WHERE l.record_table = '{spec.name}')"
+            f"WHERE l.record_table = '{spec.name}')",
+            mine,
         )
-        if spec.present:
-            where = f"{spec.present} AND {where}"
     else:
         counts = connection.execute(
             text(
-                f"SELECT (SELECT count(*) FROM {spec.table} t"
-                + (f" WHERE {spec.present}" if spec.present else "")
-                + f"), (SELECT count(*) FROM chain_link WHERE record_table = '{spec.name}')"
+                f"SELECT (SELECT count(*) FROM {spec.table} t{_where(spec.present, mine)}), "
+                f"(SELECT count(*) FROM chain_link{links})"
             )
         ).one()
         if counts[0] == counts[1] - deleted:
             return
-        where = " AND ".join(part for part in (spec.present, f"NOT EXISTS ({linked})") if part)
-    for (record_id,) in connection.execute(text(f"SELECT t.id FROM {spec.table} t WHERE {where}")):
+        where = _where(spec.present, f"NOT EXISTS ({linked})", mine)
+    for (record_id,) in connection.execute(text(f"SELECT t.id FROM {spec.table} t{where}")):
         report.problems.append(Problem(spec.table, record_id, UNLINKED))
 
 
-def _check_unknown(connection: Connection, report: Report) -> None:
+def _check_unknown(connection: Connection, only: Collection[int] | None, report: Report) -> None:
     names = ", ".join(f"'{name}'" for name in (START, *(spec.name for spec in SPECS)))
     for name, record_id, seq in connection.execute(
         text(
-            "SELECT record_table, record_id, seq FROM chain_link "
-            f"WHERE record_table NOT IN ({names})"
+            "SELECT record_table, record_id, seq FROM chain_link"
+            + _where(f"record_table NOT IN ({names})", _within("branch_id", only))
         )
     ):
         report.problems.append(Problem(name, record_id, UNKNOWN_LINK, seq))
 
 
-def _check_seals(connection: Connection, report: Report) -> None:
-    """Every sign-off's seal names a link of its branch's chain before its own."""
+def _check_seals(connection: Connection, only: Collection[int] | None, report: Report) -> None:
+    """Every sign-off's seal (of the branches ``only`` names) names a link of its branch's
+    chain before its own."""
     for review_id, sealed_seq, sealed_hash, found, own in connection.execute(
         text(
             "SELECT r.id, r.sealed_seq, r.sealed_hash, l.hash, o.seq FROM review r "
             "LEFT JOIN chain_link l ON l.branch_id = r.branch_id AND l.seq = r.sealed_seq "
             "LEFT JOIN chain_link o ON o.record_table = 'review' AND o.record_id = r.id "
-            "WHERE r.sealed_seq IS NOT NULL OR r.sealed_hash IS NOT NULL"
+            + _where(
+                "r.sealed_seq IS NOT NULL OR r.sealed_hash IS NOT NULL",
+                _within("r.branch_id", only),
+            )
         )
     ):
         if sealed_seq is None or found != sealed_hash or (own is not None and own <= sealed_seq):
