@@ -10,12 +10,14 @@ by one, or all of them (a grant without a branch). Which branch a read serves is
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable
+
 from sqlmodel import Session, select
 
-from lobby_tui.data.access import (
-    validate_fields,
-)
+from lobby_tui.data.access import read_branch_id, validate_fields
 from lobby_tui.data.models import Branch, Staff
+from lobby_tui.data.views import Actor, PermissionDenied
 from lobby_tui.domain import validation
 from lobby_tui.domain.roles import Role
 from lobby_tui.domain.validation import ValidationError
@@ -63,3 +65,21 @@ def create_branch(
     )
     session.flush()
     return branch
+
+
+def readable_ids(
+    session: Session, actor: Actor, staff: Staff, branch_ids: Iterable[int]
+) -> list[int]:
+    """Of ``branch_ids``, those ``actor`` (whose staff row is ``staff``) may read: their own
+    branch; for a head-office reviewer also those granted. Each is let through by
+    ``access.read_branch_id``, so that this says what every read says."""
+    connection = session.connection()
+    readable = []
+    for branch_id in branch_ids:
+        asked = dataclasses.replace(actor, branch_id=branch_id)
+        try:
+            read_branch_id(connection, asked, staff.id, staff.role, staff.branch_id)
+        except PermissionDenied:
+            continue
+        readable.append(branch_id)
+    return readable

@@ -10,11 +10,16 @@ from lobby_tui.data.access import (
     authorize,
     branch_info,
     parse_role,
-    read_branch_id,
     staff_by_no,
 )
 from lobby_tui.data.areas.base import Area
-from lobby_tui.data.branches import CONSOLE_ONLY, NO_BRANCH, check_new_branch, create_branch
+from lobby_tui.data.branches import (
+    CONSOLE_ONLY,
+    NO_BRANCH,
+    check_new_branch,
+    create_branch,
+    readable_ids,
+)
 from lobby_tui.data.models import Branch, BranchGrant
 from lobby_tui.data.pins import hash_pin
 from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied, StoreError
@@ -87,16 +92,8 @@ class BranchArea(Area):
             staff = authorize(session, actor, Permission.READ_LOG)
             if staff is None:
                 return [branch_info(row) for row in rows]
-            connection = session.connection()
-            readable = []
-            for row in rows:
-                asked = Actor(actor.staff_id, actor.staff_no, actor.name, actor.role, row.id)
-                try:
-                    read_branch_id(connection, asked, staff.id, staff.role, staff.branch_id)
-                except PermissionDenied:
-                    continue
-                readable.append(branch_info(row))
-            return readable
+            readable = set(readable_ids(session, actor, staff, [row.id for row in rows]))
+            return [branch_info(row) for row in rows if row.id in readable]
 
     def grant(
         self, actor: Actor, staff_no: str, codes: list[str], *, every_branch: bool = False
