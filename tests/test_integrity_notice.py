@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from lobby_tui.data.store import Store
+from lobby_tui.data.views import Actor
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.domain.roles import Role
 from lobby_tui.screens.desk import DeskScreen
 from tests.conftest import LOBBY, REVIEWER, add_reviewer, settle, sign_in
 
@@ -67,6 +69,40 @@ async def test_lobby_staff_are_not_shown_the_check(logged: Path, make_app) -> No
 
 
 async def test_an_intact_log_shows_the_reviewer_no_notice(logged: Path, make_app) -> None:
+    app = make_app(logged)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        await settle(pilot)
+
+        assert isinstance(app.screen, DeskScreen)
+        assert notices(app) == []
+
+
+async def test_a_change_in_another_branch_is_not_shown_to_this_branch_s_reviewer(
+    logged: Path, make_app
+) -> None:
+    store = Store.open(str(logged))
+    try:
+        other = store.branches.add(
+            Actor.console(),
+            code="SH0202",
+            name="张江支行",
+            admin_no="9001",
+            admin_name="王",
+            pin="222222",
+        )
+        store.staff.add(Actor.console(other.id), "2001", "乙行员工", Role.LOBBY, "222222")
+        theirs = store.entries.add_note(store.staff.sign_in("SH0202/2001", "222222"), "乙行")
+    finally:
+        store.close()
+    with closing(sqlite3.connect(logged)) as connection:
+        [(guard,)] = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'entry_no_update'"
+        ).fetchall()
+        connection.execute("DROP TRIGGER entry_no_update")  # put back below: none left missing
+        connection.execute(f"UPDATE entry SET text = 'x' WHERE id = {theirs.id}")
+        connection.execute(guard)
+        connection.commit()
     app = make_app(logged)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *REVIEWER)
