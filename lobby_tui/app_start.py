@@ -26,6 +26,15 @@ if TYPE_CHECKING:
 YOUNG_COLLECTION = 10_000  # allocations between young garbage collections (Python: 700)
 
 
+def collect_again() -> None:
+    """Garbage collection back on after the first frame, when ``cli_common.run_tui`` turned it
+    off for the start: what the start made, nearly all of it alive until the app ends, is
+    frozen rather than scanned now. Nothing to do where collection was never off (tests)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 class OpensTheStore(App):
     class StoreOpened(Message):
         def __init__(
