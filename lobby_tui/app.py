@@ -18,7 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
 from lobby_tui.app_saves import HandlesSaves
-from lobby_tui.app_start import OpensTheStore, collect_again
+from lobby_tui.app_start import OpensTheStore, collect_again, load_screens_css
 from lobby_tui.config import Settings
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, utcnow
 from lobby_tui.domain.roles import refusal
@@ -123,6 +123,7 @@ class LobbyApp(OpensTheStore, HandlesSaves):
     def on_ready(self) -> None:
         # After the first frame is on the terminal: opening the database imports SQLAlchemy.
         collect_again()
+        load_screens_css(self)
         self._open_store()
 
     def on_mount(self) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,19 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import BranchInfo, StaffInfo
 
 YOUNG_COLLECTION = 10_000  # allocations between young garbage collections (Python: 700)
+# The rules of every screen but sign-in; styles/app.tcss (the App's CSS_PATH) holds the rest.
+SCREENS_CSS = Path(__file__).with_name("styles") / "screens.tcss"
+
+
+def load_screens_css(app: App) -> None:
+    """Add styles/screens.tcss to the App's stylesheet, after the first frame: the sign-in
+    screen does not wait for rules it has no use for to be parsed. Added last, its rules come
+    after app.tcss's, as they would in one file."""
+    path = str(SCREENS_CSS)
+    if not app.stylesheet.has_source(path):
+        app.stylesheet.add_source(SCREENS_CSS.read_text(encoding="utf-8"), read_from=(path, ""))
+        app.stylesheet.parse()
+        app.stylesheet.update(app)
 
 
 def collect_again() -> None:
