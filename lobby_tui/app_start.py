@@ -77,7 +77,11 @@ class OpensTheStore(App):
     def _open_store(self) -> None:
         from lobby_tui.data.pending import PendingSaves, journal_path
         from lobby_tui.data.store import Store
+        from lobby_tui.domain.lists import default_lists
 
+        # The shipped reference lists read here, behind the first frame, rather than when a
+        # screen first asks for them (config.Settings.lists).
+        default_lists()
         try:
             store = self.store or Store.open(
                 self.settings.db, busy_timeout=self.settings.busy_timeout, clock=self.clock
