@@ -18,10 +18,8 @@ from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
 from lobby_tui.app_saves import HandlesSaves
-from lobby_tui.app_start import OpensTheStore
+from lobby_tui.app_start import OpensTheStore, collect_again, load_screens_css
 from lobby_tui.config import Settings
-from lobby_tui.domain import validation
-from lobby_tui.domain.checklists import is_checklist_draft
 from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, utcnow
 from lobby_tui.domain.roles import refusal
 from lobby_tui.integrity_check import check_chain
@@ -124,6 +122,8 @@ class LobbyApp(OpensTheStore, HandlesSaves):
 
     def on_ready(self) -> None:
         # After the first frame is on the terminal: opening the database imports SQLAlchemy.
+        collect_again()
+        load_screens_css(self)
         self._open_store()
 
     def on_mount(self) -> None:
@@ -169,8 +169,11 @@ class LobbyApp(OpensTheStore, HandlesSaves):
             self._restore_drafts()
 
     def _restore_drafts(self, _acknowledged: object = None) -> None:
+        from lobby_tui.domain.checklists import is_checklist_draft
+        from lobby_tui.domain.validation import HANDOVER_DRAFT
+
         # A handover note being written waits for the next sign-out; an entry form reopens.
-        forms = [name for name in self.drafts if name != validation.HANDOVER_DRAFT]
+        forms = [name for name in self.drafts if name != HANDOVER_DRAFT]
         forms += [save.form for save in self.returned if self._mine(save)]
         if forms:
             # An unsaved form from last time (a crash, a killed terminal): straight back to it.
@@ -185,7 +188,9 @@ class LobbyApp(OpensTheStore, HandlesSaves):
         if self.store is not None and self.store.read_only:
             self.sign_out(_("Signed out."), shift_closed=True)  # no shift, no note to write
         elif self.screen.id != "handover-note":
-            draft = self.drafts.get(validation.HANDOVER_DRAFT)
+            from lobby_tui.domain.validation import HANDOVER_DRAFT
+
+            draft = self.drafts.get(HANDOVER_DRAFT)
             self.push_screen(screen_class("handover_note")(id="handover-note", draft=draft))
 
     @on(HandedOver)

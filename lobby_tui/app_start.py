@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,28 @@ if TYPE_CHECKING:
     from lobby_tui.data.views import BranchInfo, StaffInfo
 
 YOUNG_COLLECTION = 10_000  # allocations between young garbage collections (Python: 700)
+# The rules of every screen but sign-in; styles/app.tcss (the App's CSS_PATH) holds the rest.
+SCREENS_CSS = Path(__file__).with_name("styles") / "screens.tcss"
+
+
+def load_screens_css(app: App) -> None:
+    """Add styles/screens.tcss to the App's stylesheet, after the first frame: the sign-in
+    screen does not wait for rules it has no use for to be parsed. Added last, its rules come
+    after app.tcss's, as they would in one file."""
+    path = str(SCREENS_CSS)
+    if not app.stylesheet.has_source(path):
+        app.stylesheet.add_source(SCREENS_CSS.read_text(encoding="utf-8"), read_from=(path, ""))
+        app.stylesheet.parse()
+        app.stylesheet.update(app)
+
+
+def collect_again() -> None:
+    """Garbage collection back on after the first frame, when ``cli_common.run_tui`` turned it
+    off for the start: what the start made, nearly all of it alive until the app ends, is
+    frozen rather than scanned now. Nothing to do where collection was never off (tests)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 class OpensTheStore(App):
@@ -54,7 +77,11 @@ class OpensTheStore(App):
     def _open_store(self) -> None:
         from lobby_tui.data.pending import PendingSaves, journal_path
         from lobby_tui.data.store import Store
+        from lobby_tui.domain.lists import default_lists
 
+        # The shipped reference lists read here, behind the first frame, rather than when a
+        # screen first asks for them (config.Settings.lists).
+        default_lists()
         try:
             store = self.store or Store.open(
                 self.settings.db, busy_timeout=self.settings.busy_timeout, clock=self.clock

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from lobby_tui import __version__, cli_branches, locale
+from lobby_tui import __version__, locale
 from lobby_tui.cli_common import CliError, drop_stdout, run_tui
 from lobby_tui.config import ConfigError, Settings, load_settings
 from lobby_tui.locale import N_, _
@@ -34,6 +34,8 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from lobby_tui import cli_branches
+
     parser = argparse.ArgumentParser(
         prog="lobby-tui", description=_("Duty log for the lobby manager of a bank branch.")
     )
@@ -115,6 +117,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tui_args(argv: list[str] | None) -> argparse.Namespace | None:
+    """The flags of a plain ``lobby-tui [--db …] [--lang …] [--config …]``, read without building
+    the parsers of every subcommand, which costs milliseconds before the first frame. None for
+    anything else (a subcommand, --help, --version, a bad flag): the full parser reads that, and
+    says what is wrong, as before."""
+    parser = argparse.ArgumentParser(prog="lobby-tui", add_help=False, exit_on_error=False)
+    _common(parser, top=True)
+    try:
+        args, rest = parser.parse_known_args(argv)
+    except argparse.ArgumentError:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def _language_asked(argv: list[str]) -> str:
     """The ``--lang`` of the command line, else the environment's language, else English."""
     for position, word in enumerate(argv):
@@ -156,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     # The help and argparse's own words in the language asked for: known before parsing.
     locale.install(_language_asked(sys.argv[1:] if argv is None else argv))
     argparse._ = _  # argparse looks up its "usage:", "options", errors here at each call
-    args = build_parser().parse_args(argv)
+    args = _tui_args(argv) or build_parser().parse_args(argv)
     # The language of the flags or the environment until the config file may name another.
     locale.install(args.lang or locale.language_from_environment() or "en")
     try:
@@ -196,6 +215,8 @@ def _handler(command: str) -> Handler:
 
         return cli_export.run_export if command == "export" else cli_export.run_report
     if command == "branch":
+        from lobby_tui import cli_branches
+
         return cli_branches.run
     from lobby_tui import cli_database
 

@@ -10,17 +10,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lobby_tui.domain.keymap import keymap_problem
-from lobby_tui.domain.lists import (
-    BranchLists,
-    ListsError,
-    default_lists,
-    lists_from_config,
-    parse_toml,
-)
-from lobby_tui.domain.toml_lines import TomlLines
 from lobby_tui.locale import LANGUAGES, N_, _, language_from_environment
+
+if TYPE_CHECKING:
+    from lobby_tui.domain.lists import BranchLists
+
+# The reference lists, the keymap's ids and TOML itself are imported only when a config file
+# names them: the TUI reads its settings before its first frame (bench/first_frame.py).
 
 APP_NAME = "lobby-tui"
 DB_ENV = "LOBBY_TUI_DB"
@@ -48,12 +46,23 @@ class Settings:
     idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MINUTES
     keymap: dict[str, str] = field(default_factory=dict)
     config_path: Path | None = None
-    lists: BranchLists = field(default_factory=default_lists)
+    # The config file's [lists] over the shipped ones; None: the shipped lists, read from
+    # defaults.toml when a screen first asks for them, after the first frame.
+    branch_lists: BranchLists | None = None
     # Where saves wait while the database cannot take them (None: the user's state folder).
     state_dir: Path | None = None
     busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     save_retry: float = DEFAULT_SAVE_RETRY
     peer_check: float = DEFAULT_PEER_CHECK
+
+    @property
+    def lists(self) -> BranchLists:
+        """The branch's reference lists: the config file's, else the shipped ones."""
+        if self.branch_lists is not None:
+            return self.branch_lists
+        from lobby_tui.domain.lists import default_lists
+
+        return default_lists()
 
     @property
     def pending_dir(self) -> Path:
@@ -86,6 +95,8 @@ def default_config_path() -> Path:
 
 def read_config(path: Path) -> tuple[dict, str]:
     """The config file parsed, and its text, which later errors search for the line they name."""
+    from lobby_tui.domain.lists import ListsError, parse_toml
+
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -149,11 +160,17 @@ def load_settings(
         if not isinstance(keys, str):
             raise _bad_key(path, text, ("keymap", binding_id), KEYMAP_PROBLEM)
 
-    try:
-        lists = lists_from_config(data, text, str(path))
-    except ListsError as error:
-        raise ConfigError(str(error)) from None
+    lists = None
+    if "lists" in data:
+        from lobby_tui.domain.lists import ListsError, lists_from_config
+
+        try:
+            lists = lists_from_config(data, text, str(path))
+        except ListsError as error:
+            raise ConfigError(str(error)) from None
     for binding_id, keys in keymap.items():
+        from lobby_tui.domain.keymap import keymap_problem  # imported only for a [keymap]
+
         if problem := keymap_problem(binding_id, keys):
             message, value = problem
             raise _bad_key(path, text, ("keymap", binding_id), message, value)
@@ -165,7 +182,7 @@ def load_settings(
         idle_lock_minutes=float(idle),
         keymap=dict(keymap),
         config_path=path if data else None,
-        lists=lists,
+        branch_lists=lists,
         state_dir=Path(environ[STATE_ENV]).expanduser() if environ.get(STATE_ENV) else None,
         busy_timeout=seconds["busy_timeout_seconds"],
         save_retry=seconds["save_retry_seconds"],
@@ -177,5 +194,8 @@ def _bad_key(
     path: Path, text: str, key: tuple[str, ...], problem: str, value: object = None
 ) -> ConfigError:
     """The error for a bad ``key`` (dotted, as a tuple), naming the line where the file sets it."""
+    from lobby_tui.domain.lists import ListsError
+    from lobby_tui.domain.toml_lines import TomlLines
+
     line = TomlLines(text).section(key)
     return ConfigError(str(ListsError(str(path), line, _(problem).format(value=value))))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual import events
 from textual.app import ComposeResult
@@ -24,13 +24,16 @@ from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static, TextArea
+from textual.widgets import Input, Label, Static
 
 from lobby_tui.domain.text import typed
 from lobby_tui.locale import N_, _
 from lobby_tui.widgets.bindings import translate_bindings
 from lobby_tui.widgets.keys import queued_keys_handled
 from lobby_tui.widgets.pick import PickField
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 FieldKind = Literal["line", "secret", "text", "pick"]
 # Checks the values before they leave the form: a mapping of field name to message, empty if fine.
@@ -103,14 +106,6 @@ class FieldInput(TypedInput):
             self.post_message(self.Cut(self, len(text) - max(room, 0)))
             text = text[: max(room, 0)]
         super().replace(text, start, end)
-
-
-class FieldTextArea(TextArea):
-    """A multi-line field: a pasted control character is kept in its place as its visible
-    symbol; tabs and line breaks stay."""
-
-    def _on_paste(self, event: events.Paste) -> None:
-        event.text = typed(event.text, multi_line=True)  # TextArea's own handler then inserts it
 
 
 class Form(Vertical, can_focus=False):
@@ -190,6 +185,9 @@ class Form(Vertical, can_focus=False):
         if spec.kind == "pick":
             return PickField(spec.choices, spec.default, id=f"input-{spec.name}")
         if spec.kind == "text":
+            # Imported with the first form that has one (lobby_tui/widgets/text_field.py).
+            from lobby_tui.widgets.text_field import FieldTextArea
+
             area = FieldTextArea(id=f"input-{spec.name}", soft_wrap=True, tab_behavior="focus")
             area.border_subtitle = self._counter(spec, "")
             return area
@@ -206,7 +204,7 @@ class Form(Vertical, can_focus=False):
         found: dict[str, str] = {}
         for spec in self.fields:
             widget = self.widget_for(spec.name)
-            found[spec.name] = widget.text if isinstance(widget, TextArea) else widget.value
+            found[spec.name] = widget.text if spec.kind == "text" else widget.value
         return found
 
     def is_blank(self) -> bool:
@@ -222,7 +220,7 @@ class Form(Vertical, can_focus=False):
         for spec in self.fields:
             if spec.name in values:
                 widget = self.widget_for(spec.name)
-                if isinstance(widget, TextArea) and widget.text != values[spec.name]:
+                if spec.kind == "text" and widget.text != values[spec.name]:
                     widget.load_text(values[spec.name])
                 else:
                     widget.value = values[spec.name]
@@ -252,7 +250,7 @@ class Form(Vertical, can_focus=False):
             if spec.name in self.keep:
                 continue
             widget = self.widget_for(spec.name)
-            if isinstance(widget, TextArea):
+            if spec.kind == "text":
                 if widget.text:  # an empty one would still be edited and drawn again
                     widget.clear()
             elif isinstance(widget, PickField):
