@@ -10,13 +10,14 @@ from time import monotonic
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from textual import events, on, work
+from textual import on, work
 from textual.binding import Binding
 from textual.reactive import var
 from textual.signal import Signal
 from textual.worker import Worker, WorkerState
 
 from lobby_tui import locale
+from lobby_tui.app_lock import LocksWhenIdle
 from lobby_tui.app_saves import HandlesSaves
 from lobby_tui.app_start import OpensTheStore, collect_again, load_screens_css
 from lobby_tui.config import Settings
@@ -29,7 +30,6 @@ from lobby_tui.messages import (
     LogChanged,
     SetupDone,
     SignedIn,
-    Unlocked,
 )
 from lobby_tui.screens.registry import BY_NAME, key_bindings, open_help, screen_class
 from lobby_tui.screens.signin import SignInScreen
@@ -60,7 +60,7 @@ STAFF_ACTIONS = {"screen", "note", "desk", "lock", "sign_out"}
 NOT_DURING_HANDOVER = STAFF_ACTIONS - {"lock"}
 
 
-class LobbyApp(OpensTheStore, HandlesSaves):
+class LobbyApp(OpensTheStore, HandlesSaves, LocksWhenIdle):
     CSS_PATH = "styles/app.tcss"
     TITLE = "lobby-tui"
     COMMANDS = {_commands}
@@ -247,30 +247,6 @@ class LobbyApp(OpensTheStore, HandlesSaves):
             except Exception as error:  # the shift stays open; the app still ends
                 self.log.error(error)
         self.exit()
-
-    # -- locking --------------------------------------------------------------------------
-
-    def action_lock(self) -> None:
-        if self.actor is not None and not self.locked:
-            self.locked = True
-            self.push_screen(screen_class("lock")(id="lock"))
-
-    @on(Unlocked)
-    def unlocked(self) -> None:
-        self.locked = False
-        self._last_input = monotonic()
-        if self.screen.id == "lock":
-            self.pop_screen()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown):
-            self._last_input = monotonic()
-        await super().on_event(event)
-
-    def _lock_when_idle(self) -> None:
-        limit = self.settings.idle_lock_minutes * 60
-        if limit and self.actor and not self.locked and monotonic() - self._last_input > limit:
-            self.action_lock()
 
     # -- screens --------------------------------------------------------------------------
 
