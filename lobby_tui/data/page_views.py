@@ -99,10 +99,10 @@ def views_of(
                 rows[at], revisions[entry_id], events.get(entry_id, []), rows[at][number_at]
             )
         elif entry_id in events:  # as written, but for what its events say (view_of_row)
-            steps = events[entry_id]
-            sold = next(
-                (e.product_sold for e in reversed(steps) if e.product_sold is not None), None
-            )
+            steps, sold = events[entry_id], None
+            for step in steps:  # what the latest outcome that said so said
+                if step.product_sold is not None:
+                    sold = step.product_sold
             view = views[at]
             state = entries.status_of(kinds[at], dues[at], resolved[at], steps)
             views[at] = _new_view((*view[:_STATUS], state, sold, view[_STATUS + 2]))
