@@ -33,6 +33,12 @@ class FollowsTheLog:
         self._read_at = self.session.writes.answered
         self.app.log_changed.subscribe(self, self._log_changed)
 
+    def on_unmount(self) -> None:
+        # Textual keeps a subscriber in a WeakKeyDictionary whose value, the callback, holds
+        # the subscriber: a closed screen stays alive, widgets, page and all, until the next
+        # write is published. Unsubscribed, it is freed with its screen.
+        self.app.log_changed.unsubscribe(self)
+
     def on_screen_resume(self) -> None:
         if self.RELOADS_ON_RESUME:
             self._missed = None
