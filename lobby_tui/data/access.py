@@ -113,11 +113,7 @@ def reader_branch(connection: Connection, actor: Actor, permission: Permission) 
         if row is None:
             raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
         return BranchInfo(*row)
-    asked = {"staff_id": actor.staff_id}
-    if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
-        row = raw_rows.first(connection, _READER, asked)
-    else:
-        row = connection.execute(_READER, asked).first()
+    row = raw_rows.first(connection, _READER, {"staff_id": actor.staff_id})
     _check_staff(actor, row, permission)
     branch_id = read_branch_id(connection, actor, row[3], row.role, row[4])
     if branch_id == row[4]:

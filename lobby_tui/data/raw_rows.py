@@ -114,7 +114,10 @@ def rows(connection: Connection, statement: Select, values: dict[str, Any]) -> l
 
 
 def first(connection: Connection, statement: Select, values: dict[str, Any]) -> Any:
-    """The first row of ``statement`` as ``rows`` types it, its columns also by name; or None."""
+    """The first row of ``statement`` as ``rows`` types it, its columns also by name; or None.
+    On another database than SQLite, through SQLAlchemy."""
+    if connection.dialect.name != "sqlite":
+        return connection.execute(statement, values).first()
     found = rows(connection, statement, values)
     return prepared(statement, connection).named._make(found[0]) if found else None
 
