@@ -6,9 +6,12 @@ must read (tickets, amounts, dates, times, counters, case and staff numbers) sta
 
 from __future__ import annotations
 
+import random
+import unicodedata
+
 import pytest
 
-from lobby_tui.domain.masking import mask, mask_name, unmasked
+from lobby_tui.domain.masking import DIGIT_LIKE, mask, mask_name, may_hold_numbers, unmasked
 
 # (what was typed, what a person is shown)
 MASKED = [
@@ -135,3 +138,64 @@ def test_an_edit_of_a_masked_text_keeps_the_numbers_it_kept(
     clear: str | None, edited: str, stored: str
 ) -> None:
     assert unmasked(edited, clear) == stored
+
+
+def test_the_digit_like_characters_are_every_one_that_folds_to_a_digit() -> None:
+    # The quick checks (a page's texts at once, a run of digits) look for these characters
+    # in the text as typed; masking looks for ASCII digits once the text is folded (NFKC).
+    listed = {chr(code) for low, high in DIGIT_LIKE for code in range(low, high + 1)}
+    folding = set()
+    for code in range(0x110000):
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if len(folded) == 1 and "0" <= folded <= "9":
+            folding.add(chr(code))
+    assert listed == folding
+
+
+def _texts_to_check() -> list[str | None]:
+    """The table's texts, each also in full-width digits and inside other text, and random
+    mixes of digits, separators and words."""
+    full_width = str.maketrans("0123456789-. ", "０１２３４５６７８９－．　")
+    texts: list[str | None] = [None, "", "客户"]
+    for typed, _ in CASES:
+        texts += [typed, typed.translate(full_width), f"备注：{typed}，谢谢", f"{typed}\0{typed}"]
+    pieces = [
+        "138",
+        "1234",
+        "5678",
+        "62220212",
+        "110101",
+        "19900307",
+        "８",
+        "¹",
+        "①",
+        "-",
+        ".",
+        " ",
+    ]
+    pieces += ["，", "客户", "x", "0", "9", "\n", "\0", "200,000"]
+    chance = random.Random(15)
+    texts += ["".join(chance.choices(pieces, k=chance.randint(1, 12))) for _ in range(3000)]
+    return texts
+
+
+@pytest.mark.parametrize("with_nul", [False, True], ids=["texts", "a text with a NUL in it"])
+def test_may_hold_numbers_finds_every_text_that_masking_changes(with_nul: bool) -> None:
+    texts = [t for t in _texts_to_check() if with_nul or not (t and "\0" in t)]
+    changed = {at for at, text in enumerate(texts) if mask(text) != text}
+    found = may_hold_numbers(texts)
+    assert changed <= set(found)
+    assert len(changed) > 200  # the check was put to work
+    assert found == sorted(set(found))
+
+
+def test_may_hold_numbers_leaves_out_texts_with_too_few_digits() -> None:
+    texts = [
+        "排队 A023",
+        None,
+        "",
+        "Wants 100,000 yuan cash",
+        "电话13812345678",
+        "１３８１２３４５６７８",
+    ]
+    assert may_hold_numbers(texts) == [4, 5]

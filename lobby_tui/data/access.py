@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, bindparam
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries, log_index, open_entries
+from lobby_tui.data import entries, log_index, open_entries, raw_rows
 from lobby_tui.data.entries import BOOLEANS, DATETIMES, REVISABLE
 from lobby_tui.data.models import (
     AuditEvent,
@@ -113,7 +113,7 @@ def reader_branch(connection: Connection, actor: Actor, permission: Permission) 
         if row is None:
             raise NotSetUp(N_("This database has no branch yet: run the first-run setup."))
         return BranchInfo(*row)
-    row = connection.execute(_READER, {"staff_id": actor.staff_id}).first()
+    row = raw_rows.first(connection, _READER, {"staff_id": actor.staff_id})
     _check_staff(actor, row, permission)
     branch_id = read_branch_id(connection, actor, row[3], row.role, row[4])
     if branch_id == row[4]:

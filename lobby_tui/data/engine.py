@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from lobby_tui.data import raw_rows
 from lobby_tui.data.chain import ChainedSession
 from lobby_tui.data.views import StoreError
 from lobby_tui.locale import N_
@@ -132,7 +133,11 @@ def _configure_sqlite_connection(busy_timeout: float, dbapi_connection, _record)
 
 
 def _begin_sqlite(connection) -> None:
-    connection.exec_driver_sql(connection.get_execution_options().get("sqlite_begin", "BEGIN"))
+    begin = connection.get_execution_options().get("sqlite_begin", "BEGIN")
+    if begin == "BEGIN":  # a read's: it takes no lock, so it never waits or fails on one
+        raw_rows.execute(connection, begin, ())  # without SQLAlchemy's work per statement
+    else:
+        connection.exec_driver_sql(begin)
 
 
 # The advisory lock every write transaction holds on PostgreSQL (a constant of lobby-tui's own).

@@ -20,12 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
 
-from lobby_tui.data import entries, raw_rows
+from lobby_tui.data import entries, page_views, raw_rows
 from lobby_tui.data.models import (
     ComplaintAction,
     ComplaintCase,
@@ -216,9 +215,6 @@ _PAGE_ROWS = (
 # Where a page's row holds what is read of it, by position: a Row's attributes are slower.
 _REVISED = len(entries.ROW_COLUMNS)
 _VOIDED, _NUMBER = _REVISED + 1, _REVISED + 2
-_STEPS = itemgetter(
-    *(entries.ROW_COLUMNS.index(name) for name in ("kind", "follow_up_due", "resolved"))
-)
 
 
 @lru_cache(maxsize=256)
@@ -249,16 +245,4 @@ def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:
     whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
     values are not known yet) have their events read.
     """
-    changed, stepped = [], []
-    has_steps = entries.has_steps
-    for row in rows:
-        if row[_REVISED] or row[_VOIDED]:
-            changed.append(row[0])
-            stepped.append(row[0])
-        elif has_steps(*_STEPS(row)):
-            stepped.append(row[0])
-    revisions, events = entries.steps_of(connection, sorted(changed), stepped)
-    return [
-        entries.view_of_row(row, revisions.get(row[0], []), events.get(row[0], []), row[_NUMBER])
-        for row in rows
-    ]
+    return page_views.views_of(connection, rows, _REVISED, _VOIDED, _NUMBER)

@@ -14,6 +14,7 @@ store runs (tests of query plans, the bench) sees these too.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -33,6 +34,7 @@ class Prepared(NamedTuple):
     binds: dict[str, Any]
     times: tuple[int, ...]  # columns holding UTCDateTime text
     booleans: tuple[int, ...]  # columns holding 0 / 1
+    named: type[tuple[Any, ...]]  # a row with its columns by name, as SQLAlchemy's Row has them
 
 
 _PREPARED: dict[int, tuple[Select, Prepared]] = {}
@@ -57,7 +59,8 @@ def prepared(statement: Select, connection: Connection) -> Prepared:
     columns = list(statement.selected_columns)
     times = tuple(i for i, c in enumerate(columns) if isinstance(c.type, UTCDateTime))
     booleans = tuple(i for i, c in enumerate(columns) if isinstance(c.type, Boolean))
-    found_now = Prepared(compiled.string, names, defaults, binds, times, booleans)
+    named = namedtuple("Row", [c.key for c in statement.selected_columns], rename=True)
+    found_now = Prepared(compiled.string, names, defaults, binds, times, booleans, named)
     _PREPARED[id(statement)] = (statement, found_now)
     return found_now
 
@@ -110,6 +113,15 @@ def rows(connection: Connection, statement: Select, values: dict[str, Any]) -> l
     return found
 
 
+def first(connection: Connection, statement: Select, values: dict[str, Any]) -> Any:
+    """The first row of ``statement`` as ``rows`` types it, its columns also by name; or None.
+    On another database than SQLite, through SQLAlchemy."""
+    if connection.dialect.name != "sqlite":
+        return connection.execute(statement, values).first()
+    found = rows(connection, statement, values)
+    return prepared(statement, connection).named._make(found[0]) if found else None
+
+
 _fromisoformat = datetime.fromisoformat
 
 
@@ -142,8 +154,8 @@ def steps(
             revisions.setdefault(row[0], []).append(_RevisionStep._make(row))
     if event_ids:
         for entry_id, event, sold in in_list(connection, _EVENT_SQL, event_ids):
-            sold = None if sold is None else bool(sold)
-            events.setdefault(entry_id, []).append(_EventStep(entry_id, event, sold))
+            step = (entry_id, event, None if sold is None else bool(sold))
+            events.setdefault(entry_id, []).append(_new_step(_EventStep, step))
     return revisions, events
 
 
@@ -167,3 +179,6 @@ class _EventStep(NamedTuple):
     entry_id: int
     event: str
     product_sold: bool | None
+
+
+_new_step = tuple.__new__  # as NamedTuple._make, without its length check

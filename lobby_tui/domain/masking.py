@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 
 from stdnum import luhn
@@ -52,6 +53,47 @@ _ELEVEN_DIGITS = re.compile(r"(?:\D*+\d){11}")
 # For a caller masking many texts, most of them without (a page of the log): no call of ``mask``.
 may_hold_number = _ELEVEN_DIGITS.match
 _SEPARATORS = str.maketrans("", "", " .-")
+# The characters that ``_fold`` turns into an ASCII digit, as ranges of code points: ASCII and
+# full-width digits, super- and subscripts, circled, mathematical and segmented digits
+# (tests/test_masking.py checks the list against the whole of Unicode).
+DIGIT_LIKE = (
+    (0x30, 0x39),
+    (0xB2, 0xB3),
+    (0xB9, 0xB9),
+    (0x2070, 0x2070),
+    (0x2074, 0x2079),
+    (0x2080, 0x2089),
+    (0x2460, 0x2468),
+    (0x24EA, 0x24EA),
+    (0xFF10, 0xFF19),
+    (0x1D7CE, 0x1D7FF),
+    (0x1FBF0, 0x1FBF9),
+)
+_DIGIT = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in DIGIT_LIKE) + "]"
+# Every number masked is 11 or more of them with at most one separator between two: a text
+# without such a run has nothing to mask, however many digits it holds (200,000 yuan, 50,000).
+_NOT_DIGIT = "[^" + _DIGIT[1:]
+_RUN = re.compile(rf"{_DIGIT}(?:{_NOT_DIGIT}?+{_DIGIT}){{10}}")
+# For many texts at once (``may_hold_numbers``): their UTF-8 bytes, less every byte but the
+# ASCII digits, the first byte of the other digit-like characters, and the NUL between texts.
+_KEPT_BYTES = {0} | {chr(c).encode()[0] for low, high in DIGIT_LIKE for c in range(low, high + 1)}
+_DROPPED_BYTES = bytes(b for b in range(256) if b not in _KEPT_BYTES)
+# A text that keeps 11 bytes or more: found from the NUL before it, which a search finds quickly.
+_ELEVEN_KEPT = re.compile(rb"\x00[^\x00]{11}")
+
+
+def may_hold_numbers(texts: Sequence[str | None]) -> list[int]:
+    """Where in ``texts`` a text may hold a number to mask; ``mask`` leaves any other as it is.
+
+    For many texts at once (the free text of a page of the log): in a few calls, rather than a
+    match for each. A text may hold a number when it holds 11 or more characters that could
+    be digits, counted on its UTF-8 bytes: no Python work for each text.
+    """
+    joined = "\0".join(texts if None not in texts else [text or "" for text in texts])
+    if joined.count("\0") != len(texts) - 1:  # a NUL inside a text: each on its own
+        return [at for at, text in enumerate(texts) if text and may_hold_number(text)]
+    kept = ("\0" + joined).encode("utf-8", "surrogatepass").translate(None, _DROPPED_BYTES)
+    return [kept.count(0, 0, found.start()) for found in _ELEVEN_KEPT.finditer(kept)]
 
 
 def mask(text: str | None) -> str | None:
@@ -90,7 +132,7 @@ def unmasked(edited: str | None, clear: str | None) -> str | None:
 
 def _numbers(text: str) -> list[tuple[int, int, str]]:
     """Where ``text`` holds a number to mask, in order: (start, end, the number as shown)."""
-    if _ELEVEN_DIGITS.match(text) is None:
+    if _ELEVEN_DIGITS.match(text) is None or _RUN.search(text) is None:
         return []
     folded = _fold(text)
     found: list[tuple[int, int, str]] = []

@@ -35,6 +35,12 @@ class FollowsTheLog:
         # the desk's timeline one turn of the event loop sooner (issue 15's budget).
         self.app.log_changed.subscribe(self, self._log_changed, immediate=True)
 
+    def on_unmount(self) -> None:
+        # Textual keeps a subscriber in a WeakKeyDictionary whose value, the callback, holds
+        # the subscriber: a closed screen stays alive, widgets, page and all, until the next
+        # write is published. Unsubscribed, it is freed with its screen.
+        self.app.log_changed.unsubscribe(self)
+
     def on_screen_resume(self) -> None:
         if self.RELOADS_ON_RESUME:
             self._missed = None
