@@ -36,7 +36,7 @@ SAVE_TIMEOUT = 10.0
 STAGES = (
     ("Ctrl+S → the form hands the save over (keys, checks)", "key", "handed"),
     ("the journal line (pending saves)", "journal_in", "journal_out"),
-    ("handed over → the writer thread starts the write", "queued", "write_in"),
+    ("kept → the writer thread starts the write", "journal_out", "write_in"),
     ("the write: Store.entries.add, chain, commit", "write_in", "write_out"),
     ("written → the form gets SaveLanded", "write_out", "saved"),
     ("SaveLanded → on the timeline", "saved", "shown"),
@@ -65,7 +65,9 @@ class Stages:
         from lobby_tui.writes import WriteQueue
 
         patches = [
-            (WriteQueue, "save", self._around(WriteQueue.save, "handed", "queued")),
+            # The form waits in WriteQueue.save while the writer has a first go (writes.py,
+            # WRITE_FIRST_SECONDS): its end is no stage's mark.
+            (WriteQueue, "save", self._around(WriteQueue.save, "handed", "save_returned")),
             (PendingSaves, "add", self._around(PendingSaves.add, "journal_in", "journal_out")),
             (WriteQueue, "attach", self._attach(WriteQueue.attach)),
         ]

@@ -37,6 +37,11 @@ SHOWN_AFTER = 1.0  # seconds a save may take before the header counts it as wait
 # with the UI thread drawing the emptied form meanwhile, each took up to 5 ms to come back,
 # and a save of about 2 ms of work reached the timeline 15-20 ms after Ctrl+S (issue 15).
 SWITCH_INTERVAL = 0.0001
+# How long a form's save lets the writer have the processor before the form is drawn empty: the
+# UI thread waits (holding no GIL) until the save is committed, or this long at most. Drawn
+# meanwhile, the form took half of every slice of the processor the write needed, and the write
+# took four times as long as alone (issue 15). Keys typed during the wait are read after it.
+WRITE_FIRST_SECONDS = 0.02
 
 
 class _QuickSwitches:
@@ -120,6 +125,7 @@ class _Save:
     save: PendingSave
     reply_to: MessagePump
     kept: bool  # in the journal file (false only when even that could not be written)
+    tried: threading.Event | None = None  # set once the writer has tried it the first time
 
 
 class WriteQueue:
@@ -155,15 +161,21 @@ class WriteQueue:
                 self._latest[job.supersedes] = job
         self._jobs.put(job)
 
-    def save(self, save: PendingSave, reply_to: MessagePump) -> None:
-        """Keep ``save`` in the journal, then queue it behind every save made before it."""
+    def save(self, save: PendingSave, reply_to: MessagePump, *, wait: float = 0.0) -> None:
+        """Keep ``save`` in the journal, then queue it behind every save made before it.
+
+        With ``wait``, and the database answering, return once the writer has tried it, or
+        after ``wait`` seconds at most: the write has the processor to itself meanwhile."""
         kept = self._keep(save)
         with self._lock:
             self._unlanded[save.key] = monotonic()
             shown = self._fault is not None
-        self._jobs.put(_Save(save, reply_to, kept))
+        tried = threading.Event() if wait > 0 and not shown else None
+        self._jobs.put(_Save(save, reply_to, kept, tried))
         if shown:
             self._fallback.post_message(SavesChanged())  # one more waiting
+        if tried is not None:
+            tried.wait(wait)
 
     def resume(self, saves: list[PendingSave]) -> None:
         """Saves found waiting in the journal at start: sent before anything made later."""
@@ -269,6 +281,9 @@ class WriteQueue:
             self._landed(item.save.key, returned=str(error))
             self._reply(item.reply_to, SaveReturned(item.save, error))
             return True
+        finally:
+            if item.tried is not None:
+                item.tried.set()
         self._landed(item.save.key)
         self._reply(item.reply_to, SaveLanded(item.save, result))
         return True

@@ -101,3 +101,54 @@ async def test_the_desk_keeps_its_limit_after_saves_made_under_a_form(db, make_a
         assert desk.selected_entry().ticket == "B001"
         timeline.move_cursor(row=TIMELINE_LIMIT - 1)
         assert desk.selected_entry().text == "earlier note 2"
+
+
+async def _order_of_write_and_clear(db, make_app, monkeypatch, *, write_takes: float, cap: float):
+    """What happened first on a save: its write finishing, or the form emptying itself."""
+    import time
+
+    import lobby_tui.screens.entry_form as entry_form
+
+    monkeypatch.setattr(entry_form, "WRITE_FIRST_SECONDS", cap)
+    events: list[str] = []
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        entries = app.store.entries
+        add = entries.add
+
+        def slow_add(*args, **kwargs):
+            time.sleep(write_takes)  # a slow disk
+            view = add(*args, **kwargs)
+            events.append("written")
+            return view
+
+        monkeypatch.setattr(entries, "add", slow_add)
+        await pilot.press("f2")
+        await settle(pilot)
+        form = app.screen.query_one(Form)
+        clear = form.clear
+
+        def recorded_clear():
+            events.append("cleared")
+            clear()
+
+        monkeypatch.setattr(form, "clear", recorded_clear)
+        await pilot.press(*"A001", "enter", "4", "2", "ctrl+s")
+        await settle(pilot)
+        assert str(app.screen.query_one("#form-status", Static).content).startswith("saved #")
+    return events
+
+
+async def test_a_save_is_written_before_the_form_is_drawn_empty(db, make_app, monkeypatch):
+    # The writer has the processor to itself for its first try: the form is emptied (and
+    # drawn) after the write, not while it runs.
+    order = await _order_of_write_and_clear(db, make_app, monkeypatch, write_takes=0.1, cap=5)
+    assert order == ["written", "cleared"]
+
+
+async def test_a_slow_write_keeps_the_form_waiting_no_longer_than_its_cap(
+    db, make_app, monkeypatch
+):
+    order = await _order_of_write_and_clear(db, make_app, monkeypatch, write_takes=2, cap=0.05)
+    assert order == ["cleared", "written"]

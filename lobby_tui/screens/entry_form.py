@@ -23,7 +23,7 @@ from lobby_tui.widgets.footer import LobbyFooter
 from lobby_tui.widgets.form import FieldSpec, Form
 from lobby_tui.widgets.header import DutyHeader
 from lobby_tui.widgets.hints import Item, KeyHints
-from lobby_tui.writes import SaveLanded, SaveReturned
+from lobby_tui.writes import WRITE_FIRST_SECONDS, SaveLanded, SaveReturned
 
 if TYPE_CHECKING:
     from lobby_tui.data.pending import PendingSave
@@ -105,7 +105,7 @@ class EntryFormScreen(KeepsDraft, LobbyScreen):
             fields=fields,
             at=now,
         )
-        self.session.writes.save(save, reply_to=self)
+        self.session.writes.save(save, reply_to=self, wait=WRITE_FIRST_SECONDS)
 
     def _say(self, status: str) -> None:
         """The status line, one cell high (app.tcss): its text changes, never the screen's
