@@ -166,9 +166,9 @@ class EntryArea(Area):
             if not changed:
                 raise ValidationError("changes", N_("Nothing was changed."))
             session.add(
-                Revision(
+                _next_revision(
+                    revisions,
                     entry_id=entry.id,
-                    number=max((r.number for r in revisions), default=1) + 1,
                     action="revise",
                     reason=reason,
                     old_values=entries.to_json({name: current[name] for name in changed}),
@@ -190,9 +190,9 @@ class EntryArea(Area):
             if any(revision.action == "void" for revision in revisions):
                 raise StoreError(N_("This entry is void and can no longer be changed."))
             session.add(
-                Revision(
+                _next_revision(
+                    revisions,
                     entry_id=entry.id,
-                    number=max((r.number for r in revisions), default=1) + 1,
                     action="void",
                     reason=reason,
                     staff_id=staff.id,
@@ -256,3 +256,8 @@ class EntryArea(Area):
             values, _voided = entries.latest_values(entry, revisions)
             audit(session, "reveal", actor, entry_id=entry.id, field=field)
             return values[field]
+
+
+def _next_revision(revisions: list[Revision], **values: Any) -> Revision:
+    """The entry's next revision: numbered after its last (the entry as written is 1)."""
+    return Revision(number=max((r.number for r in revisions), default=1) + 1, **values)
