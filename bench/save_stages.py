@@ -32,14 +32,16 @@ POLL = 0.0005
 SAVE_TIMEOUT = 10.0
 
 # The stages in the order a save passes them: (name, mark it starts at, mark it ends at).
-# "key" is Ctrl+S itself; "saved" is the form receiving SaveLanded; "shown" the timeline's row.
+# "key" is Ctrl+S itself; "saved" is the form learning the save landed, either as WriteQueue.save
+# returns from its wait with what the store returned, or by a SaveLanded message when the write
+# took longer; "shown" is the timeline's row.
 STAGES = (
     ("Ctrl+S → the form hands the save over (keys, checks)", "key", "handed"),
     ("the journal line (pending saves)", "journal_in", "journal_out"),
     ("kept → the writer thread starts the write", "journal_out", "write_in"),
     ("the write: Store.entries.add, chain, commit", "write_in", "write_out"),
-    ("written → the form gets SaveLanded", "write_out", "saved"),
-    ("SaveLanded → on the timeline", "saved", "shown"),
+    ("written → the form has it (back from the wait, or SaveLanded)", "write_out", "saved"),
+    ("the form has it → on the timeline", "saved", "shown"),
 )
 
 
@@ -48,6 +50,8 @@ class Stages:
 
     def __init__(self) -> None:
         self.marks: dict[str, float] = {}
+        # Told what the store returned when WriteQueue.save brings back a save that landed.
+        self.landed: Callable[[Any], None] | None = None
 
     def start(self) -> None:
         self.marks = {}
@@ -67,7 +71,11 @@ class Stages:
         patches = [
             # The form waits in WriteQueue.save while the writer has a first go (writes.py,
             # WRITE_FIRST_SECONDS): its end is no stage's mark.
-            (WriteQueue, "save", self._around(WriteQueue.save, "handed", "save_returned")),
+            (
+                WriteQueue,
+                "save",
+                self._save(self._around(WriteQueue.save, "handed", "save_returned")),
+            ),
             (PendingSaves, "add", self._around(PendingSaves.add, "journal_in", "journal_out")),
             (WriteQueue, "attach", self._attach(WriteQueue.attach)),
         ]
@@ -88,6 +96,16 @@ class Stages:
                 return function(*args, **kwargs)
             finally:
                 self.mark(after)
+
+        return wrapper
+
+    def _save(self, save: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(save)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = save(*args, **kwargs)
+            if result is not None and self.landed is not None:
+                self.landed(result)
+            return result
 
         return wrapper
 
@@ -121,6 +139,7 @@ class SaveWatch:
     def __init__(self, saved: type, failed: type, loaded: type) -> None:
         self._saved, self._failed, self._loaded = saved, failed, loaded
         self.stages = Stages()
+        self.stages.landed = self._landed
         self.started: float | None = None
         self._gc_started: float | None = None
 
@@ -150,12 +169,16 @@ class SaveWatch:
             self.full_gc += perf_counter() - self._gc_started
             self._gc_started = None
 
+    def _landed(self, result: Any) -> None:
+        if self.started is not None and self.saved_at is None:
+            self.saved_at = perf_counter()
+            self.entry_id = result.id
+
     def hook(self, message: Message) -> None:
         if self.started is None:
             return
-        if isinstance(message, self._saved) and self.saved_at is None:
-            self.saved_at = perf_counter()
-            self.entry_id = message.result.id
+        if isinstance(message, self._saved):
+            self._landed(message.result)
         elif isinstance(message, self._failed):
             self.error = message.error
         elif isinstance(message, self._loaded) and self.loaded_at is None:

@@ -10,11 +10,12 @@ from textual import on
 from textual.app import App
 
 from lobby_tui.locale import _
-from lobby_tui.messages import Failed, LogChanged, Wrote
+from lobby_tui.messages import Change, Failed, LogChanged, Wrote, change_of
 from lobby_tui.writes import SaveLanded, SaveReturned, SavesChanged, WriteRefused
 
 if TYPE_CHECKING:
     from lobby_tui.data.pending import PendingSave
+    from lobby_tui.data.views import EntryView
 
 
 class HandlesSaves(App):
@@ -31,7 +32,7 @@ class HandlesSaves(App):
     @on(SaveLanded)
     def _save_landed(self, event: SaveLanded) -> None:
         """A save landed after staff left its form, or one kept from an earlier start."""
-        self._wrote(Wrote(getattr(event.result, "entry", event.result), added=True))
+        self.announce(getattr(event.result, "entry", event.result), added=True)
 
     @on(SaveReturned)
     def _save_returned(self, event: SaveReturned) -> None:
@@ -86,8 +87,12 @@ class HandlesSaves(App):
 
     @on(Wrote)
     def _wrote(self, event: Wrote) -> None:
-        """A write was committed: said once to every screen that shows such things."""
-        change = LogChanged(event.what, event.entry, event.added, self.writes.answered)
+        self.announce(event.entry, added=event.added, what=event.what)
+
+    def announce(self, entry: EntryView | None, *, added: bool, what: Change | None = None) -> None:
+        """A write was committed: said once to every screen that shows such things. Called
+        on the UI thread; screens posting ``Wrote`` come here one turn of the loop later."""
+        change = LogChanged(what or change_of(entry), entry, added, self.writes.answered)
         self.log_changed.publish(change)
 
 

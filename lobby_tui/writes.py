@@ -120,12 +120,22 @@ class WriteJob:
     supersedes: Hashable | None = None
 
 
+_NOT_YET = object()
+
+
 @dataclass
 class _Save:
     save: PendingSave
     reply_to: MessagePump
     kept: bool  # in the journal file (false only when even that could not be written)
-    tried: threading.Event | None = None  # set once the writer has tried it the first time
+    # A form waiting for the first try (``WriteQueue.save`` with ``wait``): set once the writer
+    # has tried it. Whichever of the two finds the other still there under ``claim`` answers:
+    # the form takes a save that landed meanwhile from ``result``; after the form has stopped
+    # waiting (``gone``), the writer posts SaveLanded as for any other save.
+    tried: threading.Event | None = None
+    claim: threading.Lock | None = None
+    result: Any = _NOT_YET
+    gone: bool = False
 
 
 class WriteQueue:
@@ -161,21 +171,30 @@ class WriteQueue:
                 self._latest[job.supersedes] = job
         self._jobs.put(job)
 
-    def save(self, save: PendingSave, reply_to: MessagePump, *, wait: float = 0.0) -> None:
+    def save(self, save: PendingSave, reply_to: MessagePump, *, wait: float = 0.0) -> Any:
         """Keep ``save`` in the journal, then queue it behind every save made before it.
 
         With ``wait``, and the database answering, return once the writer has tried it, or
-        after ``wait`` seconds at most: the write has the processor to itself meanwhile."""
+        after ``wait`` seconds at most: the write has the processor to itself meanwhile. What
+        the store returned comes back when the save landed in that time, and no SaveLanded is
+        posted for it then: the caller shows it at once. Otherwise None, and ``reply_to`` hears
+        how it went later, by message."""
         kept = self._keep(save)
         with self._lock:
             self._unlanded[save.key] = monotonic()
             shown = self._fault is not None
-        tried = threading.Event() if wait > 0 and not shown else None
-        self._jobs.put(_Save(save, reply_to, kept, tried))
+        item = _Save(save, reply_to, kept)
+        if wait > 0 and not shown:
+            item.tried, item.claim = threading.Event(), threading.Lock()
+        self._jobs.put(item)
         if shown:
             self._fallback.post_message(SavesChanged())  # one more waiting
-        if tried is not None:
-            tried.wait(wait)
+        if item.tried is None or item.claim is None:
+            return None
+        item.tried.wait(wait)
+        with item.claim:
+            item.gone = True
+            return None if item.result is _NOT_YET else item.result
 
     def resume(self, saves: list[PendingSave]) -> None:
         """Saves found waiting in the journal at start: sent before anything made later."""
@@ -277,16 +296,29 @@ class WriteQueue:
             fault = fault_of(error)
             if fault is not None:
                 self._hold(item, fault, waiting=waiting)
+                self._tried(item)
                 return False
             self._landed(item.save.key, returned=str(error))
+            self._tried(item)
             self._reply(item.reply_to, SaveReturned(item.save, error))
             return True
-        finally:
-            if item.tried is not None:
-                item.tried.set()
         self._landed(item.save.key)
-        self._reply(item.reply_to, SaveLanded(item.save, result))
+        if not self._tried(item, result):
+            self._reply(item.reply_to, SaveLanded(item.save, result))
         return True
+
+    def _tried(self, item: _Save, result: Any = _NOT_YET) -> bool:
+        """Wake the form waiting for ``item``'s first try, if any; True when it takes
+        ``result`` (a save that landed) and no reply is to be posted."""
+        if item.tried is None or item.claim is None:
+            return False
+        taken = False
+        with item.claim:
+            if not item.gone and result is not _NOT_YET:
+                item.result, taken = result, True
+                self.answered += 1  # before the form announces it (see ``answered``)
+            item.tried.set()
+        return taken
 
     def _hold(self, item: _Save, fault: Fault, *, waiting: bool) -> None:
         if not waiting:

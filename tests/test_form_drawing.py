@@ -93,6 +93,8 @@ async def test_the_desk_keeps_its_limit_after_saves_made_under_a_form(db, make_a
         for number in range(2):
             await pilot.press(*f"B{number:03d}", "enter", "1", "1", "ctrl+s")
             await settle(pilot)
+        # Under the form no save paid for dropping the desk's last row.
+        assert timeline.row_count == TIMELINE_LIMIT + 2
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is desk
@@ -104,16 +106,33 @@ async def test_the_desk_keeps_its_limit_after_saves_made_under_a_form(db, make_a
 
 
 async def _order_of_write_and_clear(db, make_app, monkeypatch, *, write_takes: float, cap: float):
-    """What happened first on a save: its write finishing, or the form emptying itself."""
+    """In what order a save's write finished, its entry reached the desk's timeline, the form
+    emptied itself, and the form heard of the save by a SaveLanded message (when at all)."""
     import time
 
     import lobby_tui.screens.entry_form as entry_form
+    from lobby_tui.screens.desk import DeskScreen
+    from lobby_tui.writes import SaveLanded
 
     monkeypatch.setattr(entry_form, "WRITE_FIRST_SECONDS", cap)
     events: list[str] = []
     app = make_app(db)
-    async with app.run_test(size=(120, 40)) as pilot:
+
+    def hook(message):
+        if isinstance(message, SaveLanded):
+            events.append("SaveLanded")
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await sign_in(pilot, *LOBBY)
+        desk = app.screen
+        assert isinstance(desk, DeskScreen)
+        entry_added = desk.entry_added
+
+        def recorded_entry_added(entry):
+            events.append("on the desk")
+            entry_added(entry)
+
+        monkeypatch.setattr(desk, "entry_added", recorded_entry_added)
         entries = app.store.entries
         add = entries.add
 
@@ -142,13 +161,15 @@ async def _order_of_write_and_clear(db, make_app, monkeypatch, *, write_takes: f
 
 async def test_a_save_is_written_before_the_form_is_drawn_empty(db, make_app, monkeypatch):
     # The writer has the processor to itself for its first try: the form is emptied (and
-    # drawn) after the write, not while it runs.
+    # drawn) after the write, not while it runs; and the entry, landed meanwhile, is on the
+    # desk's timeline before that, with no message on the way.
     order = await _order_of_write_and_clear(db, make_app, monkeypatch, write_takes=0.1, cap=5)
-    assert order == ["written", "cleared"]
+    assert order == ["written", "on the desk", "cleared"]
 
 
 async def test_a_slow_write_keeps_the_form_waiting_no_longer_than_its_cap(
     db, make_app, monkeypatch
 ):
+    # The save landed after the form stopped waiting: the form hears it by message, once.
     order = await _order_of_write_and_clear(db, make_app, monkeypatch, write_takes=2, cap=0.05)
-    assert order == ["cleared", "written"]
+    assert order == ["cleared", "written", "SaveLanded", "on the desk"]

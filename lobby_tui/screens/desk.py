@@ -149,7 +149,8 @@ class DeskScreen(FollowsTheLog, FollowsOtherTerminals, EntryActions, LobbyScreen
         counts = {**snapshot.counts, entry.kind: snapshot.counts.get(entry.kind, 0) + 1}
         # Under a form the timeline may grow past its limit: the desk reads the day again when
         # it is shown (RELOADS_ON_RESUME), and a save does not pay for dropping the last row.
-        limit = TIMELINE_LIMIT if self.is_current else None
+        # (Not Screen.is_current: that is true of the screen just under the top one as well.)
+        limit = TIMELINE_LIMIT if self.app.screen is self else None
         self.snapshot = replace(
             snapshot,
             entries=[entry, *snapshot.entries][:limit],
