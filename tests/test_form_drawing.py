@@ -173,3 +173,53 @@ async def test_a_slow_write_keeps_the_form_waiting_no_longer_than_its_cap(
     # The save landed after the form stopped waiting: the form hears it by message, once.
     order = await _order_of_write_and_clear(db, make_app, monkeypatch, write_takes=2, cap=0.05)
     assert order == ["cleared", "written", "SaveLanded", "on the desk"]
+
+
+async def test_a_save_ending_as_the_form_stops_waiting_is_answered_once(db, make_app, monkeypatch):
+    # Writes that take about as long as the form waits: some land while it waits, some just
+    # after. Each is answered once, by the form taking it or by SaveLanded, never by both.
+    import random
+    import time
+
+    import lobby_tui.screens.entry_form as entry_form
+    from lobby_tui.writes import SaveLanded
+
+    posted: list[int] = []
+
+    def hook(message):
+        if isinstance(message, SaveLanded):
+            posted.append(message.result.id)
+
+    app = make_app(db)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await sign_in(pilot, *LOBBY)
+        desk = app.screen
+        entries = app.store.entries
+        add = entries.add
+        takes = random.Random(15)
+
+        def add_in_a_while(*args, **kwargs):
+            time.sleep(takes.uniform(0.0, 2 * entry_form.WRITE_FIRST_SECONDS))
+            return add(*args, **kwargs)
+
+        monkeypatch.setattr(entries, "add", add_in_a_while)
+        await pilot.press("f2")
+        await settle(pilot)
+        screen = app.screen
+        landed: list[int] = []
+        landed_once = screen.landed
+
+        def counted(entry):
+            landed.append(entry.id)
+            landed_once(entry)
+
+        monkeypatch.setattr(screen, "landed", counted)
+        saves = 30
+        for number in range(saves):
+            await pilot.press(*f"C{number:03d}", "enter", "1", "1", "ctrl+s")
+        await settle(pilot)
+        assert len(landed) == len(set(landed)) == saves
+        assert set(posted) <= set(landed)
+        assert 0 < len(posted) < saves  # both ways were taken
+        tickets = [entry.ticket for entry in desk.entries if entry.id in set(landed)]
+        assert tickets == [f"C{number:03d}" for number in reversed(range(saves))]
