@@ -122,7 +122,8 @@ def _searches(
 
 def _plan(store: Any, actor: Any, log_filter: Any) -> dict[str, Any]:
     """EXPLAIN ANALYZE of the page query (the statement that reads the page's rows) as the
-    data layer runs it: its total time and the scans it chose."""
+    data layer runs it, after what it runs before in the same transaction: its total time and
+    the scans it chose."""
     from sqlalchemy import event
 
     from lobby_tui.data.log_pages import page_rows
@@ -140,12 +141,19 @@ def _plan(store: Any, actor: Any, log_filter: Any) -> dict[str, Any]:
             page_rows(reading, branch, log_filter, None, False, 100)
     finally:
         event.remove(engine, "before_cursor_execute", capture)
-    statement, parameters = statements[-1]
+    # The page query is the last that reads entries; a search's look at the log and its
+    # planner settings (search.probe, search.planned) come before it, in the same transaction.
+    at = max(i for i, (sql, _) in enumerate(statements) if sql.lstrip().startswith("SELECT entry."))
     with engine.connect() as connection:
         raw = connection.connection.driver_connection
+        for sql, values in statements[:at]:
+            if sql.strip().upper() not in ("BEGIN", "COMMIT"):
+                raw.execute(sql, values or None)
+        statement, parameters = statements[at]
         lines = [
             row[0] for row in raw.execute(f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)
         ]
+        raw.rollback()
     # The first scan is the keyset query's, the one that finds the page: the trigram index,
     # the log's order index walked until a page matched, or the whole table read.
     scans = [line.strip().removeprefix("->").strip() for line in lines if "Scan" in line]

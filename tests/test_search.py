@@ -69,27 +69,53 @@ def found(store: Store, actor: Actor, day: dict[str, int], query: str) -> set[st
     return {names.get(entry.id, entry.text) for entry in page.entries}
 
 
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("吞", {"ATM吞卡，客户明天凭身份证领取"}),  # one Chinese character
-        ("款", {"客户存款5万元，引导至3号窗口", "存，款分开写的一行", "款存倒过来"}),
-        ("存款", {"客户存款5万元，引导至3号窗口"}),  # two: adjacent, in this order, nothing between
-        ("贵宾室", {"VIP客户到店，引导至贵宾室"}),  # three and more: trigram
-        ("理财经理", {"VIP客户到店，引导至贵宾室"}),  # in the outcome
-        ("atm", {"ATM吞卡，客户明天凭身份证领取", "The ATM swallowed a card"}),  # any case
-        ("Swallowed", {"The ATM swallowed a card"}),
-        ("ab", {"Asked about the USD rate and yearly quota"}),  # two Latin letters, mid-word
-        ("vip客户", {"VIP客户到店，引导至贵宾室"}),  # mixed
-        ("M吞", {"ATM吞卡，客户明天凭身份证领取"}),
-        ("A023", {"客户存款5万元，引导至3号窗口"}),  # a ticket number
-        ("a02", {"客户存款5万元，引导至3号窗口"}),
-        ("ATM 吞卡", {"ATM吞卡，客户明天凭身份证领取"}),  # every term must be found
-        ("邮政", set()),
-    ],
-)
+SEARCHES = [
+    ("吞", {"ATM吞卡，客户明天凭身份证领取"}),  # one Chinese character
+    ("款", {"客户存款5万元，引导至3号窗口", "存，款分开写的一行", "款存倒过来"}),
+    ("存款", {"客户存款5万元，引导至3号窗口"}),  # two: adjacent, in this order, nothing between
+    ("贵宾室", {"VIP客户到店，引导至贵宾室"}),  # three and more: trigram
+    ("理财经理", {"VIP客户到店，引导至贵宾室"}),  # in the outcome
+    ("atm", {"ATM吞卡，客户明天凭身份证领取", "The ATM swallowed a card"}),  # any case
+    ("Swallowed", {"The ATM swallowed a card"}),
+    ("ab", {"Asked about the USD rate and yearly quota"}),  # two Latin letters, mid-word
+    ("vip客户", {"VIP客户到店，引导至贵宾室"}),  # mixed
+    ("M吞", {"ATM吞卡，客户明天凭身份证领取"}),
+    ("A023", {"客户存款5万元，引导至3号窗口"}),  # a ticket number
+    ("a02", {"客户存款5万元，引导至3号窗口"}),
+    ("ATM 吞卡", {"ATM吞卡，客户明天凭身份证领取"}),  # every term must be found
+    ("邮政", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCHES)
 def test_staff_find_entries_by_any_part_of_their_text(store, lobby, day, query, expected):
     assert found(store, lobby, day, query) == expected
+
+
+def test_a_search_finds_the_same_entries_however_its_page_is_found(store, lobby, day, monkeypatch):
+    # On a server, a look at the next PROBE_ROWS entries settles how a search's page is found
+    # (search.probe): by walking the log's order when they hold a page of matches or the log
+    # ends among them (this short day), else from the text indexes. One entry looked at holds
+    # no page: every search is then looked up. Either way, the same entries.
+    from lobby_tui.data import search
+
+    ways: list[bool] = []
+    planned = search.planned
+
+    def noted(connection, *, walk):
+        ways.append(walk)
+        return planned(connection, walk=walk)
+
+    monkeypatch.setattr(search, "planned", noted)
+    walked = {query: found(store, lobby, day, query) for query, _ in SEARCHES}
+    monkeypatch.setattr(search, "PROBE_ROWS", 1)
+    looked_up = {query: found(store, lobby, day, query) for query, _ in SEARCHES}
+
+    assert walked == looked_up == dict(SEARCHES)
+    if store.db.engine.dialect.name == "postgresql":
+        assert ways == [True] * len(SEARCHES) + [False] * len(SEARCHES)
+    else:  # FTS5 finds the matches; the order is walked only for many (FEW_MATCHES)
+        assert ways == []
 
 
 @pytest.mark.parametrize(

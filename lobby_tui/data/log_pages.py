@@ -22,9 +22,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Integer, Row, Select, bindparam, select, true, tuple_
+from sqlalchemy import Connection, Integer, Row, Select, bindparam, func, select, true, tuple_
 
-from lobby_tui.data import entries, page_views, raw_rows
+from lobby_tui.data import entries, page_views, raw_rows, search
 from lobby_tui.data.models import (
     ComplaintAction,
     ComplaintCase,
@@ -33,7 +33,13 @@ from lobby_tui.data.models import (
     OpenComplaint,
     Staff,
 )
-from lobby_tui.data.search import TextMatch, match_condition, search_terms, unindexed
+from lobby_tui.data.search import (
+    TextMatch,
+    like_condition,
+    match_condition,
+    search_terms,
+    unindexed,
+)
 from lobby_tui.data.views import BranchInfo, EntryView, LogFilter
 from lobby_tui.domain.clock import branch_zone, day_end, day_start
 from lobby_tui.domain.complaint_steps import Action
@@ -61,6 +67,9 @@ class Shape(NamedTuple):
     cases: str | None  # how complaint cases are picked: open, in_status, ended
     upward: bool  # oldest first, from the key or the oldest entry
     few: bool  # so few match that they are looked up by id and sorted, not found by index
+    # A search on PostgreSQL: whether its page is found by walking the log's order (its terms
+    # then checked by ILIKE alone) or from the text indexes (search.probe); None otherwise.
+    walk: bool | None = None
 
 
 def page_rows(
@@ -104,10 +113,15 @@ def page_rows(
     if key is not None:
         values["key_at"], values["key_id"] = key
     shape = Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few)
-    statement = _page_rows(shape)
     if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
-        return raw_rows.rows(connection, statement, values)
-    return connection.execute(statement, values).all()
+        return raw_rows.rows(connection, _page_rows(shape), values)
+    if match is None:
+        return connection.execute(_page_rows(shape), values).all()
+    # A search on PostgreSQL: how the page is found is settled by a look at the log first,
+    # not by the server's estimate of how common the term is (search.probe).
+    walk = search.probe(connection, _probe(shape), values)
+    with search.planned(connection, walk=walk):
+        return connection.execute(_page_rows(shape._replace(walk=walk)), values).all()
 
 
 # Staff numbers are unique per branch (0011): the number is the branch's.
@@ -138,6 +152,52 @@ def _cases_picked(status: str | None, values: dict[str, Any]) -> str | None:
 def _keyset(shape: Shape) -> Select[tuple[int]]:
     """The keyset query of a shape: the ids of the entries on a page and one more."""
     column: Callable[[Any], Any] = unindexed if shape.few else _same
+    conditions, order = _walk(shape, column)
+    # Walking the log, each entry is checked by ILIKE alone: the index of characters would
+    # only cost a call for each entry (search.match_condition).
+    if shape.walk:
+        match = like_condition(shape.names, EntryCurrent.search_text)
+    else:
+        match = match_condition(shape.names)
+    if match is not None:
+        conditions.append(match)
+    return (
+        select(EntryCurrent.entry_id)
+        .where(*conditions)
+        .order_by(*(c.asc() if shape.upward else c.desc() for c in order))
+        .limit(bindparam("size"))
+    )
+
+
+@lru_cache(maxsize=256)
+def _probe(shape: Shape) -> tuple[Select[tuple[int]], Select[tuple[int]]]:
+    """PostgreSQL's look at the log before a search (``search.probe``), over the next
+    ``probe_rows`` entries that the page's other filters keep, from its key on: how many of
+    them the search matches, up to ``size``; and how many there are."""
+    conditions, order = _walk(shape, _same)
+
+    def window(*columns: Any) -> Any:
+        return (
+            select(*columns)
+            .where(*conditions)
+            .order_by(*(c.asc() if shape.upward else c.desc() for c in order))
+            .limit(bindparam("probe_rows"))
+            .subquery()
+        )
+
+    texts = window(EntryCurrent.search_text)
+    matches = (
+        select(texts.c.search_text)
+        .where(like_condition(shape.names, texts.c.search_text))
+        .limit(bindparam("size"))
+        .subquery()
+    )
+    seen = window(EntryCurrent.entry_id)  # the log's order index alone
+    return select(func.count()).select_from(matches), select(func.count()).select_from(seen)
+
+
+def _walk(shape: Shape, column: Callable[[Any], Any]) -> tuple[list[Any], tuple[Any, Any]]:
+    """The keyset query's conditions but the search's, and the log's order."""
     names = shape.names
     conditions = [column(EntryCurrent.branch_id) == bindparam("branch_id")]
     if "first_at" in names:
@@ -154,9 +214,6 @@ def _keyset(shape: Shape) -> Select[tuple[int]]:
             ComplaintAction.case_id.in_(_cases(shape.cases))
         )
         conditions.append(EntryCurrent.entry_id.in_(steps))
-    match = match_condition(names)
-    if match is not None:
-        conditions.append(match)
     order = (column(EntryCurrent.occurred_at), column(EntryCurrent.entry_id))
     if "key_at" in names:
         position = tuple_(*order)
@@ -165,12 +222,7 @@ def _keyset(shape: Shape) -> Select[tuple[int]]:
             bindparam("key_id", type_=Integer()),
         )
         conditions.append(position > key if shape.upward else position < key)
-    return (
-        select(EntryCurrent.entry_id)
-        .where(*conditions)
-        .order_by(*(c.asc() if shape.upward else c.desc() for c in order))
-        .limit(bindparam("size"))
-    )
+    return conditions, order
 
 
 def _same(element: Any) -> Any:
