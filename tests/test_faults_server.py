@@ -3,6 +3,8 @@ saves wait in the pending-saves queue and land once, in order, when the server a
 
 from __future__ import annotations
 
+from textual.widgets import Static
+
 from lobby_tui.widgets.form import Form
 from lobby_tui.widgets.header import DutyHeader
 from tests.conftest import LOBBY, settle, sign_in
@@ -38,3 +40,30 @@ async def test_the_server_stopped_in_a_burst_of_saves_loses_and_doubles_nothing(
         assert "offline" not in str(app.screen.query_one(DutyHeader).render())
     notes = rows(url, "SELECT text FROM entry WHERE kind = 'note' ORDER BY id")
     assert notes == [(f"BURST-{number}",) for number in range(1, 6)]
+
+
+async def test_a_draft_of_an_entry_saved_while_the_server_is_away_does_not_come_back(
+    pg_cluster, make_app
+):
+    url = pg_cluster.new_database()
+    set_up_branch(url).close()
+    app = make_app(url, **FAST)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *LOBBY)
+        await pilot.press("n")
+        await pilot.press(*"AWAY-1")
+        await until(pilot, lambda: rows(url, "SELECT count(*) FROM draft") == [(1,)])
+        pg_cluster.stop_server()
+        try:
+            await pilot.press("ctrl+s")
+            await until(pilot, lambda: app.writes.status() == (1, "unreachable"))
+            await pilot.pause(0.5)  # the emptied form's draft has failed by now, more than once
+            status = str(app.screen.query_one("#form-status", Static).content)
+            assert status == "kept: it is saved as soon as the database answers"
+        finally:
+            pg_cluster.start_server()
+        await until(pilot, lambda: app.writes.waiting == 0)
+        # The draft kept on the server, AWAY-1 as typed, goes as the form is empty.
+        await until(pilot, lambda: rows(url, "SELECT count(*) FROM draft") == [(0,)])
+    notes = rows(url, "SELECT text FROM entry WHERE kind = 'note' ORDER BY id")
+    assert notes == [("AWAY-1",)]

@@ -73,7 +73,14 @@ class KeepsDraft:
         if fault is None:
             self.report_failure(event.error)
             return
-        # What is typed is still on the screen; the draft is written again at the next change.
+        # Tried again until the database answers (as a waiting save is), so that the draft it
+        # keeps ends as the form is: the draft of an entry saved meanwhile, waiting in the
+        # pending-saves queue, must not come back into its form at the next sign-in.
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(self.session.settings.save_retry, self.keep_draft)
+        if self.form.is_blank():
+            return  # nothing typed to lose: the status line goes on saying how the save is kept
+        # What is typed is still on the screen, and in the draft once the database answers.
         said = _("draft not kept: {why}").format(why=_(FAULT_LABELS[fault]))
         statuses = self.query("#form-status")
         if statuses:
