@@ -12,12 +12,18 @@ from tests.faults import FAST, until
 from tests.store_fixtures import rows, set_up_branch
 
 
+def on_a_new_server_database(pg_cluster, make_app):
+    """A new database on the test server with a branch set up, and an app for it whose faults
+    are told quickly (FAST)."""
+    url = pg_cluster.new_database()
+    set_up_branch(url).close()
+    return url, make_app(url, **FAST)
+
+
 async def test_the_server_stopped_in_a_burst_of_saves_loses_and_doubles_nothing(
     pg_cluster, make_app
 ):
-    url = pg_cluster.new_database()
-    set_up_branch(url).close()
-    app = make_app(url, **FAST)
+    url, app = on_a_new_server_database(pg_cluster, make_app)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
         await pilot.press("n")
@@ -45,9 +51,7 @@ async def test_the_server_stopped_in_a_burst_of_saves_loses_and_doubles_nothing(
 async def test_a_draft_of_an_entry_saved_while_the_server_is_away_does_not_come_back(
     pg_cluster, make_app
 ):
-    url = pg_cluster.new_database()
-    set_up_branch(url).close()
-    app = make_app(url, **FAST)
+    url, app = on_a_new_server_database(pg_cluster, make_app)
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot, *LOBBY)
         await pilot.press("n")
