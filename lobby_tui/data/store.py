@@ -12,9 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlmodel import select
-
-from lobby_tui.data.access import audit, branch_info
 from lobby_tui.data.areas.branches import BranchArea
 from lobby_tui.data.areas.checklists import ChecklistArea
 from lobby_tui.data.areas.complaints import ComplaintArea
@@ -26,7 +23,7 @@ from lobby_tui.data.areas.log import LogArea
 from lobby_tui.data.areas.shifts import ShiftArea
 from lobby_tui.data.areas.staff import StaffArea
 from lobby_tui.data.areas.summary import SummaryArea
-from lobby_tui.data.branches import check_new_branch, create_branch
+from lobby_tui.data.branches import NewBranch, add_branch
 from lobby_tui.data.engine import (
     BUSY_TIMEOUT_SECONDS,
     Database,
@@ -34,22 +31,13 @@ from lobby_tui.data.engine import (
     read_only_file,
 )
 from lobby_tui.data.migrate import HEAD, current_revision, refuse_newer, upgrade
-from lobby_tui.data.models import Branch
-from lobby_tui.data.pins import hash_pin
 from lobby_tui.data.views import Actor, BranchInfo, StoreError
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone, utcnow
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, utcnow
 from lobby_tui.locale import N_
 
 READ_ONLY_OLD = N_(
     "This database file is read-only and was written by another release of lobby-tui: "
     "open a copy that can be written, and it is brought up to date."
-)
-
-
-# One branch is set up here, on an empty database, with the first-run screen or ``init``; a
-# database that already has one gets more with ``branch add`` (data/branches.py).
-ALREADY_SET_UP = N_(
-    "This database is already set up: add another branch with lobby-tui branch add."
 )
 
 
@@ -125,21 +113,5 @@ class Store:
     ) -> BranchInfo:
         """Create the branch and its first admin on an empty database; later branches are
         added with ``branches.add`` (``lobby-tui branch add``)."""
-        check_new_branch(branch_code, branch_name, admin_no, admin_name, pin)
-        branch_zone(time_zone)  # refuses an unknown zone before anything is written
-        pin_hash = hash_pin(pin)
-        with self.db.write() as session:
-            if session.exec(select(Branch)).first() is not None:
-                raise StoreError(ALREADY_SET_UP)
-            branch = create_branch(
-                session,
-                code=branch_code,
-                name=branch_name,
-                time_zone=time_zone,
-                demo=demo,
-                admin_no=admin_no,
-                admin_name=admin_name,
-                pin_hash=pin_hash,
-            )
-            audit(session, "setup", Actor.console(), branch_id=branch.id, code=branch_code)
-            return branch_info(branch)
+        new = NewBranch(branch_code, branch_name, admin_no, admin_name, pin, time_zone, demo)
+        return add_branch(self.db, Actor.console(), new, first=True, event="setup")

@@ -16,14 +16,13 @@ from lobby_tui.data.areas.base import Area
 from lobby_tui.data.branches import (
     CONSOLE_ONLY,
     NO_BRANCH,
-    check_new_branch,
-    create_branch,
+    NewBranch,
+    add_branch,
     readable_ids,
 )
 from lobby_tui.data.models import Branch, BranchGrant
-from lobby_tui.data.pins import hash_pin
-from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied, StoreError
-from lobby_tui.domain.clock import DEFAULT_TIME_ZONE, branch_zone
+from lobby_tui.data.views import Actor, BranchInfo, PermissionDenied
+from lobby_tui.domain.clock import DEFAULT_TIME_ZONE
 from lobby_tui.domain.roles import Permission, Role
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
@@ -57,24 +56,8 @@ class BranchArea(Area):
         whoever holds the database itself)."""
         if not actor.is_console:
             raise PermissionDenied(CONSOLE_ONLY)
-        check_new_branch(code, name, admin_no, admin_name, pin)
-        branch_zone(time_zone)
-        pin_hash = hash_pin(pin)
-        with self.db.write() as session:
-            if session.exec(select(Branch)).first() is None:
-                raise StoreError(N_("This database has no branch yet: run the first-run setup."))
-            branch = create_branch(
-                session,
-                code=code,
-                name=name,
-                time_zone=time_zone,
-                demo=False,
-                admin_no=admin_no,
-                admin_name=admin_name,
-                pin_hash=pin_hash,
-            )
-            audit(session, "branch_add", actor, branch_id=branch.id, code=code)
-            return branch_info(branch)
+        new = NewBranch(code, name, admin_no, admin_name, pin, time_zone)
+        return add_branch(self.db, actor, new, first=False, event="branch_add")
 
     def by_code(self, code: str) -> BranchInfo:
         """The branch with ``code``, for the command line's ``--branch``."""
