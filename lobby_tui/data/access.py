@@ -32,6 +32,7 @@ from lobby_tui.data.views import (
 )
 from lobby_tui.domain import validation
 from lobby_tui.domain.complaints import CASE_STEP_REFUSAL
+from lobby_tui.domain.kinds import Kind
 from lobby_tui.domain.roles import CHANGE_REFUSAL, Permission, Role, allows, may_change_entry
 from lobby_tui.domain.validation import ValidationError
 from lobby_tui.locale import N_
@@ -336,6 +337,38 @@ def may_change(session: Session, actor: Actor, staff: Staff, entry: Entry) -> bo
         shift = session.get(Shift, entry.shift_id)
         own = shift is not None and shift.staff_id == staff.id and shift.signed_out_at is None
     return may_change_entry(staff.role, own_entry_this_shift=own)
+
+
+def new_entry(
+    session: Session,
+    actor: Actor,
+    staff: Staff,
+    kind: Kind,
+    at: datetime,
+    now: datetime,
+    *,
+    complaint_no: str | None = None,
+    **values: Any,
+) -> tuple[Entry, EntryView]:
+    """A new duty-log entry by ``staff`` on ``actor``'s shift, happened ``at``, written ``now``,
+    with the open-items index and the log browser's index kept up: the one way an entry is
+    added (a save, a checklist's problem, a complaint step)."""
+    entry = Entry(
+        branch_id=staff.branch_id,
+        staff_id=staff.id,
+        shift_id=actor.shift_id,
+        kind=kind,
+        occurred_at=at,
+        recorded_at=now,
+        **values,
+    )
+    session.add(entry)
+    session.flush()
+    # Just written: no revisions nor events to read back.
+    view = entries.entry_view(entry, staff, [], [], complaint_no=complaint_no)
+    open_entries.sync_open_entry(session, entry, view, new=True)
+    log_index.sync(session, entry, view, new=True)
+    return entry, view
 
 
 def after_change(session: Session, entry: Entry) -> EntryView:

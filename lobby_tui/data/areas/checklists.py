@@ -8,10 +8,9 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from lobby_tui.data import entries, log_index
-from lobby_tui.data.access import audit, authorized_branch, validate_fields, writer
+from lobby_tui.data.access import audit, authorized_branch, new_entry, validate_fields, writer
 from lobby_tui.data.areas.base import Area
-from lobby_tui.data.models import Branch, CheckResult, Entry, Staff
+from lobby_tui.data.models import Branch, CheckResult, Staff
 from lobby_tui.data.views import Actor, CheckAnswer, ChecklistDay, ChecklistRun, EntryView
 from lobby_tui.domain import validation
 from lobby_tui.domain.clock import branch_zone, day_bounds
@@ -37,19 +36,8 @@ class ChecklistArea(Area):
             for answer in answers:
                 entry = None
                 if not answer.ok:
-                    entry = Entry(
-                        branch_id=staff.branch_id,
-                        staff_id=staff.id,
-                        shift_id=actor.shift_id,
-                        kind=Kind.CHECK,
-                        occurred_at=now,
-                        recorded_at=now,
-                        text=f"{answer.label}: {answer.note.strip()}",
-                    )
-                    session.add(entry)
-                    session.flush()
-                    view = entries.entry_view(entry, staff, [], [])
-                    log_index.sync(session, entry, view)
+                    text = f"{answer.label}: {answer.note.strip()}"
+                    entry, view = new_entry(session, actor, staff, Kind.CHECK, now, now, text=text)
                     written.append(view)
                 session.add(
                     CheckResult(

@@ -15,9 +15,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from lobby_tui.data import complaints, entries, log_index
+from lobby_tui.data import complaints, entries
 from lobby_tui.data.access import (
     audit,
+    new_entry,
     staff_by_no,
     validate_fields,
     writer,
@@ -272,23 +273,19 @@ def _record(
 ) -> CaseSaved:
     """Write ``action`` as a duty-log entry and an action of ``case``, keep the open-cases index,
     and return the case after it."""
-    entry = Entry(
-        branch_id=case.branch_id,
-        staff_id=staff.id,
-        shift_id=actor.shift_id,
-        kind=Kind.COMPLAINT,
-        occurred_at=at,
-        recorded_at=now,
+    entry, entry_view = new_entry(
+        session,
+        actor,
+        staff,
+        Kind.COMPLAINT,
+        at,
+        now,
+        complaint_no=case.number,
         ticket=case.ticket,
         topic=action.value,
         complaint_id=case.id,
         **entry_values,
     )
-    session.add(entry)
-    session.flush()
-    # Just written: no revisions nor events to read back.
-    entry_view = entries.entry_view(entry, staff, [], [], complaint_no=case.number)
-    log_index.sync(session, entry, entry_view)
     row = ComplaintAction(
         case_id=case.id,
         action=action,

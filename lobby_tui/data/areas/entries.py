@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import select
 
-from lobby_tui.data import entries, log_index, open_entries
+from lobby_tui.data import entries, open_entries
 from lobby_tui.data.access import (
     after_change,
     audit,
@@ -16,6 +16,7 @@ from lobby_tui.data.access import (
     check_values,
     entry_of_branch,
     entry_to_change,
+    new_entry,
     staff_by_id,
     validate_fields,
     writer,
@@ -83,21 +84,16 @@ class EntryArea(Area):
             if (found := entries.saved_under(session, save_key)) is not None:
                 return entries.entry_view(found, staff, [], [])
             now = self.clock()
-            entry = Entry(
-                branch_id=staff.branch_id,
-                staff_id=staff.id,
-                shift_id=actor.shift_id,
-                kind=Kind(kind),
-                occurred_at=occurred_at or now,
-                recorded_at=now,
+            _entry, view = new_entry(
+                session,
+                actor,
+                staff,
+                Kind(kind),
+                occurred_at or now,
+                now,
                 save_key=save_key,
                 **values,
             )
-            session.add(entry)
-            session.flush()
-            view = entries.entry_view(entry, staff, [], [])
-            open_entries.sync_open_entry(session, entry, view, new=True)
-            log_index.sync(session, entry, view, new=True)
             return view
 
     def desk(self, actor: Actor, day: date | None = None) -> DeskSnapshot:
