@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlmodel import Session
 
 from lobby_tui.data import entries, open_entries
@@ -58,21 +60,15 @@ class HandoffArea(Area):
             ("product_sold", validation.check_product_sold(event, product_sold)),
             ("note", validation.check_length(note)),
         )
-        with self.db.write() as session:
-            staff = writer(session, actor)
-            entry, view = _open_handoff(session, staff, entry_id)
-            if refused := validation.check_handoff_step(view.status, event):
-                raise StoreError(refused)
-            _add_event(session, staff, entry, event, product_sold, note)
-            audit(
-                session,
-                "handoff_update",
-                actor,
-                entry_id=entry.id,
-                event=event,
-                product_sold=product_sold,
-            )
-            return after_change(session, entry)
+        return self._step(
+            actor,
+            entry_id,
+            event,
+            product_sold,
+            note,
+            lambda view: validation.check_handoff_step(view.status, event),
+            "handoff_update",
+        )
 
     def correct(
         self,
@@ -90,24 +86,42 @@ class HandoffArea(Area):
         validate_fields(("reason", validation.check_reason(reason)))
         if event != "completed":
             product_sold = False if product_sold is None else product_sold
+        return self._step(
+            actor,
+            entry_id,
+            event,
+            product_sold,
+            reason,
+            lambda view: validation.check_handoff_correction(
+                view.status, view.product_sold, event, product_sold
+            ),
+            "handoff_corrected",
+            was=True,
+        )
+
+    def _step(
+        self,
+        actor: Actor,
+        entry_id: int,
+        event: str,
+        product_sold: bool | None,
+        note: str | None,
+        refusal: Callable[[EntryView], str | None],
+        action: str,
+        *,
+        was: bool = False,
+    ) -> EntryView:
+        """Add ``event`` to a hand-off, under the write lock: the hand-off as it is now is read
+        and ``refusal`` asked of it first (what it returns refuses the step). Audited as
+        ``action``, with the status it had when ``was``."""
         with self.db.write() as session:
             staff = writer(session, actor)
             entry, view = _open_handoff(session, staff, entry_id)
-            refused = validation.check_handoff_correction(
-                view.status, view.product_sold, event, product_sold
-            )
-            if refused:
+            if refused := refusal(view):
                 raise StoreError(refused)
-            _add_event(session, staff, entry, event, product_sold, reason)
-            audit(
-                session,
-                "handoff_corrected",
-                actor,
-                entry_id=entry.id,
-                was=view.status,
-                event=event,
-                product_sold=product_sold,
-            )
+            _add_event(session, staff, entry, event, product_sold, note)
+            detail = {"entry_id": entry.id, **({"was": view.status} if was else {})}
+            audit(session, action, actor, **detail, event=event, product_sold=product_sold)
             return after_change(session, entry)
 
     def close_follow_up(self, actor: Actor, entry_id: int, note: str | None = None) -> EntryView:
