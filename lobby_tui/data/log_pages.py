@@ -22,7 +22,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, Integer, Row, Select, bindparam, func, select, true, tuple_
+from sqlalchemy import Connection, Integer, Select, bindparam, func, select, true, tuple_
 
 from lobby_tui.data import entries, page_views, raw_rows, search
 from lobby_tui.data.models import (
@@ -79,12 +79,14 @@ def page_rows(
     key: Key | None,
     upward: bool,
     size: int,
-) -> Sequence[Row]:
-    """The page query: the rows of up to ``size + 1`` entries matching ``log_filter`` from
-    ``key`` on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``).
+) -> tuple[list[Sequence[Any]], bool]:
+    """The page query: the rows of up to ``size`` entries matching ``log_filter`` from ``key``
+    on (excluded), newest first unless ``upward``, as written (see ``_PAGE_ROWS``), as columns
+    (one sequence of values for each of its columns); and whether more entries match.
 
     One statement, that of the filter's shape, run with the filter's values: the keyset query
-    finds the page's ids as a subquery, and the rows are read by those ids and sorted.
+    finds the ids of the page and one more as a subquery, and the rows are read by those ids
+    and sorted.
     """
     values: dict[str, Any] = {"branch_id": branch.id, "size": size + 1}
     zone = branch_zone(branch.time_zone)
@@ -114,14 +116,16 @@ def page_rows(
         values["key_at"], values["key_id"] = key
     shape = Shape(tuple(sorted(values)), log_filter.marker, cases, upward, few)
     if connection.dialect.name == "sqlite":  # straight through the driver (data/raw_rows.py)
-        return raw_rows.rows(connection, _page_rows(shape), values)
+        return raw_rows.columns(connection, _page_rows(shape), values, size)
     if match is None:
-        return connection.execute(_page_rows(shape), values).all()
-    # A search on PostgreSQL: how the page is found is settled by a look at the log first,
-    # not by the server's estimate of how common the term is (search.probe).
-    walk = search.probe(connection, _probe(shape), values)
-    with search.planned(connection, walk=walk):
-        return connection.execute(_page_rows(shape._replace(walk=walk)), values).all()
+        rows = connection.execute(_page_rows(shape), values).all()
+    else:
+        # A search on PostgreSQL: how the page is found is settled by a look at the log
+        # first, not by the server's estimate of how common the term is (search.probe).
+        walk = search.probe(connection, _probe(shape), values)
+        with search.planned(connection, walk=walk):
+            rows = connection.execute(_page_rows(shape._replace(walk=walk)), values).all()
+    return raw_rows.columns_of(rows[:size]), len(rows) > size
 
 
 # Staff numbers are unique per branch (0011): the number is the branch's.
@@ -290,11 +294,11 @@ def _from_to_rows(first: bool, last: bool) -> Select:
     return _PAGE_ROWS.where(*conditions).order_by(EntryCurrent.occurred_at, EntryCurrent.entry_id)
 
 
-def _views_of(connection: Connection, rows: Sequence[Row]) -> list[EntryView]:
-    """The entries of a page's rows in their latest revision.
+def _views_of(connection: Connection, columns: list[Sequence[Any]]) -> list[EntryView]:
+    """The entries of a page's rows, given as columns, in their latest revision.
 
     Only the entries that ``entry_current`` says are revised or void are replayed, and only those
     whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
     values are not known yet) have their events read.
     """
-    return page_views.views_of(connection, rows, _REVISED, _VOIDED, _NUMBER)
+    return page_views.views_of(connection, columns, _REVISED, _VOIDED, _NUMBER)

@@ -11,9 +11,10 @@ the same, field by field, as ``view_of_row`` gives (tests/test_page_views.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import partial
-from itertools import repeat
+from itertools import compress, count, repeat
+from operator import is_not, or_, truth
 from typing import Any
 
 from sqlalchemy import Connection
@@ -41,48 +42,51 @@ _new_view = partial(tuple.__new__, EntryView)
 
 def views_of(
     connection: Connection,
-    rows: Sequence[Sequence[Any]],
+    columns: list[Sequence[Any]],
     revised_at: int,
     voided_at: int,
     number_at: int,
 ) -> list[EntryView]:
     """The entries of a page's rows in their latest revision, in the rows' order.
 
-    Each row holds ``entries.ROW_COLUMNS``, then at ``revised_at`` and ``voided_at`` whether
-    ``entry_current`` says the entry has revisions or is void, at ``number_at`` its complaint
-    case's number. Only the revised or void entries have their revisions read, and only those
-    whose events can change them (hand-offs, open follow-ups; any revised entry, whose latest
-    values are not known yet) have their events read.
+    The rows are given as ``columns``, one sequence of values for each: ``entries.ROW_COLUMNS``,
+    then at ``revised_at`` and ``voided_at`` whether ``entry_current`` says the entry has
+    revisions or is void, at ``number_at`` its complaint case's number. Only the revised or
+    void entries have their revisions read, and only those whose events can change them
+    (hand-offs, open follow-ups; any revised entry, whose latest values are not known yet)
+    have their events read.
     """
-    if not rows:
+    if not columns:
         return []
-    columns = list(zip(*rows, strict=True))
     ids, kinds, dues, resolved = columns[0], columns[_KIND], columns[_DUE], columns[_RESOLVED]
+    size = len(ids)
     status: list[str | None] = list(map(_STATUS_OF_KIND.get, kinds))
-    for at, due in enumerate(dues):
-        if due is not None and kinds[at] == Kind.ENQUIRY and not resolved[at]:
-            status[at] = entries.OPEN_FOLLOW_UP  # entries.has_follow_up
-    changed = [
-        i for i, r, v in zip(ids, columns[revised_at], columns[voided_at], strict=True) if r or v
-    ]
-    replayed = set(changed)
+    if dues.count(None) != size:  # a few enquiries ask for a follow-up
+        for at in _where(map(is_not, dues, repeat(None))):
+            if kinds[at] == Kind.ENQUIRY and not resolved[at]:
+                status[at] = entries.OPEN_FOLLOW_UP  # entries.has_follow_up
+    changed = list(compress(ids, map(or_, columns[revised_at], columns[voided_at])))
     # Where the rows whose events are read are: the views that may not be as written.
-    redone = [at for at, i in enumerate(ids) if status[at] or i in replayed]
+    if changed:
+        replayed = set(changed)
+        redone = _where(map(or_, map(truth, status), map(replayed.__contains__, ids)))
+    else:
+        redone = _where(status)
     revisions, events = entries.steps_of(connection, sorted(changed), [ids[at] for at in redone])
 
-    size = len(rows)
     texts = columns[_MASKED_FROM] + columns[_MASKED_FROM + 1] + columns[_MASKED_FROM + 2]
     found = may_hold_numbers(texts)
+    shown = columns
     if found:
         masked = [list(columns[at]) for at in _MASKED_AT]
         for at in found:
             masked[at // size][at % size] = mask(texts[at])
-        columns[_MASKED_FROM:_MASKED_TO] = masked
+        shown = [*columns[:_MASKED_FROM], *masked, *columns[_MASKED_TO:_FIELDS]]
     views = list(
         map(
             _new_view,
             zip(
-                *columns[:_FIELDS],
+                *shown[:_FIELDS],
                 repeat(1, size),  # revision
                 repeat(False, size),  # voided
                 status,
@@ -95,8 +99,9 @@ def views_of(
     for at in redone if revisions or events else ():
         entry_id = ids[at]
         if entry_id in revisions:  # replayed from the row as first written
+            row = [column[at] for column in columns[:_FIELDS]]
             views[at] = entries.view_of_row(
-                rows[at], revisions[entry_id], events.get(entry_id, []), rows[at][number_at]
+                row, revisions[entry_id], events.get(entry_id, []), columns[number_at][at]
             )
         elif entry_id in events:  # as written, but for what its events say (view_of_row)
             steps, sold = events[entry_id], None
@@ -107,3 +112,8 @@ def views_of(
             state = entries.status_of(kinds[at], dues[at], resolved[at], steps)
             views[at] = _new_view((*view[:_STATUS], state, sold, view[_STATUS + 2]))
     return views
+
+
+def _where(flags: Iterable[Any]) -> list[int]:
+    """The positions of the true ones among ``flags``."""
+    return list(compress(count(), flags))

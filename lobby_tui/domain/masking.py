@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from itertools import compress, count
 
 from stdnum import luhn
 from stdnum.cn import ric
@@ -89,11 +90,12 @@ def may_hold_numbers(texts: Sequence[str | None]) -> list[int]:
     match for each. A text may hold a number when it holds 11 or more characters that could
     be digits, counted on its UTF-8 bytes: no Python work for each text.
     """
-    joined = "\0".join(texts if None not in texts else [text or "" for text in texts])
-    if joined.count("\0") != len(texts) - 1:  # a NUL inside a text: each on its own
-        return [at for at, text in enumerate(texts) if text and may_hold_number(text)]
+    present = list(compress(count(), texts))  # where the texts are, of those not None or empty
+    joined = "\0".join(compress(texts, texts))
+    if joined.count("\0") != len(present) - 1:  # a NUL inside a text: each on its own
+        return [at for at in present if may_hold_number(texts[at])]
     kept = ("\0" + joined).encode("utf-8", "surrogatepass").translate(None, _DROPPED_BYTES)
-    return [kept.count(0, 0, found.start()) for found in _ELEVEN_KEPT.finditer(kept)]
+    return [present[kept.count(0, 0, found.start())] for found in _ELEVEN_KEPT.finditer(kept)]
 
 
 def mask(text: str | None) -> str | None:

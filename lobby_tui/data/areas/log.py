@@ -15,6 +15,7 @@ from lobby_tui.data.access import audit, authorized_branch, branch_info, reader_
 from lobby_tui.data.areas.base import Area, Context
 from lobby_tui.data.areas.integrity import IntegrityArea
 from lobby_tui.data.log_pages import Key, _from_to_rows, _views_of, key_of, page_rows
+from lobby_tui.data.raw_rows import columns_of
 from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
 from lobby_tui.domain.clock import branch_zone, day_end, day_start
 from lobby_tui.domain.roles import Permission
@@ -51,9 +52,8 @@ class LogArea(Area):
         with self.db.read_rows() as connection:
             branch = reader_branch(connection, actor, Permission.READ_LOG)
             key = after if upward else before
-            rows = page_rows(connection, branch, log_filter, key, upward, size)
-            more = len(rows) > size
-            views = _views_of(connection, rows[:size])
+            columns, more = page_rows(connection, branch, log_filter, key, upward, size)
+            views = _views_of(connection, columns)
         if upward:
             views.reverse()
             return LogPage(views, newer=more, older=after is not None)
@@ -106,7 +106,7 @@ class LogArea(Area):
         with self.db.read_rows() as connection:
             result = connection.execution_options(yield_per=EXPORT_BATCH).execute(statement, values)
             for rows in result.partitions():
-                yield from _views_of(connection, rows)
+                yield from _views_of(connection, columns_of(rows))
 
     @property
     def export_formats(self) -> tuple[str, ...]:
@@ -139,9 +139,8 @@ class LogArea(Area):
         after: Key | None = None
         while True:
             with self.db.read_rows() as connection:
-                rows = page_rows(connection, branch, log_filter, after, True, EXPORT_BATCH)
-                more = len(rows) > EXPORT_BATCH
-                views = _views_of(connection, rows[:EXPORT_BATCH])
+                columns, more = page_rows(connection, branch, log_filter, after, True, EXPORT_BATCH)
+                views = _views_of(connection, columns)
             yield from views
             if not more:
                 return
