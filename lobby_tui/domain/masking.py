@@ -75,6 +75,9 @@ _DIGIT = "[" + "".join(f"{chr(low)}-{chr(high)}" for low, high in DIGIT_LIKE) + 
 # without such a run has nothing to mask, however many digits it holds (200,000 yuan, 50,000).
 _NOT_DIGIT = "[^" + _DIGIT[1:]
 _RUN = re.compile(rf"{_DIGIT}(?:{_NOT_DIGIT}?+{_DIGIT}){{10}}")
+# An ID or card number is 15 of them or more (an 18-character ID ending in X holds 17): a text
+# without such a run is only looked at for mobile numbers, one pattern rather than four.
+_LONG_RUN = re.compile(rf"{_DIGIT}(?:{_NOT_DIGIT}?+{_DIGIT}){{14}}")
 # For many texts at once (``may_hold_numbers``): their UTF-8 bytes, less every byte but the
 # ASCII digits, the first byte of the other digit-like characters, and the NUL between texts.
 _KEPT_BYTES = {0} | {chr(c).encode()[0] for low, high in DIGIT_LIKE for c in range(low, high + 1)}
@@ -138,7 +141,8 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
         return []
     folded = _fold(text)
     found: list[tuple[int, int, str]] = []
-    for pattern, masked in ((_ID18, _masked_id), (_ID15, _masked_id), (_CARD, _masked_card)):
+    long_numbers = _LONG_NUMBERS if _LONG_RUN.search(text) else ()
+    for pattern, masked in long_numbers:
         for match in pattern.finditer(folded):
             shown = masked(match.group())
             if shown is not None and not _overlaps(found, match.start(), match.end()):
@@ -204,3 +208,7 @@ def _masked_card(candidate: str) -> str | None:
     if number.startswith("62") or luhn.is_valid(number):
         return _last_four(number)
     return None
+
+
+# The numbers of 15 digits or more, each with its pattern and how it is shown (``_numbers``).
+_LONG_NUMBERS = ((_ID18, _masked_id), (_ID15, _masked_id), (_CARD, _masked_card))
