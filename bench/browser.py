@@ -35,7 +35,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from contextlib import closing
+from datetime import datetime
 from functools import partial
+from itertools import repeat
 from pathlib import Path
 from time import perf_counter
 from typing import Any
@@ -98,6 +100,15 @@ def run(args: argparse.Namespace) -> SectionResult:
     for name, measures in raw.items():
         for measure, (ours, theirs) in measures.items():
             factor = statistics.median(ours) / statistics.median(theirs)
+            if measure == FLOOR:
+                rows.append(
+                    Row(
+                        f"whole page, {name}: the least Python building its views / raw sqlite3"
+                        f" (p50 {_fine_ms(ours)} vs {_fine_ms(theirs)})",
+                        f"{factor:.2f} ×",
+                    )
+                )
+                continue
             limit = RAW_RATIO if measure == "page query" else WHOLE_PAGE_RATIO
             rows.append(
                 Row(
@@ -118,6 +129,10 @@ def run(args: argparse.Namespace) -> SectionResult:
         "the page query is the statement that reads a page, run and its rows fetched typed in "
         "the data layer's read transaction (≤ 2 ×); the whole page adds the permission check, "
         "revisions and events, and an EntryView per row, its free text masked (≤ 1.5 ×)",
+        "the least Python: the whole page's statements replayed in raw sqlite3, then only the "
+        "page's times parsed, its free text masked and an EntryView built for each row, as "
+        "directly as Python allows (no permission logic, events or revisions): a floor under "
+        "any whole page that builds the same views in Python, not a way to read one",
     ]
     if db.built_because:
         notes.append(f"{million.CACHE} was built by this run: {db.built_because}")
@@ -377,6 +392,9 @@ RAW_PAGES = {
 }
 # Each comparison is well under a millisecond: many runs cost little and steady the median.
 RAW_RUNS = 300
+# The whole page's statements replayed, their rows made into views with the least Python
+# (``_least_views``): a floor under the whole page, shown beside it.
+FLOOR = "the least Python"
 Pair = tuple[list[float], list[float]]
 
 
@@ -420,6 +438,14 @@ def _against_raw(db: Path, warmup: int) -> dict[str, dict[str, Pair]]:
                         _timed(function, RAW_RUNS, warmup),
                         _timed(lambda s=statements: _replay(connection, s), RAW_RUNS, warmup),
                     )
+                _check_least_views(
+                    store.log.page(actor, log_filter, before=before).entries,
+                    _least_views(connection, statements),
+                )
+                found[name][FLOOR] = (
+                    _timed(lambda s=statements: _least_views(connection, s), RAW_RUNS, warmup),
+                    found[name]["whole page"][1],
+                )
     finally:
         store.close()
         watched.close()
@@ -445,6 +471,71 @@ def _statements_run(engine: Any, function: Callable[[], Any]) -> list[tuple[str,
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     return statements
+
+
+def _least_views(connection: sqlite3.Connection, statements: list[tuple[str, Any]]) -> list:
+    """The whole page's statements replayed as ``_replay`` does, then the views of its rows
+    made with the least Python there is: each time column parsed in one ``map``, the free
+    text checked for numbers in one pass and masked where it holds one, an EntryView built
+    for each row. Nothing more: no permission logic, no page shapes, no events or revisions
+    replayed, so the views of hand-offs and revised entries are not what the page returns.
+
+    Not a way to read a page: a floor under any that builds the same views in Python, to read
+    the whole page's ratio against.
+    """
+    from lobby_tui.data.entries import ROW_COLUMNS
+    from lobby_tui.data.views import EntryView
+    from lobby_tui.domain.masking import mask, may_hold_numbers
+
+    connection.execute("BEGIN")
+    rows: list[Any] = []
+    for statement, parameters in statements:
+        if statement.strip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            continue
+        found = connection.execute(statement, parameters).fetchall()
+        if statement.lstrip().startswith("SELECT entry.id"):
+            rows = found[:100]
+    connection.execute("COMMIT")
+    if not rows:
+        return []
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for name in ("occurred_at", "recorded_at"):
+        at = ROW_COLUMNS.index(name)
+        columns[at] = list(map(_fromisoformat, map(str.__add__, columns[at], repeat("+00:00"))))
+    at = ROW_COLUMNS.index("follow_up_due")
+    columns[at] = [v if v is None else _fromisoformat(v + "+00:00") for v in columns[at]]
+    for name in ("resolved", "referral"):
+        at = ROW_COLUMNS.index(name)
+        columns[at] = list(map({0: False, 1: True, None: None}.__getitem__, columns[at]))
+    first = ROW_COLUMNS.index("text")
+    texts = columns[first] + columns[first + 1] + columns[first + 2]
+    masked = [list(columns[first + i]) for i in range(3)]
+    for at in may_hold_numbers(texts):
+        masked[at // len(rows)][at % len(rows)] = mask(texts[at])
+    columns[first : first + 3] = masked
+    status = list(map({"handoff": "pending"}.get, columns[ROW_COLUMNS.index("kind")]))
+    size, fields = len(rows), len(ROW_COLUMNS)
+    as_written = (repeat(1, size), repeat(False, size), status, repeat(None, size))
+    return list(
+        map(
+            partial(tuple.__new__, EntryView),
+            zip(*columns[:fields], *as_written, columns[-1], strict=True),
+        )
+    )
+
+
+_fromisoformat = datetime.fromisoformat
+
+
+def _check_least_views(page: list[Any], least: list[Any]) -> None:
+    """The floor does all the page does to an entry as written: the same entries in the same
+    order, each as the page shows it unless its events or revisions change it."""
+    if [view.id for view in page] != [view.id for view in least]:
+        raise BenchError("the least-Python views are not the page's entries")
+    for ours, floor in zip(page, least, strict=True):
+        as_written = ours.revision == 1 and not ours.voided and ours.kind != "handoff"
+        if as_written and ours._replace(status=None) != floor._replace(status=None):
+            raise BenchError(f"the least-Python view of entry {ours.id} is not the page's")
 
 
 def _raw_connection(db: Path) -> sqlite3.Connection:
