@@ -8,9 +8,10 @@ the transaction's own driver connection, and the rows are read as columns (``col
 typed at once as SQLAlchemy would type its values (``UTCDateTime``'s reading for times;
 booleans): the views of a page are built a column at a time (``page_views``).
 
-The engine's ``before_cursor_execute`` listeners still see every statement, as SQLAlchemy
-would show it to them (with no execution context), so whatever watches the statements the
-store runs (tests of query plans, the bench) sees these too.
+The engine's ``before_cursor_execute`` listeners still see every statement run here, as
+SQLAlchemy would show it to them (with no execution context), so whatever watches the
+statements the store runs (tests of query plans, the bench) sees these too. A read's BEGIN
+is not among them: the dialect sends it (``engine._begin_reads``).
 """
 
 from __future__ import annotations
