@@ -18,6 +18,7 @@ from lobby_tui.screens.log_export import LogExportScreen
 from lobby_tui.widgets.log_view import MAX_ROWS, LogView
 from tests.conftest import (
     LOBBY,
+    REVIEWER,
     add_reviewer,
     settle,
     sign_in,
@@ -289,3 +290,32 @@ async def test_the_log_hints_stay_while_typing_a_search_and_follow_the_keymap(db
             "PgDn: page · Home: newest · End: oldest · Enter: history · F12: search · "
             "Ctrl+X: Export"
         )
+
+
+async def test_keys_typed_ahead_of_f7_opening_reach_its_filter_bar(db, make_app) -> None:
+    # F7 and Ctrl+F at once, or F7 and a search: the key after F7 is read before the filter
+    # row is drawn (it comes just after the first page), and must still land in it, never in
+    # the log (Enter there would open the first entry's history).
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, *REVIEWER)
+        type_back_to_back(app, ["f7", "ctrl+f"])
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        assert app.focused.id == "log-kind"
+        await pilot.press("enter", "down", "down", "enter")  # the Select's list, key by key
+        await settle(pilot)
+        view = app.screen.query_one(LogView)
+        assert {entry.kind for entry in view.rows} == {"enquiry"}
+        assert len(view.rows) == ENTRIES // 10
+        assert app.focused is view
+
+        await pilot.press("escape")
+        await settle(pilot)
+        type_back_to_back(app, ["f7", "slash", *"吞卡", "enter"])
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+        view = app.screen.query_one(LogView)
+        assert [entry.text for entry in view.rows] == ["ATM吞卡，客户明天来领"]
+        assert app.focused is view

@@ -7,6 +7,7 @@ replies to an older filter are dropped by their generation number.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from datetime import date
 from time import perf_counter
@@ -97,6 +98,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         if not may_pick_branch(self):
             hide_bindings(self, "log_branch")
         self.log_filter: LogFilter | None = None
+        self._selects_shown = asyncio.Event()
 
     def compose(self) -> ComposeResult:
         lists = self.session.settings.lists
@@ -108,22 +110,8 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
             yield Input(placeholder=_("To (12-07, -1)"), id="log-to", compact=True)
             yield Input(placeholder=_("Staff no."), id="log-staff", compact=True)
         yield Static("", id="log-date-error", classes="field-error", markup=False)
-        with Horizontal(id="log-selects"):
-            kinds = [(_(KIND_LABELS[kind]), str(kind)) for kind in Kind]
-            yield Select(kinds, prompt=_("Any kind"), id="log-kind", compact=True)
-            businesses = [(label, code) for code, label in pairs(lists.business)]
-            yield Select(businesses, prompt=_("Any business"), id="log-business", compact=True)
-            priorities = [(label, code) for code, label in pairs(lists.priorities)]
-            yield Select(priorities, prompt=_("Any priority"), id="log-priority", compact=True)
-            markers = [(_(label), code) for code, label in MARKER_LABELS.items()]
-            yield Select(markers, prompt=_("Revised or not"), id="log-marker", compact=True)
-            statuses = [(_("open"), "open"), *((status_label(s), str(s)) for s in Status)]
-            yield Select(
-                statuses,
-                prompt=_("Any complaint status"),
-                id="log-complaint_status",
-                compact=True,
-            )
+        # Its Selects are mounted once the first frame is drawn (``_mount_selects``).
+        yield Horizontal(id="log-selects")
         yield LogView(self.session.zone, lists, id="log-view")
         yield Static("", id="log-status", markup=False)
         yield KeyHints(
@@ -139,6 +127,30 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     def on_mount(self) -> None:
         self.set_focus(self.query_one(LogView))
         self._apply_filter()
+        # The five Selects of the filter row are most of the work of opening F7: some 60 ms
+        # of widgets and their styles, more than all the rest. They are mounted once the first
+        # frame is out, in a task of their own, so the first page need not wait for them.
+        self.call_after_refresh(self.run_worker, self._mount_selects, group="log-selects")
+
+    async def _mount_selects(self) -> None:
+        lists = self.session.settings.lists
+        kinds = [(_(KIND_LABELS[kind]), str(kind)) for kind in Kind]
+        businesses = [(label, code) for code, label in pairs(lists.business)]
+        priorities = [(label, code) for code, label in pairs(lists.priorities)]
+        markers = [(_(label), code) for code, label in MARKER_LABELS.items()]
+        statuses = [(_("open"), "open"), *((status_label(s), str(s)) for s in Status)]
+        choices = {
+            "kind": (kinds, _("Any kind")),
+            "business": (businesses, _("Any business")),
+            "priority": (priorities, _("Any priority")),
+            "marker": (markers, _("Revised or not")),
+            "complaint_status": (statuses, _("Any complaint status")),
+        }
+        await self.query_one("#log-selects").mount_all(
+            Select(options, prompt=prompt, id=f"log-{name}", compact=True)
+            for name, (options, prompt) in choices.items()
+        )
+        self._selects_shown.set()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         typing = isinstance(self.focused, Input)
@@ -168,10 +180,10 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
                 self.set_focus(field)
                 return None
         error.remove_class("-shown")
-        chosen = {}
-        for name in SELECTS:
-            value = self.query_one(f"#log-{name}", Select).value
-            chosen[name] = None if value is Select.NULL else str(value)
+        chosen: dict[str, str | None] = dict.fromkeys(SELECTS)  # none, before they are shown
+        for select in self.query_one("#log-selects").query_children(Select):
+            if select.value is not Select.NULL:
+                chosen[select.id.removeprefix("log-")] = str(select.value)
         return LogFilter(
             first_day=days[0],
             last_day=days[1],
@@ -230,7 +242,10 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     def action_search(self) -> None:
         self.set_focus(self.query_one("#log-text", Input))
 
-    def action_filters(self) -> None:
+    async def action_filters(self) -> None:
+        # Ctrl+F typed ahead of the Selects (F7 Ctrl+F at once) waits for them, and so do the
+        # keys after it: they are meant for the Select, not the log (Enter would open an entry).
+        await self._selects_shown.wait()
         self.set_focus(self.query_one("#log-kind", Select))
 
     # -- pages ----------------------------------------------------------------------------
