@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -104,23 +105,39 @@ class _Server:
 
     def first_frame(self, contender: Contender, name: str) -> float:
         """Seconds from starting `contender` in a new session to its marker on the pane."""
-        size = ("-x", str(COLUMNS), "-y", str(ROWS))
         started = time.perf_counter()
-        self._tmux("new-session", "-d", "-s", name, *size, "--", *contender.argv)
+        self.start(name, contender.argv)
         try:
-            while True:
-                text = self._tmux("capture-pane", "-p", "-t", name, check=False)
-                if contender.marker in text:
-                    return time.perf_counter() - started
-                if time.perf_counter() - started > MARKER_TIMEOUT:
-                    raise BenchError(
-                        f"tmux: {contender.label}: {contender.marker!r} not on the pane within"
-                        f" {MARKER_TIMEOUT:.0f} s; the pane shows:",
-                        text.strip()[-500:],
-                    )
-                time.sleep(POLL)
+            shown, _ = self.until(name, contender.marker)
+            return shown - started
         finally:
             self._end(name)
+
+    def start(self, name: str, argv: list[str]) -> None:
+        size = ("-x", str(COLUMNS), "-y", str(ROWS))
+        self._tmux("new-session", "-d", "-s", name, *size, "--", *argv)
+
+    def keys(self, name: str, *keys: str) -> None:
+        self._tmux("send-keys", "-t", name, *keys)
+
+    def until(self, name: str, *markers: str) -> tuple[float, str]:
+        """When the first of ``markers`` was on the pane (looked at every 5 ms), and which."""
+        started = time.perf_counter()
+        while True:
+            text = self._tmux("capture-pane", "-p", "-t", name, check=False)
+            for marker in markers:
+                if marker in text:
+                    return time.perf_counter(), marker
+            if time.perf_counter() - started > MARKER_TIMEOUT:
+                raise BenchError(
+                    f"tmux: none of {markers!r} on the pane within {MARKER_TIMEOUT:.0f} s;"
+                    " the pane shows:",
+                    text.strip()[-500:],
+                )
+            time.sleep(POLL)
+
+    def end(self, name: str) -> None:
+        self._end(name)
 
     def _end(self, name: str) -> None:
         """Close the session and wait for its app to be gone, so runs never overlap."""
@@ -153,6 +170,48 @@ class _Server:
         if check and done.returncode != 0:
             raise BenchError(f"tmux {command[0]} failed: {done.stderr.strip() or 'no message'}")
         return done.stdout
+
+
+def f7_in_tmux(db: Path, staff_no: str, pin: str, runs: int) -> dict[str, list[float]] | None:
+    """Seconds from F7 sent to tmux until the first page, then the filter row, are on the pane:
+    lobby-tui on ``db`` in English, signed in as ``staff_no``; None without tmux.
+
+    The page is on the pane when its status line is ("entries in view"), the filter row when
+    its first Select is ("Any kind"). Esc back to the desk between runs.
+    """
+    tmux = shutil.which("tmux")
+    if tmux is None:
+        return None
+    exe = Path(sysconfig.get_path("scripts")) / "lobby-tui"
+    found: dict[str, list[float]] = {"page": [], "filter_row": []}
+    with tempfile.TemporaryDirectory(prefix="lobby-bench-f7-") as workdir:
+        state = Path(workdir) / "state"
+        argv = ["env", f"LOBBY_TUI_STATE={state}", str(exe), "--db", str(db), "--lang", "en"]
+        with _Server(tmux, Path(workdir) / "socket") as server:
+            server.start("f7", argv)
+            try:
+                server.until("f7", "Staff number")
+                for key in (staff_no, "Enter", pin, "Enter"):
+                    server.keys("f7", key)
+                    time.sleep(0.2)
+                _, shown = server.until("f7", "Handover from the last shift", "Today's duty log")
+                if shown.startswith("Handover"):
+                    server.keys("f7", "Enter")  # read, then acknowledged
+                    server.until("f7", "Today's duty log")
+                for _ in range(runs):
+                    time.sleep(0.3)
+                    started = time.perf_counter()
+                    server.keys("f7", "F7")
+                    page, _ = server.until("f7", "entries in view")
+                    row, _ = server.until("f7", "Any kind")
+                    found["page"].append(page - started)
+                    found["filter_row"].append(row - started)
+                    time.sleep(0.3)
+                    server.keys("f7", "Escape")
+                    server.until("f7", "Today's duty log")
+            finally:
+                server.end("f7")
+    return found
 
 
 def _alive(pid: int) -> bool:
