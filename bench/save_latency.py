@@ -1,10 +1,13 @@
 """Section save_latency: Ctrl+S to the entry committed and on the desk's timeline, 1M entries.
 
-Budget: p95 ≤ 30 ms with 1,000,000 entries in the database. The real app runs
+Budget (issue 15): p95 ≤ 15 ms with 1,000,000 entries in the database. The real app runs
 headless on a copy of the million-entry demo database, signed in as its lobby manager, with the
 guidance form (or the note form) open over the duty desk. For each save the entry is typed with
 Pilot, untimed, and the app is let go quiet; then the clock starts, Ctrl+S is sent, and the clock
-stops when the desk's timeline has the new entry as its first row.
+stops when the desk's timeline has the new entry as its first row: the timeline is looked at
+after each call that changes its rows (`SaveWatch.look_at`), so the bench's own turn of the loop
+is not in the time. Beside it, without a budget: Ctrl+S until the app draws the form saying the
+entry is saved, what the person at the desk sees.
 
 On the way, a message hook notes when the form receives `SaveLanded` (the entry is committed),
 and `Stages` wraps, for the bench only, the write queue's hand-over, the pending-saves journal
@@ -25,16 +28,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import million
 import one_core
 from pilot_app import quiet, run_app, settle, signed_in
 from results import BenchError, Row, SectionResult, ms, percentile, verdict
 from save_stages import Sample, SaveWatch, stage_times, wrapped
-
-if TYPE_CHECKING:
-    from textual.widgets import DataTable
 
 BUDGET = 0.015  # seconds, p95
 ONE_CORE_BUDGET = 0.030  # seconds, p95, with --one-core
@@ -119,6 +119,7 @@ def run(args: argparse.Namespace) -> SectionResult:
 
     stages = stage_times(samples)
     shown = [s.shown for s in samples]
+    drawn = [s.drawn for s in samples]
     budget = ONE_CORE_BUDGET if one_core.on_one_core(args) else BUDGET
     within = percentile(shown, 95) <= budget
     rows = [
@@ -132,6 +133,10 @@ def run(args: argparse.Namespace) -> SectionResult:
             f"{_p50_p95(shown)} / {ms(max(shown))}",
             f"p95 ≤ {ms(budget)}",
             verdict(within),
+        ),
+        Row(
+            "Ctrl+S → the form drawn saying the entry is saved (p50 / p95)",
+            _p50_p95(drawn),
         ),
         Row("drift: p50 of the first / last quarter of the saves", _drift(shown)),
         Row("full garbage collections inside the timed saves", _collections(samples)),
@@ -152,7 +157,10 @@ def run(args: argparse.Namespace) -> SectionResult:
         "within_budget": within,
         "database": {"entries": db.entries, "entries_today": db.entries_today},
         "load_average": {"before": load_before, "after": os.getloadavg()[0]},
-        "ui_ms": {name: _summary(values) for name, values in {**stages, "total": shown}.items()},
+        "ui_ms": {
+            name: _summary(values)
+            for name, values in {**stages, "total": shown, "drawn": drawn}.items()
+        },
         "store_add_entry_ms": _summary(adds),
         "store_desk_ms": _summary(desks),
         "samples_ms": [
@@ -160,6 +168,7 @@ def run(args: argparse.Namespace) -> SectionResult:
                 "saved": s.saved * 1000,
                 "loaded": s.loaded * 1000,
                 "shown": s.shown * 1000,
+                "drawn": s.drawn * 1000,
                 "full_gc": s.full_gc * 1000,
                 "marks": {name: at * 1000 for name, at in s.marks.items()},
             }
@@ -172,6 +181,7 @@ def run(args: argparse.Namespace) -> SectionResult:
 async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[Sample]:
     from textual.widgets import DataTable, Static
 
+    from lobby_tui.locale import _
     from lobby_tui.screens.desk import DeskScreen
     from lobby_tui.screens.entry_form import EntryFormScreen
     from lobby_tui.writes import SaveLanded, SaveReturned
@@ -182,13 +192,19 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
         signed_in(db, *DEMO_LOBBY, message_hook=watch.hook) as pilot,
     ):
         app = pilot.app
-        first_row = _first_row_of(app.screen.query_one("#timeline", DataTable))
+        timeline = app.screen.query_one("#timeline", DataTable)
         await pilot.press(form.open_key)
         await settle(pilot)
         screen = app.screen
         if not isinstance(screen, EntryFormScreen):
             raise BenchError(f"{form.open_key} did not open a form (the screen is {screen.id})")
-        status = screen.query_one("#form-status", Static)
+        # What the form's status line says once the entry is saved (the app runs in English).
+        watch.look_at(
+            app,
+            timeline,
+            screen.query_one("#form-status", Static),
+            lambda entry_id: _("saved #{id}").format(id=entry_id),
+        )
 
         samples = []
         with watch.collecting_gc():
@@ -197,26 +213,10 @@ async def _ui_saves(db: Path, form: SaveForm, count: int, warmup: int) -> list[S
                 await quiet(app)
                 watch.start()
                 app.simulate_key("ctrl+s")
-                sample = await watch.until_shown(first_row, lambda: str(status.content))
+                sample = await watch.until_shown()
                 if number >= warmup:
                     samples.append(sample)
         return samples
-
-
-def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:
-    """A look at the key of the row `timeline` shows first (None while it is empty)."""
-    from textual.coordinate import Coordinate
-    from textual.widgets.data_table import CellDoesNotExist
-
-    top = Coordinate(0, 0)
-
-    def first_row() -> str | None:
-        try:
-            return timeline.coordinate_to_cell_key(top).row_key.value
-        except CellDoesNotExist:
-            return None
-
-    return first_row
 
 
 def _data_layer(

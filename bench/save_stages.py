@@ -25,6 +25,7 @@ from results import BenchError
 
 if TYPE_CHECKING:
     from textual.message import Message
+    from textual.widgets import DataTable, Static
 
 # The wait between looks at the timeline: fine against the budget, and a real sleep, not
 # sleep(0), since a loop that never sleeps would keep the GIL from the app's database threads.
@@ -121,13 +122,14 @@ class Stages:
 
 @dataclass(frozen=True)
 class Sample:
-    """One save, in seconds from Ctrl+S: committed, the desk's day read back, on the timeline;
-    and the seconds of full garbage collection that ran meanwhile."""
+    """One save, in seconds from Ctrl+S: committed, the desk's day read back, on the timeline,
+    and the form drawn saying so; and the seconds of full garbage collection that ran meanwhile."""
 
     saved: float
     loaded: float
     shown: float
     full_gc: float
+    drawn: float
     # Seconds from Ctrl+S at each mark of `Stages` (absent: the mark was not reached).
     marks: dict[str, float] = field(default_factory=dict)
 
@@ -142,10 +144,67 @@ class SaveWatch:
         self.stages.landed = self._landed
         self.started: float | None = None
         self._gc_started: float | None = None
+        self._first_row: Callable[[], str | None] = lambda: None
+        self._status: Callable[[], str] = str
+        self.saved_says: Callable[[int], str] = str
+        self._saved_says = ""
+        self.shown_at: float | None = None
+        self.drawn_at: float | None = None
+
+    def look_at(
+        self, app: Any, timeline: DataTable, status: Static, saved_says: Callable[[int], str]
+    ) -> None:
+        """Note the moment `timeline` first shows the saved entry on top, and the first frame the
+        app draws after that with `status` saying what `saved_says` of the entry's id.
+
+        The timeline is looked at after each call that changes its rows (wrapped on this one
+        widget, for the bench only), so the clock stops when the row is there, not when the
+        bench's own loop next gets a turn: that turn could come after the app has drawn a frame
+        of the form, whose time is no part of getting the entry onto the timeline. The frame is
+        timed as well, as `_Drawn` in browser.py does: the moment the app hands its driver the
+        frame (headless, the driver drops it)."""
+        self._first_row = _first_row_of(timeline)
+        self._status = lambda: str(status.content)
+        self.saved_says = saved_says
+        for name in ("add_row", "add_rows", "sort", "remove_row", "clear"):
+            setattr(timeline, name, self._looking_after(getattr(timeline, name)))
+        display = app._display
+
+        def display_and_look(screen: Any, renderable: Any) -> None:
+            display(screen, renderable)
+            if (
+                renderable is not None
+                and self.shown_at is not None
+                and self.drawn_at is None
+                and self._status() == self._saved_says
+            ):
+                self.drawn_at = perf_counter()
+
+        app._display = display_and_look
+
+    def _looking_after(self, change: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(change)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            result = change(*args, **kwargs)
+            self._look()
+            return result
+
+        return wrapper
+
+    def _look(self) -> None:
+        if (
+            self.started is not None
+            and self.shown_at is None
+            and self.entry_id is not None
+            and self._first_row() == str(self.entry_id)
+        ):
+            self.shown_at = perf_counter()
 
     def start(self) -> None:
         self.entry_id: int | None = None
         self.saved_at: float | None = None
+        self.shown_at: float | None = None
+        self.drawn_at: float | None = None
         self.loaded_at: float | None = None
         self.error: Exception | None = None
         self.full_gc = 0.0
@@ -173,6 +232,7 @@ class SaveWatch:
         if self.started is not None and self.saved_at is None:
             self.saved_at = perf_counter()
             self.entry_id = result.id
+            self._saved_says = self.saved_says(result.id)
 
     def hook(self, message: Message) -> None:
         if self.started is None:
@@ -186,22 +246,21 @@ class SaveWatch:
             if self.entry_id is not None and entries and entries[0].id == self.entry_id:
                 self.loaded_at = perf_counter()
 
-    async def until_shown(
-        self, first_row: Callable[[], str | None], status: Callable[[], str]
-    ) -> Sample:
-        """Wait until the saved entry is the timeline's first row."""
+    async def until_shown(self) -> Sample:
+        """Wait until the saved entry is the timeline's first row, and the form is drawn saying
+        it is saved."""
         assert self.started is not None
-        while True:
-            if self.entry_id is not None and first_row() == str(self.entry_id):
-                shown_at = perf_counter()
-                break
+        while self.shown_at is None or self.drawn_at is None:
+            # A change the wrapped calls did not see (none is known) is still found here.
+            self._look()
             if self.error is not None:
                 first_line = (str(self.error).strip() or "no message").splitlines()[0]
                 raise BenchError(f"a save failed: {type(self.error).__name__}: {first_line}")
             if perf_counter() - self.started > SAVE_TIMEOUT:
+                where = "drawn saying so" if self.shown_at else "on the desk's timeline"
                 raise BenchError(
-                    f"the entry was not on the desk's timeline {SAVE_TIMEOUT:.0f} s after"
-                    f" Ctrl+S (the form says {status()!r})"
+                    f"the entry was not {where} {SAVE_TIMEOUT:.0f} s after"
+                    f" Ctrl+S (the form says {self._status()!r})"
                 )
             await asyncio.sleep(POLL)
         started, self.started = self.started, None
@@ -214,11 +273,33 @@ class SaveWatch:
             **self.stages.since(started),
             "key": 0.0,
             "saved": self.saved_at - started,
-            "shown": shown_at - started,
+            "shown": self.shown_at - started,
+            "drawn": self.drawn_at - started,
         }
         return Sample(
-            self.saved_at - started, loaded_at - started, shown_at - started, self.full_gc, marks
+            self.saved_at - started,
+            loaded_at - started,
+            self.shown_at - started,
+            self.full_gc,
+            self.drawn_at - started,
+            marks,
         )
+
+
+def _first_row_of(timeline: DataTable) -> Callable[[], str | None]:
+    """A look at the key of the row `timeline` shows first (None while it is empty)."""
+    from textual.coordinate import Coordinate
+    from textual.widgets.data_table import CellDoesNotExist
+
+    top = Coordinate(0, 0)
+
+    def first_row() -> str | None:
+        try:
+            return timeline.coordinate_to_cell_key(top).row_key.value
+        except CellDoesNotExist:
+            return None
+
+    return first_row
 
 
 @contextlib.asynccontextmanager
