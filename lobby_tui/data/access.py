@@ -290,10 +290,18 @@ def check_draft(form: str, fields: dict[str, str]) -> None:
 def writer(session: Session, actor: Actor) -> Staff:
     """The signed-in staff member writing to the log, on their own shift."""
     staff = authorize(session, actor, Permission.WRITE_ENTRY)
-    shift = session.get(Shift, actor.shift_id) if actor.shift_id else None
+    # Asked at every save: a statement built once, through the driver (``raw_rows``).
+    shift = (
+        raw_rows.first(session.connection(), _SHIFT_STAFF, {"shift_id": actor.shift_id})
+        if actor.shift_id
+        else None
+    )
     if shift is None or shift.staff_id != staff.id:
         raise PermissionDenied(N_("Sign in before writing to the duty log."))
     return staff
+
+
+_SHIFT_STAFF = select(Shift.staff_id).where(Shift.id == bindparam("shift_id"))
 
 
 def entry_of_branch(session: Session, branch_id: int, entry_id: int) -> Entry:

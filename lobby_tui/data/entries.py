@@ -318,7 +318,14 @@ def current_view(session: Session, entry: Entry) -> EntryView:
 
 
 def saved_under(session: Session, save_key: str | None) -> Entry | None:
-    """The entry that a form's save with ``save_key`` already wrote, if it did."""
+    """The entry that a form's save with ``save_key`` already wrote, if it did.
+
+    Asked at every save and almost always none: looked up by a statement built once, through
+    the driver (``raw_rows``), and the entry read only when there is one."""
     if save_key is None:
         return None
-    return session.exec(select(Entry).where(Entry.save_key == save_key)).first()
+    found = raw_rows.first(session.connection(), _SAVED_UNDER, {"save_key": save_key})
+    return None if found is None else session.get(Entry, found[0])
+
+
+_SAVED_UNDER = select(Entry.id).where(Entry.save_key == bindparam("save_key"))
