@@ -17,6 +17,7 @@ from lobby_tui.data.views import EntryView
 
 BATCH = 1000
 SHOWN = ("ticket", "text", "outcome", "business", "priority")
+_INSERT_CURRENT = insert(EntryCurrent.__table__)
 
 
 def current_values(entry: Entry, view: EntryView) -> dict:
@@ -43,9 +44,11 @@ def sync(session: Session, entry: Entry, view: EntryView, *, new: bool = False) 
     """
     values = current_values(entry, view)
     if new:
-        # One INSERT, without an ORM object to flush: a save at rush hour (issue 15).
-        session.execute(insert(EntryCurrent), [values])
-        search.index_text(session.connection(), entry.id, None, values["search_text"])
+        # One INSERT of the table's own (Core), without an ORM object to flush nor the ORM's
+        # bulk insert around it: a save at rush hour (issue 15).
+        connection = session.connection()
+        connection.execute(_INSERT_CURRENT, values)
+        search.index_text(connection, entry.id, None, values["search_text"])
         return
     row = session.get(EntryCurrent, entry.id)
     old_text = row.search_text if row is not None else None
