@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
+from lobby_tui.data.areas import log as log_area
 from lobby_tui.data.store import Store
-from lobby_tui.data.views import Actor, LogFilter
+from lobby_tui.data.views import Actor, EntryView, LogFilter
 from lobby_tui.domain.kinds import Kind
 
 # The *_fixture names are pytest fixtures: pytest finds them here.
@@ -26,9 +29,8 @@ from tests.store_fixtures import (  # noqa: F401
 AT = datetime(2026, 11, 27, 2, 0, 30, 123456, tzinfo=UTC)
 
 
-def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
-    store: Store, lobby: Actor, reviewer: Actor
-) -> None:
+def _written(store: Store, lobby: Actor) -> list[EntryView]:
+    """One entry of each shape a view can take, oldest first."""
     plain = store.entries.add(lobby, Kind.QUEUE, AT, text="排队 A023")
     phone = store.entries.add(
         lobby, Kind.ENQUIRY, AT + timedelta(seconds=1), text="留电话13918054517待回电"
@@ -58,7 +60,14 @@ def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
     )
     voided = store.entries.add(lobby, Kind.QUEUE, AT + timedelta(seconds=7), text="作废")
     store.entries.void(lobby, voided.id, "重复")
-    written = [plain, phone, follow_up, done, sold, pending, revised, voided]
+    return [plain, phone, follow_up, done, sold, pending, revised, voided]
+
+
+def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
+    store: Store, lobby: Actor, reviewer: Actor
+) -> None:
+    written = _written(store, lobby)
+    plain, phone, follow_up, done, sold, pending, revised, voided = written
 
     page = store.log.page(reviewer, LogFilter())
 
@@ -81,3 +90,23 @@ def test_every_view_on_a_page_is_the_entry_as_its_history_shows_it(
     assert shown[revised.id].resolved is True
     assert shown[voided.id].voided is True
     assert shown[plain.id].occurred_at == AT
+
+
+def test_an_export_read_a_batch_at_a_time_gives_each_entry_as_its_history_shows_it(
+    store: Store, lobby: Actor, reviewer: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `lobby-tui export` reads one statement a batch at a time; batches of three put every
+    # shape of entry on either side of a batch's edge.
+    monkeypatch.setattr(log_area, "EXPORT_BATCH", 3)
+    written = _written(store, lobby)
+
+    exported = [view for view, _branch in store.log.between(reviewer, None, None)]
+
+    assert [view.id for view in exported] == [entry.id for entry in written]
+    for view in exported:
+        expected = store.entries.history(reviewer, view.id).entry
+        assert view == expected
+        assert [type(value) for value in view] == [type(value) for value in expected]
+    assert exported[1].text == "留电话139****4517待回电"
+    assert (exported[4].status, exported[4].product_sold) == ("completed", True)
+    assert exported[6].text == "卡号" + "*" * 15 + "0123"

@@ -1,5 +1,5 @@
-"""The log's pages read on SQLite straight through the driver: the same statements, the same
-values out, without SQLAlchemy's work per statement and per row.
+"""The log's pages and exports read on SQLite straight through the driver: the same
+statements, the same values out, without SQLAlchemy's work per statement and per row.
 
 A page is a few statements and a hundred rows; through SQLAlchemy each statement is looked up
 in its cache, its parameters processed and its result set up, and each row's values pass its
@@ -17,7 +17,7 @@ is not among them: the dialect sends it (``engine._begin_reads``).
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import repeat
 from typing import Any, NamedTuple
@@ -71,18 +71,28 @@ def prepared(statement: Select, connection: Connection) -> Prepared:
 def execute(connection: Connection, sql: str, parameters: Sequence[Any]) -> list[tuple[Any, ...]]:
     """``sql`` run with ``parameters`` on the driver connection of ``connection``'s
     transaction; its rows as the driver gives them."""
+    cursor = _cursor(connection, sql, parameters)
+    try:
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _cursor(connection: Connection, sql: str, parameters: Sequence[Any]) -> Any:
+    """A driver cursor of ``connection``'s transaction that has run ``sql`` with
+    ``parameters``, the engine's listeners told first; the caller closes it."""
     parameters = tuple(parameters)  # as SQLAlchemy hands them to listeners and the driver
-    driver = connection.connection.driver_connection
-    cursor = driver.cursor()
+    cursor = connection.connection.driver_connection.cursor()
     try:
         if connection._has_events or connection.engine._has_events:
             connection.dispatch.before_cursor_execute(
                 connection, cursor, sql, parameters, None, False
             )
         cursor.execute(sql, parameters)
-        return cursor.fetchall()
-    finally:
+    except BaseException:
         cursor.close()
+        raise
+    return cursor
 
 
 def columns(
@@ -100,6 +110,21 @@ def columns(
     more = len(read) > size
     del read[size:]
     return _typed(connection, plan, columns_of(read)), more
+
+
+def batches(
+    connection: Connection, statement: Select, values: dict[str, Any], size: int
+) -> Iterator[list[Sequence[Any]]]:
+    """Every row of ``statement`` run with ``values``, ``size`` rows at a time, each batch as
+    ``columns`` gives a page: columns, typed as SQLAlchemy types them. One statement read
+    to its end (an export), its rows never all in memory at once."""
+    plan = prepared(statement, connection)
+    cursor = _cursor(connection, plan.sql, _parameters(plan, values))
+    try:
+        while rows := cursor.fetchmany(size):
+            yield _typed(connection, plan, columns_of(rows))
+    finally:
+        cursor.close()
 
 
 def columns_of(rows: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:

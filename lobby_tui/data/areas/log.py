@@ -15,7 +15,7 @@ from lobby_tui.data.access import audit, authorized_branch, branch_info, reader_
 from lobby_tui.data.areas.base import Area, Context
 from lobby_tui.data.areas.integrity import IntegrityArea
 from lobby_tui.data.log_pages import Key, _from_to_rows, _views_of, key_of, page_rows
-from lobby_tui.data.raw_rows import columns_of
+from lobby_tui.data.raw_rows import batches, columns_of
 from lobby_tui.data.views import Actor, BranchInfo, EntryView, LogFilter, LogPage
 from lobby_tui.domain.clock import branch_zone, day_end, day_start
 from lobby_tui.domain.roles import Permission
@@ -104,6 +104,10 @@ class LogArea(Area):
             values["last_at"] = last_at
         statement = _from_to_rows("first_at" in values, "last_at" in values)
         with self.db.read_rows() as connection:
+            if connection.dialect.name == "sqlite":  # straight through the driver (raw_rows)
+                for columns in batches(connection, statement, values, EXPORT_BATCH):
+                    yield from _views_of(connection, columns)
+                return
             result = connection.execution_options(yield_per=EXPORT_BATCH).execute(statement, values)
             for rows in result.partitions():
                 yield from _views_of(connection, columns_of(rows))
