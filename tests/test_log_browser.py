@@ -214,6 +214,64 @@ async def test_a_reviewer_exports_the_filter_as_a_workbook_by_keyboard_alone(
     assert isinstance(body[0][header.index("occurred_at")], datetime)
 
 
+async def test_a_file_name_typed_key_by_key_is_kept_as_typed(db, make_app, tmp_path) -> None:
+    # The name follows the format picked; typed over, it stays what the reviewer types: a
+    # slash, a half-typed suffix, a name with none.
+    a_month_of_entries(db)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("3")  # CSV; on to the file name
+        path = app.screen.query_one("#input-path", Input)
+        assert path.value.endswith(".csv")
+        await pilot.press("ctrl+u", *"/")  # cleared; then the first key of a path
+        await settle(pilot)
+        assert isinstance(app.screen, LogExportScreen) and path.value == "/"
+        await pilot.press("backspace")
+        await pilot.press(*f"{folder}/week.cs")
+        await settle(pilot)
+        assert path.value == f"{folder}/week.cs"
+        await pilot.press("backspace", "backspace", "backspace")
+        await settle(pilot)
+        assert path.value == f"{folder}/week"
+        await pilot.press("enter")  # no suffix typed: the format's is added
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+
+    assert [p.name for p in folder.iterdir()] == ["week.csv"]
+    assert (folder / "week.csv").read_text(encoding="utf-8-sig").count("\n") == ENTRIES + 2
+
+
+async def test_a_file_name_that_is_not_the_format_s_is_said_under_it_and_kept(
+    db, make_app, tmp_path
+) -> None:
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("1")  # the workbook
+        path = app.screen.query_one("#input-path", Input)
+        path.value = str(tmp_path / "week.csv")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogExportScreen)
+        assert path.value == str(tmp_path / "week.csv")
+        said = str(app.screen.query_one("#error-path", Static).render())
+        assert said == "For Excel workbook (xlsx), name the file ….xlsx."
+        await pilot.press("shift+tab", "3")  # CSV after all: the name is now the format's
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)
+    assert (tmp_path / "week.csv").exists()
+
+
 async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> None:
     a_month_of_entries(db)
     app = make_app(db)

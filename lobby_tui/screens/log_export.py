@@ -16,6 +16,7 @@ from textual.widgets import Static
 from lobby_tui.locale import N_, _
 from lobby_tui.screens.base import LobbyModal
 from lobby_tui.widgets.form import FieldSpec, Form
+from lobby_tui.widgets.pick import PickField
 
 FORMAT_LABELS = {
     "xlsx": N_("Excel workbook (xlsx)"),
@@ -78,18 +79,41 @@ class LogExportScreen(LobbyModal):
     def _path(self, fmt: str) -> str:
         return str(Path.home() / f"lobby-log-{self.days}.{fmt}")
 
-    @on(Form.Edited)
+    @on(PickField.Changed, "#input-format")
     def _format_changed(self) -> None:
-        """The file name follows the format picked, so a workbook is never named .jsonl."""
+        """The file name follows the format picked, so a workbook is never named .jsonl. A name
+        being typed is left as it is typed: ``_check`` says when it is not the format's."""
         form = self.query_one(Form)
         values = form.values()
-        path = Path(values["path"].strip() or self._path(values["format"]))
-        if values["format"] and path.suffix != f".{values['format']}":
-            form.load({"path": str(path.with_suffix(f".{values['format']}"))})
+        fmt = values["format"]
+        path = Path(values["path"].strip() or self._path(fmt))
+        if fmt and _named(path) and path.suffix != f".{fmt}":
+            form.load({"path": str(path.with_suffix(f".{fmt}"))})
 
-    @staticmethod
-    def _check(values: dict[str, str]) -> dict[str, str]:
-        return {} if values["path"].strip() else {"path": _("Give a file name.")}
+    def _check(self, values: dict[str, str]) -> dict[str, str]:
+        typed = values["path"].strip()
+        path = Path(typed).expanduser()
+        if not typed or not _named(path):
+            return {"path": _("Give a file name.")}
+        if path.is_dir():
+            return {"path": _("That is a folder: add a file name to it.")}
+        fmt = values["format"]
+        if path.suffix and path.suffix != f".{fmt}":
+            label = _(FORMAT_LABELS.get(fmt, fmt))
+            return {
+                "path": _("For {format}, name the file ….{suffix}.").format(
+                    format=label, suffix=fmt
+                )
+            }
+        return {}
 
     def _chosen(self, values: dict[str, str]) -> None:
-        self.dismiss((str(Path(values["path"].strip()).expanduser()), values["format"]))
+        path = Path(values["path"].strip()).expanduser()
+        if not path.suffix:  # a name typed without one: the format's
+            path = path.with_suffix(f".{values['format']}")
+        self.dismiss((str(path), values["format"]))
+
+
+def _named(path: Path) -> bool:
+    """Whether ``path`` ends in a name a suffix can be put on (not ``/``, ``.`` or ``..``)."""
+    return path.name not in ("", ".", "..")
