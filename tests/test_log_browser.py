@@ -3,14 +3,19 @@ search, open an entry's history, export what the filter shows."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import Input, Static
 
+from lobby_tui.data.areas import log as log_area
 from lobby_tui.data.store import Store
+from lobby_tui.data.views import LogFilter
 from lobby_tui.domain.kinds import Kind
+from lobby_tui.screens import log_browser
 from lobby_tui.screens.desk import DeskScreen
 from lobby_tui.screens.entry_detail import EntryDetailScreen
 from lobby_tui.screens.log_browser import LogBrowserScreen
@@ -25,6 +30,7 @@ from tests.conftest import (
     the_reviewer_opens_f7,
     type_back_to_back,
 )
+from tests.faults import until
 from tests.store_fixtures import rows
 
 ENTRIES = 730  # more than one window of rows: paging must let rows go and fetch them again
@@ -270,6 +276,68 @@ async def test_a_file_name_that_is_not_the_format_s_is_said_under_it_and_kept(
         await settle(pilot)
         assert isinstance(app.screen, LogBrowserScreen)
     assert (tmp_path / "week.csv").exists()
+
+
+def test_an_export_tells_how_many_entries_are_in_the_file_after_each_batch(
+    db, monkeypatch, tmp_path
+) -> None:
+    monkeypatch.setattr(log_area, "EXPORT_BATCH", 100)
+    a_month_of_entries(db)
+    store = Store.open(str(db))
+    try:
+        reviewer = store.staff.sign_in(*REVIEWER)
+        told: list[tuple[int, bool]] = []
+        out = tmp_path / "all.csv"
+        count = store.log.export(
+            reviewer, LogFilter(), str(out), "csv", lambda *said: told.append(said)
+        )
+    finally:
+        store.close()
+    assert count == ENTRIES
+    assert told == [*((n, False) for n in range(100, ENTRIES, 100)), (ENTRIES, True)]
+
+
+async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
+    db, make_app, tmp_path, monkeypatch
+) -> None:
+    # The file is a FIFO: the export waits for its reader, so it is seen while it runs.
+    monkeypatch.setattr(log_area, "EXPORT_BATCH", 100)
+    monkeypatch.setattr(log_browser, "EXPORT_PROGRESS_EVERY_S", 0)  # each batch shown
+    a_month_of_entries(db)
+    fifo = tmp_path / "to-the-reader.jsonl"
+    os.mkfifo(fifo)
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await the_reviewer_opens_f7(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        await pilot.press("2")  # JSON Lines
+        app.screen.query_one("#input-path", Input).value = str(fifo)
+        await pilot.press("enter")
+        line = app.screen.query_one("#log-export", Static)
+        await until(pilot, lambda: line.display)
+        assert str(line.render()) == f"Exporting: 0 entries so far · 0 s · {fifo}"
+
+        await pilot.press("ctrl+e")  # a second export while the first is written
+        await pilot.pause()
+        assert isinstance(app.screen, LogBrowserScreen)
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == "An export is still being written: wait until it is done."
+
+        shown: list[str] = []
+        show = line.update
+        line.update = lambda text: (shown.append(str(text)), show(text))[1]
+        read = asyncio.create_task(asyncio.to_thread(fifo.read_text, encoding="utf-8"))
+        await until(pilot, lambda: read.done() and not line.display)
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert said[-1] == f"{ENTRIES} entries exported to {fifo}"
+    counts = [int(text.split()[1].replace(",", "")) for text in shown[:-1]]
+    assert counts == list(range(100, ENTRIES, 100))
+    assert shown[-1].startswith(f"Exporting: all {ENTRIES} entries in, finishing the file")
+    exported = read.result().splitlines()
+    assert len(exported) == ENTRIES + 1  # and the chain head the export was made from
+    assert "integrity" in json.loads(exported[-1])
 
 
 async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> None:

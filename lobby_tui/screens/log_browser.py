@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 from datetime import date
-from time import perf_counter
+from time import monotonic, perf_counter
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 
 MARKER_LABELS = {"revised": N_("revised"), "void": N_("void")}
 SELECTS = ("kind", "business", "priority", "marker", "complaint_status")
+# How often a running export's line is redrawn, at most: the export is not slowed by it.
+EXPORT_PROGRESS_EVERY_S = 0.25
 
 
 class LogBrowserScreen(FollowsTheLog, LobbyScreen):
@@ -56,6 +58,8 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     #log-filters Input:focus { background: $accent 30%; }
     #log-selects Select:focus > SelectCurrent { background: $accent 30%; text-style: bold; }
     #log-status { height: 1; color: $text-muted; }
+    #log-export { height: 1; display: none; text-style: bold; }
+    #log-export.-shown { display: block; }
     """
     # Priority bindings run in the app in key order, so keys typed ahead follow the focus they
     # move: "/ 吞卡 Enter" typed at once searches (see ``widgets.keys``). In a box of the filter
@@ -113,6 +117,7 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         # Its Selects are mounted once the first frame is drawn (``_mount_selects``).
         yield Horizontal(id="log-selects")
         yield LogView(self.session.zone, lists, id="log-view")
+        yield Static("", id="log-export", markup=False)  # an export's progress, while it runs
         yield Static("", id="log-status", markup=False)
         yield KeyHints(
             ("log_page_down", N_("page")),
@@ -314,6 +319,9 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         if refused := self.refused_export():
             self.notify(_(refused), severity="warning")
             return
+        if any(w.node is self and w.group == "log-export" for w in self.app.workers):
+            self.notify(_("An export is still being written: wait until it is done."))
+            return
         log_filter = self.current_filter()
         if log_filter is None:
             return
@@ -332,14 +340,48 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
     def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:
         from lobby_tui.data.views import StoreError
 
+        started = shown_at = monotonic()
+
+        def written(count: int, last: bool) -> None:  # on the worker's thread, after each batch
+            nonlocal shown_at
+            if (now := monotonic()) >= shown_at or last:
+                shown_at = now + EXPORT_PROGRESS_EVERY_S
+                shown = (path, count, now - started, last)
+                self.app.call_from_thread(self._export_progress, *shown)
+
+        self.app.call_from_thread(self._export_progress, path, 0, 0.0)
+        severity = "information"
         try:
-            count = self.session.store.log.export(self.session.actor, log_filter, path, fmt)
+            count = self.session.store.log.export(
+                self.session.actor, log_filter, path, fmt, written
+            )
+            message = _("{count} entries exported to {path}").format(count=count, path=path)
+            if self.session.store.read_only:
+                unrecorded = _("The database is read-only: this export is not in its audit log.")
+                message = f"{message}\n{unrecorded}"
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
-            self.app.call_from_thread(self.notify, message, severity="error", markup=False)
+            severity = "error"
+        finally:
+            self.app.call_from_thread(self._export_progress, path, None, 0.0)
+        self.app.call_from_thread(self.notify, message, severity=severity, markup=False)
+
+    def _export_progress(
+        self, path: str, count: int | None, seconds: float, last: bool = False
+    ) -> None:
+        """The line under the log while an export runs: how many entries are in the file so
+        far, and for how long it has run; once the last is in, that the file is being finished
+        (a workbook takes a while to close). Gone when ``count`` is None (done, or failed). The
+        file comes last: a long path is cut at the screen's edge, the count never."""
+        if not self.is_attached:  # F7 left meanwhile: the export goes on, its toast says when done
             return
-        message = _("{count} entries exported to {path}").format(count=count, path=path)
-        if self.session.store.read_only:
-            unrecorded = _("The database is read-only: this export is not in its audit log.")
-            message = f"{message}\n{unrecorded}"
-        self.app.call_from_thread(self.notify, message, markup=False)
+        line = self.query_one("#log-export", Static)
+        line.set_class(count is not None, "-shown")
+        if count is None:
+            return
+        said = (
+            _("Exporting: all {count} entries in, finishing the file · {seconds} s · {path}")
+            if last
+            else _("Exporting: {count} entries so far · {seconds} s · {path}")
+        )
+        line.update(said.format(path=path, count=f"{count:,}", seconds=int(seconds)))

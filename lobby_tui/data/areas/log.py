@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -119,8 +119,18 @@ class LogArea(Area):
 
         return FORMATS
 
-    def export(self, actor: Actor, log_filter: LogFilter, path: str, fmt: str) -> int:
+    def export(
+        self,
+        actor: Actor,
+        log_filter: LogFilter,
+        path: str,
+        fmt: str,
+        written: Callable[[int, bool], object] | None = None,
+    ) -> int:
         """Write the entries matching ``log_filter`` to a new file; how many were written.
+        ``written``, if given, is told how many have been handed to the file so far after each
+        batch that is read (``EXPORT_BATCH``), and whether that was the last: a long export's
+        progress (after the last, the file is finished and closed).
 
         Audited as an export, like ``lobby-tui export``; refused to roles without EXPORT.
         """
@@ -128,7 +138,8 @@ class LogArea(Area):
         from lobby_tui.data.export_write import write_to_path
 
         branch = self._log_export(actor, log_filter)
-        rows = (export_row(e, branch) for e in self._log_batches(branch, log_filter))
+        views = self._log_batches(branch, log_filter, written)
+        rows = (export_row(e, branch) for e in views)
         return write_to_path(rows, Path(path), fmt, head=self._integrity.chain_mark)
 
     def _log_export(self, actor: Actor, log_filter: LogFilter) -> BranchInfo:
@@ -139,13 +150,22 @@ class LogArea(Area):
             audit(session, "export", actor, branch_id=branch.id, source="log", **shown)
             return branch_info(branch)
 
-    def _log_batches(self, branch: BranchInfo, log_filter: LogFilter) -> Iterator[EntryView]:
+    def _log_batches(
+        self,
+        branch: BranchInfo,
+        log_filter: LogFilter,
+        written: Callable[[int, bool], object] | None = None,
+    ) -> Iterator[EntryView]:
         after: Key | None = None
+        count = 0
         while True:
             with self.db.read_rows() as connection:
                 columns, more = page_rows(connection, branch, log_filter, after, True, EXPORT_BATCH)
                 views = _views_of(connection, columns)
             yield from views
+            if written is not None:  # the batch's last row has been taken
+                count += len(views)
+                written(count, not more)
             if not more:
                 return
             after = key_of(views[-1])
