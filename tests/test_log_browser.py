@@ -54,6 +54,13 @@ def a_month_of_entries(path: Path) -> list[int]:
     return [e.id for e in sorted(written, key=lambda e: (e.occurred_at, e.id), reverse=True)]
 
 
+async def the_reviewer_opens_the_export(pilot) -> None:
+    """The reviewer opens F7 and its export of what the filter shows (Ctrl+E)."""
+    await the_reviewer_opens_f7(pilot)
+    await pilot.press("ctrl+e")
+    await settle(pilot)
+
+
 def shown_ids(view: LogView) -> list[int]:
     return [entry.id for entry in view.rows]
 
@@ -228,9 +235,7 @@ async def test_a_file_name_typed_key_by_key_is_kept_as_typed(db, make_app, tmp_p
     folder.mkdir()
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await the_reviewer_opens_f7(pilot)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await the_reviewer_opens_the_export(pilot)
         await pilot.press("3")  # CSV; on to the file name
         path = app.screen.query_one("#input-path", Input)
         assert path.value.endswith(".csv")
@@ -258,9 +263,7 @@ async def test_a_file_name_that_is_not_the_format_s_is_said_under_it_and_kept(
     a_month_of_entries(db)
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
-        await the_reviewer_opens_f7(pilot)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await the_reviewer_opens_the_export(pilot)
         await pilot.press("1")  # the workbook
         path = app.screen.query_one("#input-path", Input)
         path.value = str(tmp_path / "week.csv")
@@ -308,9 +311,7 @@ async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
     os.mkfifo(fifo)
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await the_reviewer_opens_f7(pilot)
-        await pilot.press("ctrl+e")
-        await settle(pilot)
+        await the_reviewer_opens_the_export(pilot)
         await pilot.press("2")  # JSON Lines
         app.screen.query_one("#input-path", Input).value = str(fifo)
         await pilot.press("enter")
