@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -308,13 +310,9 @@ async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
     monkeypatch.setattr(log_browser, "EXPORT_PROGRESS_EVERY_S", 0)  # each batch shown
     a_month_of_entries(db)
     fifo = tmp_path / "to-the-reader.jsonl"
-    os.mkfifo(fifo)
     app = make_app(db)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await the_reviewer_opens_the_export(pilot)
-        await pilot.press("2")  # JSON Lines
-        app.screen.query_one("#input-path", Input).value = str(fifo)
-        await pilot.press("enter")
+    async with app.run_test(size=(80, 24)) as pilot, a_reader_later(fifo):
+        await the_reviewer_starts_an_export_to(pilot, fifo)
         line = app.screen.query_one("#log-export", Static)
         await until(pilot, lambda: line.display)
         assert str(line.render()) == f"Exporting: 0 entries so far · 0 s · {fifo}"
@@ -339,6 +337,76 @@ async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
     exported = read.result().splitlines()
     assert len(exported) == ENTRIES + 1  # and the chain head the export was made from
     assert "integrity" in json.loads(exported[-1])
+
+
+async def test_an_export_left_behind_in_f7_is_still_written_and_said(
+    db, make_app, tmp_path
+) -> None:
+    a_month_of_entries(db)
+    fifo = tmp_path / "to-the-reader.jsonl"
+    app = make_app(db)
+    async with app.run_test(size=(80, 24)) as pilot, a_reader_later(fifo):
+        await the_reviewer_starts_an_export_to(pilot, fifo)
+        line = app.screen.query_one("#log-export", Static)
+        await until(pilot, lambda: line.display)
+        await pilot.press("escape")  # back to the desk while the export waits for its reader
+        await until(pilot, lambda: isinstance(app.screen, DeskScreen))
+        read = asyncio.create_task(asyncio.to_thread(fifo.read_text, encoding="utf-8"))
+        await until(pilot, read.done)
+        said = [str(n.message) for n in app._notifications]
+        await until(
+            pilot,
+            lambda: (
+                f"{ENTRIES} entries exported to {fifo}"
+                in said + [str(n.message) for n in app._notifications]
+            ),
+        )
+    assert len(read.result().splitlines()) == ENTRIES + 1
+
+
+async def test_a_home_folder_of_no_one_or_a_name_too_long_is_said_under_the_field(
+    db, make_app
+) -> None:
+    a_month_of_entries(db)
+    app = make_app(db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await the_reviewer_opens_the_export(pilot)
+        path = app.screen.query_one("#input-path", Input)
+        error = app.screen.query_one("#error-path", Static)
+        await pilot.press("1", "ctrl+u", "~")  # the workbook; its file name cleared
+        await pilot.press("shift+tab", "2")  # another format: a home folder alone gets no suffix
+        assert path.value == "~"
+        path.value = "~nosuchstaffmember/log.jsonl"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(error.render()) == "No home folder is called ~nosuchstaffmember."
+        path.value = "/tmp/" + "长" * 200 + ".jsonl"  # longer than a file name may be
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogBrowserScreen)  # tried, and said to have failed
+        said = [str(n.message) for n in app._notifications]
+        assert "File name too long" in said[-1]
+
+
+async def the_reviewer_starts_an_export_to(pilot, fifo: Path) -> None:
+    """The reviewer exports F7's log as JSON Lines to ``fifo``, made here: the export then
+    waits for its reader (``a_reader_later``), to be seen while it runs."""
+    os.mkfifo(fifo)
+    await the_reviewer_opens_the_export(pilot)
+    await pilot.press("2")  # JSON Lines
+    pilot.app.screen.query_one("#input-path", Input).value = str(fifo)
+    await pilot.press("enter")
+
+
+@asynccontextmanager
+async def a_reader_later(fifo: Path) -> AsyncIterator[None]:
+    """On the way out, a reader of ``fifo`` opened and closed at once, should the test not
+    have read it: an export still waiting to open it then fails rather than wait for ever."""
+    try:
+        yield
+    finally:
+        with suppress(FileNotFoundError):
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
 
 
 async def test_lobby_staff_browse_the_log_but_cannot_export_it(db, make_app) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from contextlib import suppress
 from datetime import date
 from time import monotonic, perf_counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -336,35 +337,42 @@ class LogBrowserScreen(FollowsTheLog, LobbyScreen):
         )
         self.app.push_screen(screen, chosen)
 
-    @work(thread=True, group="log-export", exit_on_error=False)
     def _export(self, log_filter: LogFilter, path: str, fmt: str) -> None:
+        # What the export needs of the app, taken while F7 is on screen: a screen left (Esc,
+        # sign-out) no longer reaches its app, and the export must still finish and say so.
+        app, store, actor = self.app, self.session.store, self.session.actor
+        self._write_export(app, store, actor, log_filter, path, fmt)
+
+    @work(thread=True, group="log-export", exit_on_error=False)
+    def _write_export(self, app, store, actor, log_filter: LogFilter, path: str, fmt: str) -> None:
         from lobby_tui.data.views import StoreError
 
         started = shown_at = monotonic()
+
+        def show(*progress: Any) -> None:
+            with suppress(Exception):  # the app gone or going: the export goes on regardless
+                app.call_from_thread(self._export_progress, path, *progress)
 
         def written(count: int, last: bool) -> None:  # on the worker's thread, after each batch
             nonlocal shown_at
             if (now := monotonic()) >= shown_at or last:
                 shown_at = now + EXPORT_PROGRESS_EVERY_S
-                shown = (path, count, now - started, last)
-                self.app.call_from_thread(self._export_progress, *shown)
+                show(count, now - started, last)
 
-        self.app.call_from_thread(self._export_progress, path, 0, 0.0)
+        show(0, 0.0)
         severity = "information"
         try:
-            count = self.session.store.log.export(
-                self.session.actor, log_filter, path, fmt, written
-            )
+            count = store.log.export(actor, log_filter, path, fmt, written)
             message = _("{count} entries exported to {path}").format(count=count, path=path)
-            if self.session.store.read_only:
+            if store.read_only:
                 unrecorded = _("The database is read-only: this export is not in its audit log.")
                 message = f"{message}\n{unrecorded}"
         except (StoreError, OSError) as error:
             message = _(str(error)) if isinstance(error, StoreError) else str(error)
             severity = "error"
         finally:
-            self.app.call_from_thread(self._export_progress, path, None, 0.0)
-        self.app.call_from_thread(self.notify, message, severity=severity, markup=False)
+            show(None, 0.0)
+        app.call_from_thread(app.notify, message, severity=severity, markup=False)
 
     def _export_progress(
         self, path: str, count: int | None, seconds: float, last: bool = False

@@ -4,6 +4,7 @@ format, Enter moves on and exports from the file name."""
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -92,10 +93,13 @@ class LogExportScreen(LobbyModal):
 
     def _check(self, values: dict[str, str]) -> dict[str, str]:
         typed = values["path"].strip()
-        path = Path(typed).expanduser()
+        try:
+            path = Path(typed).expanduser()
+        except RuntimeError:  # ~name of no one on this computer
+            return {"path": _("No home folder is called {name}.").format(name=typed.split("/")[0])}
         if not typed or not _named(path):
             return {"path": _("Give a file name.")}
-        if path.is_dir():
+        if os.path.isdir(path):  # False, not an error, for a name too long or out of reach
             return {"path": _("That is a folder: add a file name to it.")}
         fmt = values["format"]
         if path.suffix and path.suffix != f".{fmt}":
@@ -115,5 +119,7 @@ class LogExportScreen(LobbyModal):
 
 
 def _named(path: Path) -> bool:
-    """Whether ``path`` ends in a name a suffix can be put on (not ``/``, ``.`` or ``..``)."""
-    return path.name not in ("", ".", "..")
+    """Whether ``path`` ends in a name a suffix can be put on: not ``/``, ``.`` or ``..``, nor
+    a home folder alone (``~``, ``~name``)."""
+    bare_home = len(path.parts) == 1 and path.parts[0].startswith("~")
+    return path.name not in ("", ".", "..") and not bare_home
