@@ -233,8 +233,7 @@ async def test_a_file_name_typed_key_by_key_is_kept_as_typed(db, make_app, tmp_p
     # The name follows the format picked; typed over, it stays what the reviewer types: a
     # slash, a half-typed suffix, a name with none.
     a_month_of_entries(db)
-    folder = tmp_path / "out"
-    folder.mkdir()
+    folder = tmp_path  # the database's folder: the file must be the only week* in it
     app = make_app(db)
     async with app.run_test(size=(120, 40)) as pilot:
         await the_reviewer_opens_the_export(pilot)
@@ -255,7 +254,7 @@ async def test_a_file_name_typed_key_by_key_is_kept_as_typed(db, make_app, tmp_p
         await settle(pilot)
         assert isinstance(app.screen, LogBrowserScreen)
 
-    assert [p.name for p in folder.iterdir()] == ["week.csv"]
+    assert [p.name for p in folder.glob("week*")] == ["week.csv"]
     assert (folder / "week.csv").read_text(encoding="utf-8-sig").count("\n") == ENTRIES + 2
 
 
@@ -308,13 +307,10 @@ async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
     # The file is a FIFO: the export waits for its reader, so it is seen while it runs.
     monkeypatch.setattr(log_area, "EXPORT_BATCH", 100)
     monkeypatch.setattr(log_browser, "EXPORT_PROGRESS_EVERY_S", 0)  # each batch shown
-    a_month_of_entries(db)
     fifo = tmp_path / "to-the-reader.jsonl"
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot, a_reader_later(fifo):
-        await the_reviewer_starts_an_export_to(pilot, fifo)
-        line = app.screen.query_one("#log-export", Static)
-        await until(pilot, lambda: line.display)
+        line = await an_export_waiting_for_its_reader(pilot, db, fifo)
         assert str(line.render()) == f"Exporting: 0 entries so far · 0 s · {fifo}"
 
         await pilot.press("ctrl+e")  # a second export while the first is written
@@ -342,13 +338,10 @@ async def test_a_long_export_is_shown_under_the_log_until_its_file_is_written(
 async def test_an_export_left_behind_in_f7_is_still_written_and_said(
     db, make_app, tmp_path
 ) -> None:
-    a_month_of_entries(db)
     fifo = tmp_path / "to-the-reader.jsonl"
     app = make_app(db)
     async with app.run_test(size=(80, 24)) as pilot, a_reader_later(fifo):
-        await the_reviewer_starts_an_export_to(pilot, fifo)
-        line = app.screen.query_one("#log-export", Static)
-        await until(pilot, lambda: line.display)
+        await an_export_waiting_for_its_reader(pilot, db, fifo)
         await pilot.press("escape")  # back to the desk while the export waits for its reader
         await until(pilot, lambda: isinstance(app.screen, DeskScreen))
         read = asyncio.create_task(asyncio.to_thread(fifo.read_text, encoding="utf-8"))
@@ -388,14 +381,19 @@ async def test_a_home_folder_of_no_one_or_a_name_too_long_is_said_under_the_fiel
         assert "File name too long" in said[-1]
 
 
-async def the_reviewer_starts_an_export_to(pilot, fifo: Path) -> None:
-    """The reviewer exports F7's log as JSON Lines to ``fifo``, made here: the export then
-    waits for its reader (``a_reader_later``), to be seen while it runs."""
+async def an_export_waiting_for_its_reader(pilot, db: Path, fifo: Path) -> Static:
+    """A month of entries in ``db``, and the reviewer exporting F7's log of them as JSON
+    Lines to ``fifo``, made here: the export then waits for its reader (``a_reader_later``),
+    to be seen while it runs. The line under the log that says so, once it is shown."""
+    a_month_of_entries(db)
     os.mkfifo(fifo)
     await the_reviewer_opens_the_export(pilot)
     await pilot.press("2")  # JSON Lines
     pilot.app.screen.query_one("#input-path", Input).value = str(fifo)
     await pilot.press("enter")
+    line = pilot.app.screen.query_one("#log-export", Static)
+    await until(pilot, lambda: line.display)
+    return line
 
 
 @asynccontextmanager
